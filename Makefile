@@ -1,0 +1,49 @@
+# utilitycrm: `make run` serves the app with demo data, `make test` runs the whole suite.
+# Both set everything up first (system packages, virtual environment, catalogs).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app utilitycrm
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: setup system-packages browser run test lint translations-update clean
+
+setup: system-packages $(VENV)/.installed translations
+
+system-packages:
+	PYTHON=$(PYTHON) scripts/install-system-packages.sh
+
+browser:
+	PYTHON=$(PYTHON) scripts/install-system-packages.sh --browser
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d utilitycrm/translations --statistics
+
+run: setup
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check utilitycrm tests bench
+	$(BIN)/ruff format --check utilitycrm tests bench
+
+# Re-extract the translatable strings and merge them into the catalogs (developers only).
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o utilitycrm/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i utilitycrm/translations/messages.pot -d utilitycrm/translations --no-fuzzy-matching --no-location
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,119 @@
+"""Shared fixtures: one app and schema per session, every table emptied after each test.
+
+The suite runs against DATABASE_URL when it is set (CI's PostgreSQL pass) and a temporary
+SQLite file otherwise. The database it is pointed at is emptied: never point it at real data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from tests.factories import DEFAULT_PASSWORD, create_user
+from utilitycrm import create_app
+from utilitycrm.auth.roles import Role
+from utilitycrm.config import TestConfig
+from utilitycrm.extensions import db
+
+
+def settings_for(database_url: str, **overrides: object) -> dict[str, object]:
+    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    settings["SQLALCHEMY_DATABASE_URI"] = database_url
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the test's own), which would share
+    `g` (Flask-Login's cached user) and the database session between requests and clients.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(settings_for(database_url))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+def empty_all_tables() -> None:
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+        empty_all_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = DEFAULT_PASSWORD, **extra):
+        return self.client.post("/login", data={"username": username, "password": password, **extra})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def users() -> dict[Role, object]:
+    """One active user of each role, named after it."""
+    return {role: create_user(role=role, username=role.value.replace("_", "-")) for role in Role}
+
+
+@pytest.fixture
+def login_as(client, users, auth):
+    def login(role: Role):
+        response = auth.login(users[role].username)
+        assert response.status_code == 302, response.data
+        db.session.refresh(users[role])  # signing in bumped its version
+        return users[role]
+
+    return login

@@ -1,0 +1,43 @@
+"""utilitycrm: key-account archive, validation, expansion projects and supply contracts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+from utilitycrm.config import Config
+
+
+def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
+    """Build the app; `config` (an object or a mapping) replaces the environment's settings."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_relative_config=True,
+    )
+    app.config.from_object(Config)
+    if config is None:
+        app.config.update(Config.from_env(app.instance_path))
+    elif isinstance(config, Mapping):
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+
+    from utilitycrm import auth, demo, errors, home, i18n, templating
+    from utilitycrm.auth.access import check_declarations
+    from utilitycrm.extensions import bootstrap, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    templating.init_app(app)
+    app.register_blueprint(home.bp)
+    demo.init_app(app)
+    check_declarations(app)
+    return app

@@ -1,0 +1,24 @@
+"""Users, roles, sign-in and the one access check every view goes through."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from utilitycrm.extensions import login_manager
+
+
+def init_app(app: Flask) -> None:
+    from utilitycrm.auth import access, admin, cli, services, views
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(services.load_session_user)
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
+    app.cli.add_command(cli.users)
+    access.init_app(app)

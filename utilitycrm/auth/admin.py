@@ -1,0 +1,122 @@
+"""Administrators manage users and read the security log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from utilitycrm.auth import services
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.forms import PasswordResetForm, UserCreateForm, UserEditForm
+from utilitycrm.auth.models import SecurityEvent, User
+from utilitycrm.auth.roles import Permission, Role
+from utilitycrm.errors import UtilityCRMError
+from utilitycrm.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def get_user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+def _user_data(form) -> services.UserData:
+    return services.UserData(
+        username=getattr(form, "username", None) and form.username.data,
+        display_name=form.display_name.data,
+        email=form.email.data,
+        role=Role(form.role.data),
+        is_active=form.is_active.data,
+    )
+
+
+@bp.route("/users")
+@requires(Permission.MANAGE_USERS)
+def users():
+    query = select(User).order_by(User.is_active.desc(), User.role, User.username)
+    if role := request.args.get("role"):
+        query = query.where(User.role == role)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200)
+    return render_template("admin/users.html", page=page, roles=list(Role), role=role)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def create_user():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                _user_data(form),
+                form.password.data,
+                actor=current_user,
+                min_password_length=current_app.config["PASSWORD_MIN_LENGTH"],
+            )
+        except UtilityCRMError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("User %(name)s is created.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def edit_user(user_id: int):
+    user = get_user_or_404(user_id)
+    form = UserEditForm(obj=user)
+    password_form = PasswordResetForm(prefix="pw", username=user.username)
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user, _user_data(form), expected_version=form.version.data, actor=current_user
+            )
+        except UtilityCRMError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("User %(name)s is saved.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/user_edit.html", user=user, form=form, password_form=password_form
+    )
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def reset_password(user_id: int):
+    user = get_user_or_404(user_id)
+    password_form = PasswordResetForm(prefix="pw", username=user.username)
+    if password_form.validate_on_submit():
+        services.set_password(
+            user,
+            password_form.password.data,
+            actor=current_user,
+            min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        )
+        db.session.commit()
+        flash(_("The password of %(name)s is reset; their sessions are signed out.", name=user.username), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    form = UserEditForm(obj=user, formdata=None)
+    return render_template(
+        "admin/user_edit.html", user=user, form=form, password_form=password_form
+    ), 400
+
+
+@bp.route("/security-log")
+@requires(Permission.VIEW_SECURITY_LOG)
+def security_events():
+    query = select(SecurityEvent).order_by(SecurityEvent.occurred_at.desc(), SecurityEvent.id.desc())
+    if kind := request.args.get("kind"):
+        query = query.where(SecurityEvent.kind == kind)
+    if username := request.args.get("username", "").strip().lower():
+        query = query.where(SecurityEvent.username == username)
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200)
+    return render_template(
+        "admin/security_events.html", page=page, kind=kind, username=username
+    )

@@ -1,0 +1,99 @@
+"""Sign-in, profile, language and user administration forms."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from utilitycrm.auth.roles import Role
+from utilitycrm.auth.services import USERNAME_PATTERN, normalize_username, password_problems
+from utilitycrm.config import SUPPORTED_LOCALES
+from utilitycrm.forms import Form
+
+LOCALE_LABELS = {"zh_CN": "简体中文", "en": "English"}
+
+
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, role.label) for role in Role]
+
+
+class LoginForm(Form):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this computer"))
+    next = HiddenField()
+
+
+class LanguageForm(Form):
+    locale = SelectField(
+        choices=[SelectChoice(code, LOCALE_LABELS[code]) for code in SUPPORTED_LOCALES]
+    )
+    next = HiddenField()
+
+
+class NewPasswordMixin:
+    """A new password typed twice, checked against the policy for `policy_username()`."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+    def validate_password(self, field) -> None:
+        problems = password_problems(
+            field.data or "",
+            username=self.policy_username(),
+            min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        )
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class UserDetailsMixin:
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=role_choices)
+    is_active = BooleanField(_l("Active"), default=True)
+
+
+class UserCreateForm(UserDetailsMixin, NewPasswordMixin, Form):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=40)])
+
+    def policy_username(self) -> str:
+        return normalize_username(self.username.data or "")
+
+    def validate_username(self, field) -> None:
+        if not USERNAME_PATTERN.match(normalize_username(field.data or "")):
+            raise ValidationError(
+                _l("User names use 2–40 lower-case letters, digits, dots, hyphens or underscores.")
+            )
+
+
+class UserEditForm(UserDetailsMixin, Form):
+    version = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+
+
+class PasswordResetForm(NewPasswordMixin, Form):
+    def __init__(self, *args, username: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._username = username
+
+    def policy_username(self) -> str:
+        return self._username
+
+
+class ProfileForm(Form):
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    version = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+
+
+class ChangePasswordForm(PasswordResetForm):
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+    )

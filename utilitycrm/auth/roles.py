@@ -1,0 +1,39 @@
+"""Roles, the permissions each one grants, and their labels: the one permission table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MARKETING = "marketing"
+    ACCOUNT_MANAGER = "account_manager"
+    INSPECTOR = "inspector"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.MARKETING: _l("Marketing staff (营销人员)"),
+    Role.ACCOUNT_MANAGER: _l("Account manager (客户经理)"),
+    Role.INSPECTOR: _l("Inspector (稽查)"),
+}
+
+
+class Permission(StrEnum):
+    MANAGE_USERS = "users.manage"
+    VIEW_SECURITY_LOG = "security_log.view"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.VIEW_SECURITY_LOG}),
+    Role.MARKETING: frozenset(),
+    Role.ACCOUNT_MANAGER: frozenset(),
+    Role.INSPECTOR: frozenset(),
+}

@@ -1,0 +1,107 @@
+"""Configuration read from the environment; TestConfig for the test suite."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created with owner-only permissions from the start, never world-readable.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'utilitycrm.sqlite'}"
+    # Platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Defaults for a real deployment; values that depend on the instance are set in from_env."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BTN_STYLE = "primary"
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = SUPPORTED_LOCALES
+    # Login throttling: this many failures for one user name or one address within the
+    # window lock further attempts until the window has passed.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    PASSWORD_MIN_LENGTH = 10
+    PAGE_SIZE = 50
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "utilitycrm@localhost"
+
+    @classmethod
+    def from_env(cls, instance_path: str) -> dict[str, object]:
+        secure = _flag("UTILITYCRM_SECURE_COOKIES")
+        return {
+            "SECRET_KEY": load_secret_key(instance_path),
+            "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+            "SESSION_COOKIE_SECURE": secure,
+            "REMEMBER_COOKIE_SECURE": secure,
+            "BABEL_DEFAULT_LOCALE": os.environ.get("UTILITYCRM_LOCALE", cls.BABEL_DEFAULT_LOCALE),
+            "MAIL_SERVER": os.environ.get("MAIL_SERVER", cls.MAIL_SERVER),
+            "MAIL_PORT": int(os.environ.get("MAIL_PORT", cls.MAIL_PORT)),
+            "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+            "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+            "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+            "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+            "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", cls.MAIL_DEFAULT_SENDER),
+        }
+
+
+class TestConfig(Config):
+    """The suite's settings: the database comes from the environment or a temporary file."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+    WTF_CSRF_ENABLED = False
+    BABEL_DEFAULT_LOCALE = "zh_CN"

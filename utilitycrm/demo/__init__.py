@@ -1,0 +1,11 @@
+"""The demo utility: `flask demo seed` builds a realistic, deterministic data set."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from utilitycrm.demo.cli import demo
+
+    app.cli.add_command(demo)

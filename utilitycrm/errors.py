@@ -1,0 +1,97 @@
+"""One error path: domain exceptions, HTML error pages for browsers, JSON for the API."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from utilitycrm.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class UtilityCRMError(Exception):
+    """A refusal the user can act on; its message is shown to them as it is."""
+
+    status_code = 400
+
+    def __init__(self, message: str | object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class StaleEditError(UtilityCRMError):
+    """Someone else saved the record after this form was loaded; nothing was written."""
+
+    status_code = 409
+
+    def __init__(self, message: str | object, changes: list[tuple[str, str, str]] | None = None):
+        super().__init__(message)
+        self.changes = changes or []
+
+
+# Titles and explanations shown on error pages, by status code.
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Check the form and try again.")),
+    403: (_l("Access denied"), _l("Your role does not allow this page. Ask an administrator if you need it.")),
+    404: (_l("Page not found"), _l("The page or record does not exist. It may have been closed or the link is wrong.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Conflict"), _l("The record changed while you were working on it.")),
+    413: (_l("Upload too large"), _l("The file or form is larger than the server accepts.")),
+    429: (_l("Too many requests"), _l("Too many requests in a short time. Wait a moment and try again.")),
+    500: (_l("Server error"), _l("Something went wrong on our side. Nothing was saved; try again or tell the administrator.")),
+    503: (_l("Service unavailable"), _l("The database cannot be reached right now. Nothing was saved; try again in a minute.")),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(status: int, message: object | None = None):
+    title, explanation = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
+    detail = str(message) if message else str(explanation)
+    if _wants_json():
+        return jsonify(error={"status": status, "title": str(title), "message": detail}), status
+    return render_template("errors/error.html", status=status, title=title, message=detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        # Werkzeug's default descriptions are English boilerplate; ours are translated.
+        return render_error(status)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            _l(
+                "The form expired or was sent without its security token. "
+                "Reload the page and submit it again."
+            ),
+        )
+
+    @app.errorhandler(UtilityCRMError)
+    def domain_error(error: UtilityCRMError):
+        db.session.rollback()
+        return render_error(error.status_code, error.message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception):
+        log.error("database error: %s", error)
+        db.session.rollback()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(500)

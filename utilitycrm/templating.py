@@ -1,0 +1,33 @@
+"""What every template gets: the navigation for the current user, the language switch, filters."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import format_datetime
+from flask_login import current_user
+
+from utilitycrm.auth.forms import LOCALE_LABELS, LanguageForm
+from utilitycrm.i18n import html_lang, select_locale
+from utilitycrm.navigation import nav_items_for
+
+
+def _template_context() -> dict[str, object]:
+    locale = select_locale()
+    return {
+        "nav_items": nav_items_for(current_user),
+        "language_form": LanguageForm(
+            formdata=None, locale=locale, next=request.full_path.rstrip("?")
+        ),
+        "current_locale": locale,
+        "html_lang": html_lang(locale),
+        "locale_labels": LOCALE_LABELS,
+    }
+
+
+def _datetime(value, style: str = "short") -> str:
+    return format_datetime(value, style) if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_template_context)
+    app.add_template_filter(_datetime, "datetime")
