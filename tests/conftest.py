@@ -91,7 +91,9 @@ class AuthActions:
         self.client = client
 
     def login(self, username: str, password: str = DEFAULT_PASSWORD, **extra):
-        return self.client.post("/login", data={"username": username, "password": password, **extra})
+        return self.client.post(
+            "/login", data={"username": username, "password": password, **extra}
+        )
 
     def logout(self):
         return self.client.post("/logout")

@@ -37,15 +37,35 @@ class StaleEditError(UtilityCRMError):
 
 # Titles and explanations shown on error pages, by status code.
 ERROR_TEXTS = {
-    400: (_l("Bad request"), _l("The request could not be understood. Check the form and try again.")),
-    403: (_l("Access denied"), _l("Your role does not allow this page. Ask an administrator if you need it.")),
-    404: (_l("Page not found"), _l("The page or record does not exist. It may have been closed or the link is wrong.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Check the form and try again."),
+    ),
+    403: (
+        _l("Access denied"),
+        _l("Your role does not allow this page. Ask an administrator if you need it."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("The page or record does not exist. It may have been closed or the link is wrong."),
+    ),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     409: (_l("Conflict"), _l("The record changed while you were working on it.")),
     413: (_l("Upload too large"), _l("The file or form is larger than the server accepts.")),
-    429: (_l("Too many requests"), _l("Too many requests in a short time. Wait a moment and try again.")),
-    500: (_l("Server error"), _l("Something went wrong on our side. Nothing was saved; try again or tell the administrator.")),
-    503: (_l("Service unavailable"), _l("The database cannot be reached right now. Nothing was saved; try again in a minute.")),
+    429: (
+        _l("Too many requests"),
+        _l("Too many requests in a short time. Wait a moment and try again."),
+    ),
+    500: (
+        _l("Server error"),
+        _l(
+            "Something went wrong on our side. Nothing was saved; try again or tell the administrator."
+        ),
+    ),
+    503: (
+        _l("Service unavailable"),
+        _l("The database cannot be reached right now. Nothing was saved; try again in a minute."),
+    ),
 }
 
 

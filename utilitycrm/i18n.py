@@ -1,8 +1,8 @@
-"""Which language a request is served in: the user's choice, else the session's, else the default."""
+"""The language of a request: the user's choice, else the session's, else the default."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 
 from utilitycrm.config import SUPPORTED_LOCALES
@@ -10,6 +10,8 @@ from utilitycrm.extensions import babel
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and scheduled jobs
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     if session.get("locale") in SUPPORTED_LOCALES:

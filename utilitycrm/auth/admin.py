@@ -35,7 +35,7 @@ def _user_data(form) -> services.UserData:
 @bp.route("/users")
 @requires(Permission.MANAGE_USERS)
 def users():
-    query = select(User).order_by(User.is_active.desc(), User.role, User.username)
+    query = select(User).order_by(User.is_active.desc(), User.username)
     if role := request.args.get("role"):
         query = query.where(User.role == role)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200)
@@ -100,7 +100,13 @@ def reset_password(user_id: int):
             min_length=current_app.config["PASSWORD_MIN_LENGTH"],
         )
         db.session.commit()
-        flash(_("The password of %(name)s is reset; their sessions are signed out.", name=user.username), "success")
+        flash(
+            _(
+                "The password of %(name)s is reset; their sessions are signed out.",
+                name=user.username,
+            ),
+            "success",
+        )
         return redirect(url_for("admin.edit_user", user_id=user.id))
     form = UserEditForm(obj=user, formdata=None)
     return render_template(
@@ -111,12 +117,12 @@ def reset_password(user_id: int):
 @bp.route("/security-log")
 @requires(Permission.VIEW_SECURITY_LOG)
 def security_events():
-    query = select(SecurityEvent).order_by(SecurityEvent.occurred_at.desc(), SecurityEvent.id.desc())
+    query = select(SecurityEvent).order_by(
+        SecurityEvent.occurred_at.desc(), SecurityEvent.id.desc()
+    )
     if kind := request.args.get("kind"):
         query = query.where(SecurityEvent.kind == kind)
     if username := request.args.get("username", "").strip().lower():
         query = query.where(SecurityEvent.username == username)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200)
-    return render_template(
-        "admin/security_events.html", page=page, kind=kind, username=username
-    )
+    return render_template("admin/security_events.html", page=page, kind=kind, username=username)

@@ -94,6 +94,4 @@ class ProfileForm(Form):
 
 
 class ChangePasswordForm(PasswordResetForm):
-    current = PasswordField(
-        _l("Current password"), validators=[DataRequired(), Length(max=200)]
-    )
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])

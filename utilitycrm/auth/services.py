@@ -213,7 +213,10 @@ def update_user(user: User, data: UserData, *, expected_version: int, actor: Use
     """Apply an administrator's edit; refuses stale forms and locking out the last admin."""
     if user.version != expected_version:
         raise StaleEditError(
-            _l("%(name)s was changed by someone else after you opened the form.", name=user.username)
+            _l(
+                "%(name)s was changed by someone else after you opened the form.",
+                name=user.username,
+            )
         )
     was_admin = user.role == Role.ADMIN.value and user.is_active
     stays_admin = data.role is Role.ADMIN and data.is_active

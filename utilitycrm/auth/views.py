@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -12,6 +21,7 @@ from utilitycrm.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, P
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
+from utilitycrm.i18n import select_locale
 from utilitycrm.navigation import safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -63,8 +73,10 @@ def logout():
         SecurityEventKind.LOGOUT, user=current_user, ip_address=request.remote_addr
     )
     db.session.commit()
+    locale = select_locale()
     logout_user()
     session.clear()
+    session["locale"] = locale  # the sign-in page stays in the language the user chose
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -120,7 +132,9 @@ def change_password():
                 min_length=current_app.config["PASSWORD_MIN_LENGTH"],
             )
             db.session.commit()
-            login_user(current_user._get_current_object())  # the new session token replaces the old one
+            login_user(
+                current_user._get_current_object()
+            )  # the new session token replaces the old one
             flash(_("Your password is changed. Other sessions are signed out."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, password_form=password_form), 400

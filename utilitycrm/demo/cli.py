@@ -24,6 +24,6 @@ def seed(if_empty: bool) -> None:
         raise click.ClickException("The database has data already; seed an empty database.")
     users = seeding.seed_users()
     db.session.commit()
-    click.echo("Demo users (password: %s):" % seeding.DEMO_PASSWORD)
+    click.echo(f"Demo users (password: {seeding.DEMO_PASSWORD}):")
     for user in users:
         click.echo(f"  {user.username:<10} {user.role}")

@@ -1,0 +1,66 @@
+"""Migrations build the same schema as the models, from empty, and step back down."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
+
+from tests.conftest import settings_for
+from utilitycrm import create_app
+from utilitycrm.extensions import db
+
+
+@contextmanager
+def scratch_database(database_url: str, tmp_path):
+    """An empty database of the same kind as the suite's, dropped afterwards."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    name = f"utilitycrm_migrations_{uuid.uuid4().hex[:8]}"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        server.dispose()
+
+
+@pytest.fixture
+def migrated_app(database_url, tmp_path):
+    with scratch_database(database_url, tmp_path) as url:
+        app = create_app(settings_for(url))
+        with app.app_context():
+            upgrade()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_upgrade_from_empty_matches_the_models(migrated_app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_downgrade_one_step_and_back(migrated_app):
+    tables_before = set(inspect(db.engine).get_table_names())
+    downgrade(revision="-1")
+    upgrade()
+    assert set(inspect(db.engine).get_table_names()) == tables_before
+
+
+def test_downgrade_to_empty(migrated_app):
+    downgrade(revision="base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
