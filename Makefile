@@ -43,7 +43,7 @@ lint: setup
 # Re-extract the translatable strings and merge them into the catalogs (developers only).
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o utilitycrm/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i utilitycrm/translations/messages.pot -d utilitycrm/translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i utilitycrm/translations/messages.pot -d utilitycrm/translations --no-fuzzy-matching --omit-header --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache

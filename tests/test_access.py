@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import create_contact, create_customer, create_line, create_node, create_source
 from utilitycrm.auth.roles import Role
 
 ANY = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
+EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
+EDITORS_AND_OWN_MANAGER = EDITORS | {Role.ACCOUNT_MANAGER}  # the customer's own manager
 PUBLIC = "public"
+C = "/archive/customers/{customer}"
 
-# endpoint: (method, path, who may use it). {user} is the id of an existing user.
+# endpoint: (method, path, who may use it). Placeholders name records made by `records`.
 ACCESS_TABLE = {
     "auth.login": ("GET", "/login", PUBLIC),
     "auth.language": ("POST", "/language", PUBLIC),
@@ -23,7 +27,50 @@ ACCESS_TABLE = {
     "admin.edit_user": ("GET", "/admin/users/{user}", ADMIN),
     "admin.reset_password": ("POST", "/admin/users/{user}/password", ADMIN),
     "admin.security_events": ("GET", "/admin/security-log", ADMIN),
+    "archive.customers": ("GET", "/archive/customers?q=31", ANY),
+    "archive.create_customer": ("GET", "/archive/customers/new", EDITORS),
+    "archive.customer": ("GET", C, ANY),
+    "archive.edit_customer": ("GET", C + "/edit", EDITORS_AND_OWN_MANAGER),
+    "archive.close_customer": ("POST", C + "/close", EDITORS),
+    "archive.customer_history": ("GET", C + "/history", ANY),
+    "archive.export_customer_history": ("GET", C + "/history.xlsx", ANY),
+    "archive.new_customer_record": ("GET", C + "/sources/new", EDITORS),
+    "archive.edit_customer_record": ("GET", C + "/sources/{source}/edit", EDITORS),
+    "archive.delete_customer_record": ("POST", C + "/sources/{source}/delete", EDITORS),
+    "archive.customer_record_history": ("GET", C + "/sources/{source}/history", ANY),
+    "archive.new_network_record": ("GET", "/archive/network/lines/new", EDITORS),
+    "archive.edit_network_record": ("GET", "/archive/network/lines/{line}/edit", EDITORS),
+    "archive.delete_network_record": ("POST", "/archive/network/nodes/{node}/delete", EDITORS),
+    "archive.network_record_history": ("GET", "/archive/network/lines/{line}/history", ANY),
+    "archive.substations": ("GET", "/archive/substations", ANY),
+    "archive.lines": ("GET", "/archive/lines", ANY),
+    "archive.line": ("GET", "/archive/lines/{line}", ANY),
+    "archive.transformers": ("GET", "/archive/transformers", ANY),
+    "archive.meters": ("GET", "/archive/meters", ANY),
 }
+
+# Contacts and documents: also the customer's own account manager, and nobody else.
+RELATIONSHIP_TABLE = {
+    "new contact": ("GET", C + "/contacts/new", EDITORS_AND_OWN_MANAGER),
+    "edit contact": ("GET", C + "/contacts/{contact}/edit", EDITORS_AND_OWN_MANAGER),
+    "delete contact": ("POST", C + "/contacts/{contact}/delete", EDITORS_AND_OWN_MANAGER),
+    "new document": ("GET", C + "/documents/new", EDITORS_AND_OWN_MANAGER),
+}
+
+
+@pytest.fixture
+def records(users) -> dict[str, object]:
+    """One of each record the table's paths name; the customer belongs to the manager."""
+    line = create_line()
+    customer = create_customer(account_manager_id=users[Role.ACCOUNT_MANAGER].id)
+    return {
+        "user": users[Role.MARKETING].id,
+        "customer": customer.account_no,
+        "source": create_source(customer, line).id,
+        "contact": create_contact(customer).id,
+        "line": line.id,
+        "node": create_node(line).id,
+    }
 
 
 def test_the_table_covers_every_route(app):
@@ -41,9 +88,31 @@ CASES = [(endpoint, role) for endpoint in ACCESS_TABLE for role in [None, *Role]
 @pytest.mark.parametrize(
     ("endpoint", "role"), CASES, ids=[f"{e}-{r or 'anonymous'}" for e, r in CASES]
 )
-def test_access(client, users, login_as, endpoint, role):
-    method, path, allowed = ACCESS_TABLE[endpoint]
-    path = path.format(user=users[Role.MARKETING].id)
+def test_access(client, records, login_as, endpoint, role):
+    check(client, login_as, ACCESS_TABLE[endpoint], records, role)
+
+
+RELATIONSHIP_CASES = [(name, role) for name in RELATIONSHIP_TABLE for role in Role]
+
+
+@pytest.mark.parametrize(
+    ("name", "role"), RELATIONSHIP_CASES, ids=[f"{n}-{r}" for n, r in RELATIONSHIP_CASES]
+)
+def test_relationship_access(client, records, login_as, name, role):
+    check(client, login_as, RELATIONSHIP_TABLE[name], records, role)
+
+
+def test_other_managers_customers_are_read_only_for_a_manager(client, records, login_as):
+    other = create_customer()  # no manager: not this manager's customer
+    login_as(Role.ACCOUNT_MANAGER)
+    assert client.get(f"/archive/customers/{other.account_no}").status_code == 200
+    assert client.get(f"/archive/customers/{other.account_no}/edit").status_code == 403
+    assert client.get(f"/archive/customers/{other.account_no}/contacts/new").status_code == 403
+
+
+def check(client, login_as, entry, records, role) -> None:
+    method, path, allowed = entry
+    path = path.format(**records)
     if role is not None:
         login_as(role)
     response = client.open(path, method=method)

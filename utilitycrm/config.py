@@ -69,6 +69,10 @@ class Config:
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     PASSWORD_MIN_LENGTH = 10
     PAGE_SIZE = 50
+    # 户号 format; most utilities use 10 digits.
+    ARCHIVE_ACCOUNT_NO_PATTERN = r"\d{10}"
+    # Lists never count or page past this many rows: narrow the search instead.
+    LIST_ROW_LIMIT = 10_000
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_USE_TLS = False

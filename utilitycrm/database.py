@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, MetaData
-from sqlalchemy.engine import Dialect
+from sqlalchemy import DateTime, Index, Integer, MetaData, event
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -49,6 +49,44 @@ class Base(DeclarativeBase):
     )
 
 
+@event.listens_for(Base.metadata, "before_create")
+def _create_extensions(target, connection, **kw) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
+def pattern_index(table: str, column: str) -> Index:
+    """PostgreSQL: an index LIKE 'prefix%' can use whatever the database collation.
+    SQLite searches prefixes with GLOB on the ordinary index instead."""
+    return Index(
+        f"ix_{table}_{column}_pattern", column, postgresql_ops={column: "text_pattern_ops"}
+    ).ddl_if(dialect="postgresql")
+
+
+def trigram_index(table: str, column: str) -> Index:
+    """PostgreSQL: a trigram index for LIKE '%part%' searches (pg_trgm)."""
+    return Index(
+        f"ix_{table}_{column}_trigram",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
+
+
+def schema_filter(dialect_name: str):
+    """For Alembic's comparisons: leave out indexes made for another database only."""
+
+    def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        return not (
+            type_ == "index"
+            and condition is not None
+            and condition.dialect not in (None, dialect_name)
+        )
+
+    return include_object
+
+
 class Versioned:
     """Optimistic locking: an UPDATE carries the version it read, so a stale edit fails."""
 
@@ -57,3 +95,15 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, object]:
         return {"version_id_col": cls.version}
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """SQLite enforces foreign keys only when asked, per connection; WAL lets readers
+    and the one writer work at the same time."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

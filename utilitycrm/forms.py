@@ -26,6 +26,20 @@ def tidy_block(value: object) -> object:
 
 
 class Form(FlaskForm):
+    """Besides errors, a form may collect warnings: accepted, but worth a second look."""
+
+    # Fields shown after all others whatever their declaration order (mixins declare early).
+    TRAILING_FIELDS = ("reason",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+
+    def visible_fields(self) -> list:
+        shown = [field for field in self if getattr(field.widget, "input_type", None) != "hidden"]
+        trailing = [field for field in shown if field.name in self.TRAILING_FIELDS]
+        return [field for field in shown if field.name not in self.TRAILING_FIELDS] + trailing
+
     class Meta:
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class

@@ -19,6 +19,10 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_l("Home"), "home.index"),
+    NavItem(_l("Customers"), "archive.customers", Permission.VIEW_ARCHIVE),
+    NavItem(_l("Lines"), "archive.lines", Permission.VIEW_ARCHIVE),
+    NavItem(_l("Transformers"), "archive.transformers", Permission.VIEW_ARCHIVE),
+    NavItem(_l("Meters"), "archive.meters", Permission.VIEW_ARCHIVE),
     NavItem(_l("Users"), "admin.users", Permission.MANAGE_USERS),
     NavItem(_l("Security log"), "admin.security_events", Permission.VIEW_SECURITY_LOG),
 )

@@ -23,6 +23,7 @@ def sign_in(page, username: str, password: str = DEFAULT_PASSWORD) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.locator("#login-form button[type=submit]").click()
+    page.wait_for_load_state()  # scripts at the end of the page have run
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
@@ -32,7 +33,8 @@ def test_role_journey(page, users, role):
     expect(page.locator("h1")).to_have_text(chinese)
     expect(page.locator("#current-user")).to_contain_text(users[role].display_name)
 
-    page.locator("select[name=locale]").first.select_option("en")  # submits on change
+    with page.expect_navigation():
+        page.locator("select[name=locale]").first.select_option("en")  # submits on change
     expect(page.locator("h1")).to_have_text(english)
     expect(page.locator("html")).to_have_attribute("lang", "en")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
@@ -72,15 +72,21 @@ def enforce_access():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if rule.permission is not None and not current_user.can(rule.permission):
-        record_event(
-            SecurityEventKind.PERMISSION_DENIED,
-            user=current_user,
-            ip_address=request.remote_addr,
-            detail=f"{request.method} {request.path}"[:300],
-        )
-        db.session.commit()
-        abort(403)
+        deny_access()
     return None
+
+
+def deny_access() -> NoReturn:
+    """Log the refusal and answer 403; also for checks on a record, after the view loads it."""
+    db.session.rollback()
+    record_event(
+        SecurityEventKind.PERMISSION_DENIED,
+        user=current_user,
+        ip_address=request.remote_addr,
+        detail=f"{request.method} {request.path}"[:300],
+    )
+    db.session.commit()
+    abort(403)
 
 
 def init_app(app: Flask) -> None:

@@ -29,11 +29,19 @@ ROLE_LABELS = {
 class Permission(StrEnum):
     MANAGE_USERS = "users.manage"
     VIEW_SECURITY_LOG = "security_log.view"
+    VIEW_ARCHIVE = "archive.view"
+    EDIT_ARCHIVE = "archive.edit"
+    # Contacts, documents and relationship fields, of the user's own customers only.
+    EDIT_OWN_RELATIONSHIPS = "archive.edit_own_relationships"
 
+
+_READ = {Permission.VIEW_ARCHIVE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.VIEW_SECURITY_LOG}),
-    Role.MARKETING: frozenset(),
-    Role.ACCOUNT_MANAGER: frozenset(),
-    Role.INSPECTOR: frozenset(),
+    Role.ADMIN: frozenset(
+        {Permission.MANAGE_USERS, Permission.VIEW_SECURITY_LOG, Permission.EDIT_ARCHIVE, *_READ}
+    ),
+    Role.MARKETING: frozenset({Permission.EDIT_ARCHIVE, *_READ}),
+    Role.ACCOUNT_MANAGER: frozenset({Permission.EDIT_OWN_RELATIONSHIPS, *_READ}),
+    Role.INSPECTOR: frozenset(_READ),
 }

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from utilitycrm.demo import models  # noqa: F401 - the table joins the metadata
     from utilitycrm.demo.cli import demo
 
     app.cli.add_command(demo)

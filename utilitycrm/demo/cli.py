@@ -1,6 +1,8 @@
-"""`flask demo seed`: the demo users (and, as the archive grows, the demo utility)."""
+"""`flask demo seed`: the demo users and a realistic, deterministic demo utility."""
 
 from __future__ import annotations
+
+import time
 
 import click
 
@@ -14,16 +16,37 @@ def demo() -> None:
 
 
 @demo.command("seed")
+@click.option("--customers", default=3000, show_default=True, type=click.IntRange(1, 5_000_000))
+@click.option(
+    "--seed",
+    "seed_value",
+    default=1,
+    show_default=True,
+    type=int,
+    help="The same seed gives the same utility.",
+)
+@click.option(
+    "--faults",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of key accounts given an archive error, for inspectors to find.",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users already.")
-def seed(if_empty: bool) -> None:
-    """Create the demo users; refuses to touch a database that has users already."""
+def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None:
+    """Build the demo utility; refuses to touch a database that has data already."""
     if not seeding.database_is_empty():
         if if_empty:
             click.echo("The database has data already; demo seeding skipped.")
             return
         raise click.ClickException("The database has data already; seed an empty database.")
-    users = seeding.seed_users()
+    started = time.monotonic()
+    report = seeding.seed(customers=customers, seed=seed_value, fault_rate=faults)
     db.session.commit()
+    click.echo(f"Demo utility seeded in {time.monotonic() - started:.1f} s:")
+    for table, count in report.counts.items():
+        click.echo(f"  {table:<24} {count:>9,}")
+    click.echo(f"  {'injected faults':<24} {report.faults:>9,}")
     click.echo(f"Demo users (password: {seeding.DEMO_PASSWORD}):")
-    for user in users:
+    for user in report.users:
         click.echo(f"  {user.username:<10} {user.role}")

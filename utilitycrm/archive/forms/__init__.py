@@ -1,0 +1,1 @@
+"""Archive forms; each maps one-to-one onto a model's editable fields."""

@@ -1,0 +1,97 @@
+"""Query-string forms of the archive lists: parsed and checked like any input."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, NumberRange, Optional
+
+from utilitycrm.archive import choices
+from utilitycrm.archive.enums import (
+    Category,
+    CustomerStatus,
+    Importance,
+    Ownership,
+    TransformerState,
+    ValueClass,
+    VoltageLevel,
+)
+from utilitycrm.archive.forms.base import optional_int
+from utilitycrm.archive.forms.fields import enum_choices
+from utilitycrm.forms import Form
+
+ANY = _l("— any —")
+
+
+class SearchForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
+
+    def filters(self, filter_class):
+        """The list filters, from valid fields only: a bad value is dropped, not fatal."""
+        values = {}
+        for name in filter_class.__dataclass_fields__:
+            if name in self and not self[name].errors and self[name].data not in (None, ""):
+                values[name] = self[name].data
+        return filter_class(**values)
+
+    @property
+    def page_number(self) -> int:
+        return self.page.data if self.page.data and not self.page.errors else 1
+
+
+def _select(label, enum):
+    return SelectField(label, choices=enum_choices(enum, blank=ANY), validators=[Optional()])
+
+
+def _id_select(label):
+    return SelectField(label, coerce=optional_int, validators=[Optional()])
+
+
+class CustomerSearchForm(SearchForm):
+    anywhere = BooleanField(_l("Anywhere in name or address"))
+    substation_id = _id_select(_l("Substation"))
+    line_id = _id_select(_l("Line"))
+    category = _select(_l("Category"), Category)
+    voltage_kv = _select(_l("Voltage"), VoltageLevel)
+    account_manager_id = _id_select(_l("Account manager"))
+    value_class = _select(_l("Value class"), ValueClass)
+    importance = _select(_l("Important customer grade"), Importance)
+    status = _select(_l("Status"), CustomerStatus)
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            SelectChoice("account_no", _l("Account number")),
+            SelectChoice("name", _l("Name")),
+            SelectChoice("-capacity", _l("Capacity, largest first")),
+        ],
+        validators=[Optional()],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.substation_id.choices = choices.substations()
+        self.line_id.choices = choices.lines()
+        self.account_manager_id.choices = choices.account_managers()
+
+
+class LineSearchForm(SearchForm):
+    substation_id = _id_select(_l("Substation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.substation_id.choices = choices.substations()
+
+
+class TransformerSearchForm(SearchForm):
+    line_id = _id_select(_l("Line"))
+    state = _select(_l("State"), TransformerState)
+    ownership = _select(_l("Ownership"), Ownership)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_id.choices = choices.lines()

@@ -1,0 +1,178 @@
+"""Every insert, update and delete of archive records is written to the history.
+
+Services open a `recording(actor, source=..., reason=...)` block; an after-flush hook
+writes what the flush changed into one change set. A flush that changes an audited record
+outside such a block fails, so nothing reaches the archive unrecorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from utilitycrm.archive.models.history import ArchiveChange, Audited, ChangeSet
+from utilitycrm.database import utcnow
+
+
+class ChangeSource(StrEnum):
+    FORM = "form"
+    IMPORT = "import"
+    API = "api"
+    PROJECT = "project"
+    SYSTEM = "system"
+
+
+class Action(StrEnum):
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class UnrecordedChangeError(RuntimeError):
+    """An audited record was written outside a recording() block: a programming error."""
+
+
+@dataclass
+class _Recording:
+    actor_id: int | None
+    source: ChangeSource
+    reason: str
+    change_set_id: int | None = None
+
+
+_current: ContextVar[_Recording | None] = ContextVar("archive_recording", default=None)
+
+# Bookkeeping columns that change with every save and say nothing to a reader.
+UNAUDITED_COLUMNS = frozenset({"id", "version", "created_at", "updated_at"})
+
+
+@contextmanager
+def recording(actor, *, source: ChangeSource, reason: str = "") -> Iterator[None]:
+    token = _current.set(
+        _Recording(actor_id=actor.id if actor else None, source=source, reason=reason[:500])
+    )
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current_change_set_id() -> int | None:
+    active = _current.get()
+    return active.change_set_id if active else None
+
+
+def format_value(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _columns(obj: Audited) -> list[str]:
+    return [
+        attr.key for attr in inspect(type(obj)).column_attrs if attr.key not in UNAUDITED_COLUMNS
+    ]
+
+
+def _snapshot(obj: Audited) -> str:
+    return json.dumps(
+        {key: format_value(getattr(obj, key)) for key in _columns(obj)}, ensure_ascii=False
+    )
+
+
+def _row(obj: Audited, action: Action, **values: object) -> dict[str, object]:
+    return {
+        "object_type": type(obj).__tablename__,
+        "object_id": obj.id,
+        "object_version": getattr(obj, "version", None),
+        "customer_id": obj.audit_customer_id(),
+        "action": action.value,
+        "field": None,
+        "old_value": None,
+        "new_value": None,
+        **values,
+    }
+
+
+def _update_rows(obj: Audited) -> list[dict[str, object]]:
+    state = inspect(obj)
+    rows = []
+    for key in _columns(obj):
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if format_value(old) != format_value(new):
+            rows.append(
+                _row(
+                    obj,
+                    Action.UPDATE,
+                    field=key,
+                    old_value=format_value(old),
+                    new_value=format_value(new),
+                )
+            )
+    return rows
+
+
+def _changed_rows(session: Session) -> list[dict[str, object]]:
+    rows = []
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            rows.append(_row(obj, Action.INSERT, new_value=_snapshot(obj)))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            rows.extend(_update_rows(obj))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            rows.append(_row(obj, Action.DELETE, old_value=_snapshot(obj)))
+    return rows
+
+
+@event.listens_for(Session, "after_flush")
+def _record_flush(session: Session, flush_context) -> None:
+    rows = _changed_rows(session)
+    if not rows:
+        return
+    active = _current.get()
+    if active is None:
+        raise UnrecordedChangeError("archive records changed outside a recording() block")
+    connection = session.connection()
+    if active.change_set_id is None:
+        active.change_set_id = connection.execute(
+            insert(ChangeSet.__table__)
+            .values(
+                occurred_at=utcnow(),
+                actor_id=active.actor_id,
+                source=active.source.value,
+                reason=active.reason,
+            )
+            .returning(ChangeSet.__table__.c.id)
+        ).scalar_one()
+    for row in rows:
+        row["change_set_id"] = active.change_set_id
+    connection.execute(insert(ArchiveChange.__table__), rows)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back_change_set(session: Session, previous_transaction) -> None:
+    """A rolled-back change set no longer exists; the next flush starts a new one."""
+    active = _current.get()
+    if active is not None:
+        active.change_set_id = None

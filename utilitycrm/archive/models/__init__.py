@@ -1,0 +1,23 @@
+"""The archive's models, by concern: network, customer, equipment, history."""
+
+from utilitycrm.archive.models.customer import Contact, Customer, QualificationDocument, Tariff
+from utilitycrm.archive.models.equipment import Meter, MeteringPoint, PowerSource, Transformer
+from utilitycrm.archive.models.history import ArchiveChange, ChangeSet
+from utilitycrm.archive.models.network import FeederLine, NetworkEdge, NetworkNode, Substation
+
+__all__ = [
+    "ArchiveChange",
+    "ChangeSet",
+    "Contact",
+    "Customer",
+    "FeederLine",
+    "Meter",
+    "MeteringPoint",
+    "NetworkEdge",
+    "NetworkNode",
+    "PowerSource",
+    "QualificationDocument",
+    "Substation",
+    "Tariff",
+    "Transformer",
+]

@@ -1,0 +1,115 @@
+"""The distribution network as the archive knows it: 站-线 and the nodes and edges between.
+
+A line's topology runs from its bay at the substation through sections and switches to
+the nodes transformers hang on. Normally-open tie switches join feeders, which are
+operated radially.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from utilitycrm.archive.enums import Connection, EdgeKind, NodeKind, VoltageLevel
+from utilitycrm.archive.models.history import Audited
+from utilitycrm.database import Versioned, pattern_index
+from utilitycrm.extensions import db
+
+
+class Substation(Audited, Versioned, db.Model):
+    __tablename__ = "substation"
+    __table_args__ = (CheckConstraint(VoltageLevel.check_sql("voltage_kv"), name="voltage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    voltage_kv: Mapped[str] = mapped_column(String(5))
+
+    lines: Mapped[list[FeederLine]] = relationship(
+        back_populates="substation", order_by="FeederLine.name"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeederLine(Audited, Versioned, db.Model):
+    __tablename__ = "feeder_line"
+    __table_args__ = (
+        UniqueConstraint("substation_id", "name"),
+        CheckConstraint(VoltageLevel.check_sql("voltage_kv"), name="voltage"),
+        CheckConstraint("rated_current_a > 0", name="rated_current_positive"),
+        pattern_index("feeder_line", "name"),
+        pattern_index("feeder_line", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(60), index=True)
+    substation_id: Mapped[int] = mapped_column(ForeignKey("substation.id"), index=True)
+    voltage_kv: Mapped[str] = mapped_column(String(5), default=VoltageLevel.V10.value)
+    rated_current_a: Mapped[int]
+
+    substation: Mapped[Substation] = relationship(back_populates="lines")
+
+    @property
+    def rating_kva(self) -> int:
+        """Thermal rating: S = √3 · U · I."""
+        return round(math.sqrt(3) * float(self.voltage_kv) * self.rated_current_a)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NetworkNode(Audited, Versioned, db.Model):
+    __tablename__ = "network_node"
+    __table_args__ = (CheckConstraint(NodeKind.check_sql("kind"), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    # The line whose extract the node belongs to; a bus bay is the root of its line.
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"), index=True)
+
+    line: Mapped[FeederLine | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
+class NetworkEdge(Audited, Versioned, db.Model):
+    __tablename__ = "network_edge"
+    __table_args__ = (
+        CheckConstraint(EdgeKind.check_sql("kind"), name="kind"),
+        CheckConstraint("from_node_id <> to_node_id", name="not_a_loop"),
+        CheckConstraint(
+            f"conductor IS NULL OR {Connection.check_sql('conductor')}", name="conductor"
+        ),
+        Index("ix_network_edge_nodes", "from_node_id", "to_node_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"), index=True)
+    from_node_id: Mapped[int] = mapped_column(ForeignKey("network_node.id"))
+    to_node_id: Mapped[int] = mapped_column(ForeignKey("network_node.id"), index=True)
+    # Sections are always closed; switches carry their state, tie switches are normally open.
+    is_closed: Mapped[bool] = mapped_column(default=True)
+    conductor: Mapped[str | None] = mapped_column(String(10))
+    length_m: Mapped[int | None]
+
+    from_node: Mapped[NetworkNode] = relationship(foreign_keys=[from_node_id])
+    to_node: Mapped[NetworkNode] = relationship(foreign_keys=[to_node_id])
+    line: Mapped[FeederLine | None] = relationship()
+
+    @property
+    def from_node_code(self) -> str:
+        return self.from_node.code
+
+    @property
+    def to_node_code(self) -> str:
+        return self.to_node.code

@@ -1,0 +1,248 @@
+"""The archive's read side: lists with filters, the customer page, history. Every list
+reads a page in a fixed number of queries, whatever its length."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from utilitycrm.archive.models import (
+    ArchiveChange,
+    ChangeSet,
+    Customer,
+    FeederLine,
+    Meter,
+    MeteringPoint,
+    NetworkNode,
+    PowerSource,
+    Substation,
+    Transformer,
+)
+from utilitycrm.archive.search import Page, contains, paginate, starts_with
+from utilitycrm.auth.models import User
+from utilitycrm.extensions import db
+
+CUSTOMER_SORTS = {
+    "account_no": (Customer.account_no,),
+    "name": (Customer.name, Customer.account_no),
+    "-capacity": (Customer.contract_capacity_kva.desc(), Customer.account_no),
+}
+
+
+@dataclass
+class CustomerFilters:
+    q: str = ""
+    anywhere: bool = False
+    substation_id: int | None = None
+    line_id: int | None = None
+    category: str | None = None
+    voltage_kv: str | None = None
+    account_manager_id: int | None = None
+    value_class: str | None = None
+    importance: str | None = None
+    status: str | None = None
+    sort: str = "account_no"
+
+
+def _customer_search(query: Select, text: str, anywhere: bool) -> Select:
+    """A meter's asset number, else: digits a 户号 prefix, text the name (or, asked to
+    look anywhere, a part of the name or address)."""
+    by_meter = Customer.id.in_(
+        select(MeteringPoint.customer_id)
+        .join(Meter, Meter.metering_point_id == MeteringPoint.id)
+        .where(Meter.asset_no == text)
+    )
+    if text.isdigit():
+        return query.where(starts_with(Customer.account_no, text) | by_meter)
+    if anywhere:
+        return query.where(contains(Customer.name, text) | contains(Customer.address, text))
+    return query.where(starts_with(Customer.name, text) | by_meter)
+
+
+def customer_query(filters: CustomerFilters) -> Select:
+    query = select(Customer).options(joinedload(Customer.account_manager))
+    if filters.q:
+        query = _customer_search(query, filters.q, filters.anywhere)
+    for column in (
+        "category",
+        "voltage_kv",
+        "account_manager_id",
+        "value_class",
+        "importance",
+        "status",
+    ):
+        value = getattr(filters, column)
+        if value not in (None, ""):
+            query = query.where(getattr(Customer, column) == value)
+    if filters.line_id:
+        query = query.where(
+            Customer.id.in_(
+                select(PowerSource.customer_id).where(PowerSource.line_id == filters.line_id)
+            )
+        )
+    if filters.substation_id:
+        query = query.where(
+            Customer.id.in_(
+                select(PowerSource.customer_id).where(
+                    PowerSource.substation_id == filters.substation_id
+                )
+            )
+        )
+    return query.order_by(*CUSTOMER_SORTS.get(filters.sort, CUSTOMER_SORTS["account_no"]))
+
+
+def customer_lines(customer_ids: list[int]) -> dict[int, list[str]]:
+    """The recorded supply lines of these customers, in one query."""
+    lines: dict[int, list[str]] = defaultdict(list)
+    if customer_ids:
+        rows = db.session.execute(
+            select(PowerSource.customer_id, PowerSource.line_name)
+            .where(PowerSource.customer_id.in_(customer_ids))
+            .order_by(PowerSource.customer_id, PowerSource.id)
+        )
+        for customer_id, line_name in rows:
+            if line_name:
+                lines[customer_id].append(line_name)
+    return lines
+
+
+def customer_page(filters: CustomerFilters, *, page: int, per_page: int, limit: int) -> Page:
+    return paginate(customer_query(filters), page=page, per_page=per_page, limit=limit)
+
+
+def customer_by_account_no(account_no: str) -> Customer | None:
+    return db.session.scalar(
+        select(Customer)
+        .where(Customer.account_no == account_no)
+        .options(
+            joinedload(Customer.account_manager),
+            joinedload(Customer.tariff),
+            selectinload(Customer.sources).joinedload(PowerSource.line),
+            selectinload(Customer.sources).joinedload(PowerSource.substation),
+            selectinload(Customer.transformers).joinedload(Transformer.node),
+            selectinload(Customer.metering_points).selectinload(MeteringPoint.meters),
+            selectinload(Customer.contacts),
+            selectinload(Customer.documents),
+        )
+    )
+
+
+@dataclass
+class LineFilters:
+    q: str = ""
+    substation_id: int | None = None
+
+
+def line_page(filters: LineFilters, *, page: int, per_page: int, limit: int) -> Page:
+    query = (
+        select(FeederLine, Substation.name)
+        .join(Substation)
+        .order_by(Substation.name, FeederLine.name)
+    )
+    if filters.q:
+        query = query.where(
+            starts_with(FeederLine.name, filters.q) | starts_with(FeederLine.code, filters.q)
+        )
+    if filters.substation_id:
+        query = query.where(FeederLine.substation_id == filters.substation_id)
+    return paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
+
+
+def substation_page(q: str, *, page: int, per_page: int, limit: int) -> Page:
+    query = select(Substation).order_by(Substation.name)
+    if q:
+        query = query.where(starts_with(Substation.name, q) | starts_with(Substation.code, q))
+    return paginate(query, page=page, per_page=per_page, limit=limit)
+
+
+@dataclass
+class TransformerFilters:
+    q: str = ""
+    line_id: int | None = None
+    state: str | None = None
+    ownership: str | None = None
+
+
+def transformer_page(filters: TransformerFilters, *, page: int, per_page: int, limit: int):
+    query = (
+        select(Transformer)
+        .options(joinedload(Transformer.customer), joinedload(Transformer.node))
+        .order_by(Transformer.code)
+    )
+    if filters.q:
+        query = query.where(starts_with(Transformer.code, filters.q))
+    if filters.state:
+        query = query.where(Transformer.state == filters.state)
+    if filters.ownership:
+        query = query.where(Transformer.ownership == filters.ownership)
+    if filters.line_id:
+        query = query.where(
+            Transformer.node_id.in_(
+                select(NetworkNode.id).where(NetworkNode.line_id == filters.line_id)
+            )
+        )
+    return paginate(query, page=page, per_page=per_page, limit=limit)
+
+
+def meter_page(q: str, *, page: int, per_page: int, limit: int) -> Page:
+    query = (
+        select(Meter, MeteringPoint.code, Customer.account_no, Customer.name)
+        .join(MeteringPoint, Meter.metering_point_id == MeteringPoint.id)
+        .join(Customer, MeteringPoint.customer_id == Customer.id)
+        .order_by(Meter.asset_no)
+    )
+    if q:
+        query = query.where(starts_with(Meter.asset_no, q))
+    return paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
+
+
+@dataclass
+class HistoryEntry:
+    change_set_id: int
+    occurred_at: object
+    actor: str | None
+    source: str
+    reason: str
+    changes: list[ArchiveChange] = field(default_factory=list)
+
+
+def history(
+    *,
+    customer_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    page: int,
+    per_page: int,
+    limit: int,
+) -> Page:
+    """Changes grouped by change set, newest first, for a customer or one object."""
+    query = (
+        select(ArchiveChange, ChangeSet, User.display_name)
+        .join(ChangeSet, ArchiveChange.change_set_id == ChangeSet.id)
+        .outerjoin(User, ChangeSet.actor_id == User.id)
+        .order_by(ArchiveChange.id.desc())
+    )
+    if customer_id is not None:
+        query = query.where(ArchiveChange.customer_id == customer_id)
+    if object_type is not None:
+        query = query.where(
+            ArchiveChange.object_type == object_type, ArchiveChange.object_id == object_id
+        )
+    rows = paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
+    entries: list[HistoryEntry] = []
+    for change, change_set, actor in rows.items:
+        if not entries or entries[-1].change_set_id != change_set.id:
+            entries.append(
+                HistoryEntry(
+                    change_set.id,
+                    change_set.occurred_at,
+                    actor,
+                    change_set.source,
+                    change_set.reason,
+                )
+            )
+        entries[-1].changes.append(change)
+    return Page(entries, rows.page, rows.per_page, rows.total, rows.is_capped)

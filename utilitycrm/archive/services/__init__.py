@@ -1,0 +1,1 @@
+"""Archive services: plain functions that change records; the caller commits once."""

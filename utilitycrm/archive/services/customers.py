@@ -1,0 +1,71 @@
+"""Creating, editing and closing customers (客户); customers are closed, never deleted."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from utilitycrm.archive.enums import CustomerStatus
+from utilitycrm.archive.models import Customer, Tariff
+from utilitycrm.archive.services.records import ArchiveConflict, ensure_unique, save_record
+from utilitycrm.auth.models import User
+from utilitycrm.database import utcnow
+from utilitycrm.extensions import db
+
+
+def _checks(customer: Customer) -> None:
+    ensure_unique(
+        Customer,
+        "account_no",
+        customer.account_no,
+        customer,
+        _l("The account number (户号) %(no)s exists already.", no=customer.account_no),
+    )
+    if customer.tariff_code and not _tariff_exists(customer.tariff_code):
+        raise ArchiveConflict(_l("Unknown tariff code %(code)s.", code=customer.tariff_code))
+    if customer.account_manager_id is not None:
+        manager = db.session.get(User, customer.account_manager_id)
+        if manager is None or not manager.is_active:
+            raise ArchiveConflict(_l("The account manager does not exist or is disabled."))
+
+
+def _tariff_exists(code: str) -> bool:
+    return db.session.scalar(select(Tariff.id).where(Tariff.code == code)) is not None
+
+
+def create_customer(data: dict[str, object], *, actor: User, reason: str = "") -> Customer:
+    return save_record(Customer(), data, actor=actor, reason=reason, checks=[_checks])
+
+
+def update_customer(
+    customer: Customer,
+    data: dict[str, object],
+    *,
+    actor: User,
+    expected_version: int | None,
+    reason: str = "",
+) -> Customer:
+    if customer.is_closed:
+        raise ArchiveConflict(_l("A closed account (销户) is kept as it was; it cannot be edited."))
+    return save_record(
+        customer,
+        data,
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+        checks=[_checks],
+    )
+
+
+def close_customer(
+    customer: Customer, *, actor: User, expected_version: int | None, reason: str
+) -> Customer:
+    if customer.is_closed:
+        raise ArchiveConflict(_l("The account is closed already."))
+    return save_record(
+        customer,
+        {"status": CustomerStatus.CLOSED.value, "closed_at": utcnow()},
+        actor=actor,
+        reason=reason,
+        expected_version=expected_version,
+    )

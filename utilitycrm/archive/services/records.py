@@ -1,0 +1,129 @@
+"""Saving and deleting any archive record: version check, history, clear conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from utilitycrm.archive.history import ChangeSource, recording
+from utilitycrm.archive.models import ArchiveChange, ChangeSet
+from utilitycrm.auth.models import User
+from utilitycrm.errors import StaleEditError, UtilityCRMError
+from utilitycrm.extensions import db
+
+
+class ArchiveConflict(UtilityCRMError):
+    """The change contradicts another record (a taken number, an unknown reference)."""
+
+    status_code = 409
+
+
+@dataclass(frozen=True)
+class ChangeSince:
+    field: str | None
+    action: str
+    old_value: str | None
+    new_value: str | None
+    actor: str | None
+    occurred_at: datetime
+
+
+def changes_since(obj, version: int) -> list[ChangeSince]:
+    """What others changed on `obj` after the form was loaded at `version`."""
+    rows = db.session.execute(
+        select(ArchiveChange, ChangeSet.occurred_at, User.display_name)
+        .join(ChangeSet, ArchiveChange.change_set_id == ChangeSet.id)
+        .outerjoin(User, ChangeSet.actor_id == User.id)
+        .where(
+            ArchiveChange.object_type == type(obj).__tablename__,
+            ArchiveChange.object_id == obj.id,
+            ArchiveChange.object_version > version,
+        )
+        .order_by(ArchiveChange.id)
+    )
+    return [
+        ChangeSince(
+            change.field, change.action, change.old_value, change.new_value, actor, occurred_at
+        )
+        for change, occurred_at, actor in rows
+    ]
+
+
+def check_version(obj, expected_version: int | None) -> None:
+    if expected_version is not None and obj.version != expected_version:
+        raise StaleEditError(
+            _l(
+                "Someone saved this record after you opened the form, so nothing of yours "
+                "was saved. Review their changes below."
+            ),
+            changes=changes_since(obj, expected_version),
+        )
+
+
+def ensure_unique(model, column: str, value: object, obj, message) -> None:
+    """Refuse with `message` when another record of `model` has this value already."""
+    if value is None:
+        return
+    query = select(model.id).where(getattr(model, column) == value)
+    if obj.id is not None:
+        query = query.where(model.id != obj.id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise ArchiveConflict(message)
+
+
+Check = Callable[[object], None]
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise ArchiveConflict(
+            _l(
+                "The change conflicts with another record and was not saved (%(detail)s).",
+                detail=str(error.orig).splitlines()[0][:200],
+            )
+        ) from error
+
+
+def save_record(
+    obj,
+    data: dict[str, object],
+    *,
+    actor: User | None,
+    reason: str = "",
+    expected_version: int | None = None,
+    checks: Iterable[Check] = (),
+    source: ChangeSource = ChangeSource.FORM,
+):
+    """Apply `data` to `obj` (new or loaded) and flush it with its history."""
+    with recording(actor, source=source, reason=reason):
+        if obj.id is not None:
+            check_version(obj, expected_version)
+        for key, value in data.items():
+            setattr(obj, key, value)
+        for check in checks:
+            check(obj)
+        db.session.add(obj)
+        _flush()
+    return obj
+
+
+def delete_record(
+    obj,
+    *,
+    actor: User | None,
+    reason: str = "",
+    expected_version: int | None = None,
+    source: ChangeSource = ChangeSource.FORM,
+) -> None:
+    with recording(actor, source=source, reason=reason):
+        check_version(obj, expected_version)
+        db.session.delete(obj)
+        _flush()

@@ -1,0 +1,161 @@
+"""What the archive's fields should be, by the utility's standards (domain.md §2).
+
+Pure functions of their inputs and of `Standards`, the thresholds an administrator can
+change (the validation engine loads them as dated configuration; these are the defaults).
+The demo data is generated with them, and the validation rules check against them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from utilitycrm.archive.enums import (
+    Category,
+    MeterAccuracy,
+    MeteringClass,
+    MeteringMethod,
+    PowerFactorStandard,
+    TransformerState,
+    VoltageLevel,
+)
+
+# Standard CT primary ratings, A.
+CT_PRIMARY_SERIES = (
+    5,
+    10,
+    15,
+    20,
+    30,
+    40,
+    50,
+    75,
+    100,
+    150,
+    200,
+    300,
+    400,
+    500,
+    600,
+    750,
+    800,
+    1000,
+    1200,
+    1500,
+    2000,
+    2500,
+    3000,
+    4000,
+    5000,
+)
+PT_RATIOS = {"10": (10000, 100), "20": (20000, 100), "35": (35000, 100), "110": (110000, 100)}
+
+
+@dataclass(frozen=True)
+class Standards:
+    single_part_max_kva: int = 100
+    two_part_min_kva: int = 315
+    pf_090_min_kva: int = 160  # HV industrial users above this
+    pf_085_min_kva: int = 100
+    pf_080_min_kva: int = 100
+    hv_metering_min_kva: int = 315
+    ct_band: tuple[float, float] = (0.30, 1.20)
+    rotation_years_precise: int = 6  # 0.2S and 0.5S meters
+    rotation_years_other: int = 8
+    class_i_min_kva: int = 10_000
+    class_ii_min_kva: int = 2_000
+    class_iii_min_kva: int = 315
+
+
+DEFAULT = Standards()
+INDUSTRIAL = {Category.LARGE_INDUSTRY.value, Category.INDUSTRIAL_COMMERCIAL.value}
+
+
+def full_load_current(kva: float, voltage_kv: float) -> float:
+    """I = S / (√3 · U)."""
+    return kva / (math.sqrt(3) * voltage_kv)
+
+
+def operating_capacity(transformers) -> int:
+    """运行容量: transformers and HV motors in service; paused and sealed ones excluded."""
+    return sum(t.rated_kva for t in transformers if t.state == TransformerState.RUNNING.value)
+
+
+def contract_capacity(transformers) -> int:
+    """合同容量: the nameplates of everything not removed."""
+    return sum(t.rated_kva for t in transformers if t.state != TransformerState.REMOVED.value)
+
+
+def expected_pf_standard(
+    category: str, voltage_kv: str, kva: int, s: Standards = DEFAULT
+) -> PowerFactorStandard:
+    is_hv = VoltageLevel(voltage_kv).is_high_voltage
+    if category in INDUSTRIAL and is_hv and kva > s.pf_090_min_kva:
+        return PowerFactorStandard.PF_090
+    if category == Category.AGRICULTURE.value:
+        return PowerFactorStandard.PF_080 if kva >= s.pf_080_min_kva else PowerFactorStandard.NONE
+    if category != Category.RESIDENTIAL.value and kva >= s.pf_085_min_kva:
+        return PowerFactorStandard.PF_085
+    return PowerFactorStandard.NONE
+
+
+def two_part_rule(kva: int, s: Standards = DEFAULT) -> bool | None:
+    """True: two-part required; False: single-part required; None: the customer chooses."""
+    if kva <= s.single_part_max_kva:
+        return False
+    if kva >= s.two_part_min_kva:
+        return True
+    return None
+
+
+def expected_metering_method(voltage_kv: str, kva: int, s: Standards = DEFAULT) -> MeteringMethod:
+    if not VoltageLevel(voltage_kv).is_high_voltage:
+        return MeteringMethod.LV_LV
+    return MeteringMethod.HV_HV if kva >= s.hv_metering_min_kva else MeteringMethod.HV_LV
+
+
+def expected_metering_class(
+    kva: int, *, single_phase: bool = False, s: Standards = DEFAULT
+) -> MeteringClass:
+    if single_phase:
+        return MeteringClass.V
+    if kva >= s.class_i_min_kva:
+        return MeteringClass.I
+    if kva >= s.class_ii_min_kva:
+        return MeteringClass.II
+    if kva >= s.class_iii_min_kva:
+        return MeteringClass.III
+    return MeteringClass.IV
+
+
+def accuracy_for(metering_class: MeteringClass) -> MeterAccuracy:
+    return {
+        MeteringClass.I: MeterAccuracy.C02S,
+        MeteringClass.II: MeterAccuracy.C02S,
+        MeteringClass.III: MeterAccuracy.C05S,
+        MeteringClass.IV: MeterAccuracy.C1,
+        MeteringClass.V: MeterAccuracy.C2,
+    }[metering_class]
+
+
+def rotation_years(accuracy: str, s: Standards = DEFAULT) -> int:
+    precise = {MeterAccuracy.C02S.value, MeterAccuracy.C05S.value}
+    return s.rotation_years_precise if accuracy in precise else s.rotation_years_other
+
+
+def ct_loading(kva: float, metering_voltage_kv: float, ct_primary_a: int) -> float:
+    """Full-load current as a share of the CT's rated primary."""
+    return full_load_current(kva, metering_voltage_kv) / ct_primary_a
+
+
+def choose_ct_primary(kva: float, metering_voltage_kv: float) -> int:
+    """The smallest standard primary that carries full load without exceeding it."""
+    current = full_load_current(kva, metering_voltage_kv)
+    return next((p for p in CT_PRIMARY_SERIES if p >= current), CT_PRIMARY_SERIES[-1])
+
+
+def multiplier(ct: tuple[int, int] | None, pt: tuple[int, int] | None) -> int:
+    """综合倍率 = CT ratio × PT ratio (1 without a PT)."""
+    ct_ratio = ct[0] / ct[1] if ct else 1
+    pt_ratio = pt[0] / pt[1] if pt else 1
+    return round(ct_ratio * pt_ratio)

@@ -1,0 +1,154 @@
+"""Customer list, the customer page (客户 360), create, edit, close, history."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from utilitycrm.archive import exports, queries
+from utilitycrm.archive.forms.customer import CloseCustomerForm, CustomerForm, RelationshipForm
+from utilitycrm.archive.forms.search import CustomerSearchForm
+from utilitycrm.archive.kinds import CUSTOMER_KINDS
+from utilitycrm.archive.services import customers as service
+from utilitycrm.archive.views import bp
+from utilitycrm.archive.views.common import (
+    flash_warnings,
+    forbid_unless,
+    get_customer_or_404,
+    list_settings,
+    refuse,
+)
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.roles import Permission
+from utilitycrm.errors import UtilityCRMError
+from utilitycrm.extensions import db
+
+
+@bp.route("/customers")
+@requires(Permission.VIEW_ARCHIVE)
+def customers():
+    form = CustomerSearchForm(request.args)
+    form.validate()
+    filters = form.filters(queries.CustomerFilters)
+    page = queries.customer_page(filters, page=form.page_number, **list_settings())
+    lines = queries.customer_lines([customer.id for customer in page.items])
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template(
+        "archive/customers.html",
+        form=form,
+        page=page,
+        lines=lines,
+        args=args,
+        can_create=current_user.can(Permission.EDIT_ARCHIVE),
+    )
+
+
+@bp.route("/customers/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_ARCHIVE)
+def create_customer():
+    form = CustomerForm()
+    if form.validate_on_submit():
+        try:
+            customer = service.create_customer(
+                form.model_data(), actor=current_user, reason=form.reason.data or ""
+            )
+        except UtilityCRMError as error:
+            refuse(error)
+        else:
+            db.session.commit()
+            flash_warnings(form)
+            flash(_("Customer %(no)s is created.", no=customer.account_no), "success")
+            return redirect(url_for("archive.customer", account_no=customer.account_no))
+    return render_template("archive/customer_form.html", form=form, customer=None, changes=[])
+
+
+@bp.route("/customers/<account_no>")
+@requires(Permission.VIEW_ARCHIVE)
+def customer(account_no: str):
+    customer = get_customer_or_404(account_no)
+    recent = queries.history(customer_id=customer.id, page=1, per_page=10, limit=10)
+    return render_template(
+        "archive/customer.html",
+        customer=customer,
+        kinds=CUSTOMER_KINDS,
+        can_edit=customer.can_edit(current_user),
+        can_edit_relationship=customer.can_edit_relationship(current_user),
+        recent=recent,
+        close_form=CloseCustomerForm(formdata=None, version=customer.version),
+    )
+
+
+@bp.route("/customers/<account_no>/edit", methods=["GET", "POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def edit_customer(account_no: str):
+    """Archive staff edit everything; a customer's own manager the relationship fields."""
+    customer = get_customer_or_404(account_no)
+    full = customer.can_edit(current_user)
+    forbid_unless(full or customer.can_edit_relationship(current_user))
+    form = (CustomerForm if full else RelationshipForm)(obj=customer)
+    changes = []
+    if form.validate_on_submit():
+        try:
+            service.update_customer(
+                customer,
+                form.model_data(),
+                actor=current_user,
+                expected_version=form.version.data,
+                reason=form.reason.data or "",
+            )
+        except UtilityCRMError as error:
+            changes = refuse(error, form, customer)
+        else:
+            db.session.commit()
+            flash_warnings(form)
+            flash(_("Customer %(no)s is saved.", no=customer.account_no), "success")
+            return redirect(url_for("archive.customer", account_no=customer.account_no))
+    return render_template(
+        "archive/customer_form.html", form=form, customer=customer, changes=changes
+    )
+
+
+@bp.route("/customers/<account_no>/close", methods=["POST"])
+@requires(Permission.EDIT_ARCHIVE)
+def close_customer(account_no: str):
+    customer = get_customer_or_404(account_no)
+    form = CloseCustomerForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for closing the account."), "danger")
+        return redirect(url_for("archive.customer", account_no=account_no))
+    try:
+        service.close_customer(
+            customer,
+            actor=current_user,
+            expected_version=form.version.data,
+            reason=form.reason.data,
+        )
+    except UtilityCRMError as error:
+        refuse(error)
+    else:
+        db.session.commit()
+        flash(_("Account %(no)s is closed (销户).", no=account_no), "success")
+    return redirect(url_for("archive.customer", account_no=account_no))
+
+
+@bp.route("/customers/<account_no>/history")
+@requires(Permission.VIEW_ARCHIVE)
+def customer_history(account_no: str):
+    customer = get_customer_or_404(account_no)
+    page = queries.history(
+        customer_id=customer.id, page=request.args.get("page", 1, type=int), **list_settings()
+    )
+    return render_template("archive/history.html", customer=customer, record=None, page=page)
+
+
+@bp.route("/customers/<account_no>/history.xlsx")
+@requires(Permission.VIEW_ARCHIVE)
+def export_customer_history(account_no: str):
+    customer = get_customer_or_404(account_no)
+    return send_file(
+        exports.history_workbook(customer_id=customer.id),
+        as_attachment=True,
+        download_name=f"history-{customer.account_no}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
