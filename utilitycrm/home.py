@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from utilitycrm.archive import queries as archive_queries
 from utilitycrm.auth import services as auth_services
 from utilitycrm.auth.access import login_required
 from utilitycrm.auth.models import SecurityEventKind
@@ -27,7 +28,19 @@ def _admin_context() -> dict[str, object]:
     }
 
 
-ROLE_CONTEXT = {Role.ADMIN: _admin_context}
+def _marketing_context() -> dict[str, object]:
+    return {"recent": archive_queries.recent_customers_changed_by(current_user.id, limit=10)}
+
+
+def _manager_context() -> dict[str, object]:
+    return {"portfolio": archive_queries.portfolio(current_user.id, limit=15)}
+
+
+ROLE_CONTEXT = {
+    Role.ADMIN: _admin_context,
+    Role.MARKETING: _marketing_context,
+    Role.ACCOUNT_MANAGER: _manager_context,
+}
 
 
 @bp.route("/")

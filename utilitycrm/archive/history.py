@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from utilitycrm.archive.models.history import ArchiveChange, Audited, ChangeSet
 from utilitycrm.database import utcnow
@@ -143,6 +143,26 @@ def _changed_rows(session: Session) -> list[dict[str, object]]:
         if isinstance(obj, Audited):
             rows.append(_row(obj, Action.DELETE, old_value=_snapshot(obj)))
     return rows
+
+
+def _keep_old_value(target, value, oldvalue, initiator):
+    return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _load_old_values(mapper: Mapper, class_: type) -> None:
+    """An expired attribute set without being read would lose its old value; with active
+    history SQLAlchemy loads it first, so the history always has both."""
+    if issubclass(class_, Audited):
+        for attr in mapper.column_attrs:
+            if attr.key not in UNAUDITED_COLUMNS:
+                event.listen(
+                    getattr(class_, attr.key),
+                    "set",
+                    _keep_old_value,
+                    active_history=True,
+                    retval=True,
+                )
 
 
 @event.listens_for(Session, "after_flush")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from utilitycrm.archive.models import (
@@ -246,3 +246,31 @@ def history(
             )
         entries[-1].changes.append(change)
     return Page(entries, rows.page, rows.per_page, rows.total, rows.is_capped)
+
+
+def recent_customers_changed_by(user_id: int, *, limit: int) -> list[tuple[Customer, object]]:
+    """The customers this user changed last, newest first, with when."""
+    latest = (
+        select(ArchiveChange.customer_id, func.max(ChangeSet.occurred_at).label("at"))
+        .join(ChangeSet, ArchiveChange.change_set_id == ChangeSet.id)
+        .where(ChangeSet.actor_id == user_id, ArchiveChange.customer_id.is_not(None))
+        .group_by(ArchiveChange.customer_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Customer, latest.c.at)
+        .join(latest, latest.c.customer_id == Customer.id)
+        .order_by(latest.c.at.desc())
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def portfolio(manager_id: int, *, limit: int) -> Page:
+    """A manager's key accounts, largest first."""
+    query = (
+        select(Customer)
+        .where(Customer.account_manager_id == manager_id, Customer.status != "closed")
+        .order_by(Customer.contract_capacity_kva.desc(), Customer.account_no)
+    )
+    return paginate(query, page=1, per_page=limit, limit=10_000)

@@ -81,17 +81,12 @@ class Page:
 
 def paginate(query: Select, *, page: int, per_page: int, limit: int, scalars: bool = True) -> Page:
     """Offset paging bounded by `limit`; the query must carry a deterministic ORDER BY."""
-    max_page = max(1, limit // per_page)
-    page = min(max(page, 1), max_page)
     counted = db.session.scalar(
         select(func.count()).select_from(query.order_by(None).limit(limit + 1).subquery())
     )
+    total = min(counted, limit)
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    offset = (page - 1) * per_page
     runner = db.session.scalars if scalars else db.session.execute
-    items = list(runner(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(
-        items=items,
-        page=page,
-        per_page=per_page,
-        total=min(counted, limit),
-        is_capped=counted > limit,
-    )
+    items = list(runner(query.limit(min(per_page, max(total - offset, 0))).offset(offset)))
+    return Page(items=items, page=page, per_page=per_page, total=total, is_capped=counted > limit)

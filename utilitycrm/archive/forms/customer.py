@@ -163,14 +163,16 @@ class CustomerForm(RelationshipForm):
     def validate_operating_capacity_kva(self, field) -> None:
         field.data = field.data or 0
 
-    def validate_basic_charge_basis(self, field) -> None:
-        if self.tariff_structure.data == TariffStructure.TWO_PART.value and not field.data:
+    # Cross-field checks hang on fields that are never empty: an Optional() field stops
+    # its own validation chain when blank.
+    def validate_tariff_structure(self, field) -> None:
+        if field.data == TariffStructure.TWO_PART.value and not self.basic_charge_basis.data:
             raise ValidationError(_l("A two-part tariff needs its basic charge basis."))
-        if self.tariff_structure.data == TariffStructure.SINGLE.value:
-            field.data = None
+        if field.data == TariffStructure.SINGLE.value:
+            self.basic_charge_basis.data = None
 
-    def validate_contract_demand_kw(self, field) -> None:
-        if self.basic_charge_basis.data == BasicChargeBasis.DEMAND.value and not field.data:
+    def validate_basic_charge_basis(self, field) -> None:
+        if field.data == BasicChargeBasis.DEMAND.value and not self.contract_demand_kw.data:
             raise ValidationError(_l("Charging by demand needs the contract demand."))
 
 

@@ -61,8 +61,8 @@ class PowerSourceForm(ArchiveForm):
         self.line_id.choices = choices.lines()
         self.substation_id.choices = choices.substations()
 
-    def validate_generator_kw(self, field) -> None:
-        if self.has_generator.data and not field.data:
+    def validate_has_generator(self, field) -> None:
+        if field.data and not self.generator_kw.data:
             raise ValidationError(_l("Enter the generator's rating."))
 
 

@@ -34,6 +34,7 @@ def refuse(error: UtilityCRMError, form=None, record=None) -> list:
         if form is not None and record is not None:
             db.session.refresh(record)
             form.version.data = record.version
+            form.version.raw_data = [str(record.version)]  # what the hidden field renders
         return error.changes
     return []
 

@@ -1,0 +1,84 @@
+"""Searching and filtering the archive lists, and the bounded paging."""
+
+from __future__ import annotations
+
+from tests.archive.test_customers import text
+from tests.factories import (
+    create_customer,
+    create_line,
+    create_meter,
+    create_metering_point,
+    create_source,
+)
+from utilitycrm.archive.queries import CustomerFilters, customer_page
+from utilitycrm.auth.roles import Role
+
+
+def account_numbers(page) -> list[str]:
+    return [customer.account_no for customer in page.items]
+
+
+def page_of(**filters):
+    return customer_page(CustomerFilters(**filters), page=1, per_page=50, limit=10_000)
+
+
+def test_search_by_account_number_prefix_name_prefix_and_meter():
+    a = create_customer(account_no="3100000101", name="城东印染有限公司")
+    b = create_customer(account_no="3100000102", name="城西机械有限公司", address="城东路1号")
+    create_meter(create_metering_point(b), asset_no="3310000000000000555")
+    assert account_numbers(page_of(q="31000001")) == [a.account_no, b.account_no]
+    assert account_numbers(page_of(q="3100000102")) == [b.account_no]
+    assert account_numbers(page_of(q="城东")) == [a.account_no]
+    assert account_numbers(page_of(q="城东", anywhere=True)) == [a.account_no, b.account_no]
+    assert account_numbers(page_of(q="3310000000000000555")) == [b.account_no]
+    assert account_numbers(page_of(q="印染")) == []
+    assert account_numbers(page_of(q="%")) == []  # wildcards are literal
+    assert account_numbers(page_of(q="*")) == []
+
+
+def test_filters_combine():
+    line = create_line()
+    on_line = create_customer(category="large_industry", voltage_kv="10", value_class="A")
+    create_source(on_line, line)
+    create_customer(category="residential", voltage_kv="0.4")
+    assert account_numbers(page_of(line_id=line.id)) == [on_line.account_no]
+    assert account_numbers(page_of(substation_id=line.substation_id)) == [on_line.account_no]
+    assert account_numbers(page_of(category="residential", voltage_kv="10")) == []
+    assert account_numbers(page_of(value_class="A", status="active")) == [on_line.account_no]
+
+
+def test_sorting():
+    small = create_customer(name="乙", contract_capacity_kva=100)
+    big = create_customer(name="甲", contract_capacity_kva=2000)
+    assert account_numbers(page_of(sort="-capacity")) == [big.account_no, small.account_no]
+    assert account_numbers(page_of(sort="account_no")) == [small.account_no, big.account_no]
+
+
+def test_paging_counts_only_up_to_the_limit():
+    for _ in range(7):
+        create_customer()
+    page = customer_page(CustomerFilters(), page=2, per_page=3, limit=5)
+    assert (page.total, page.is_capped, page.pages, len(page.items)) == (5, True, 2, 2)
+    beyond = customer_page(CustomerFilters(), page=99, per_page=3, limit=5)
+    assert beyond.page == 2  # never past what the limit allows
+
+
+def test_list_page_with_bad_parameters_still_answers(client, login_as):
+    create_customer(name="城东印染有限公司")
+    login_as(Role.INSPECTOR)
+    response = client.get(
+        "/archive/customers?q=城东&page=abc&line_id=xyz&category=nonsense&sort=evil"
+    )
+    assert response.status_code == 200
+    assert "城东印染有限公司" in text(response)
+
+
+def test_other_lists(client, login_as):
+    line = create_line(name="城南三线")
+    customer = create_customer()
+    create_meter(create_metering_point(customer), asset_no="3310000000000000999")
+    login_as(Role.INSPECTOR)
+    assert "城南三线" in text(client.get("/archive/lines?q=城南"))
+    assert line.substation.name in text(client.get("/archive/substations"))
+    assert customer.account_no in text(client.get("/archive/meters?q=33100000000000009"))
+    assert "没有符合条件的客户" in text(client.get("/archive/customers?q=不存在的客户"))
