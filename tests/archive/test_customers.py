@@ -176,3 +176,12 @@ def test_inspector_reads_but_cannot_edit(client, login_as):
         )
         == 0
     )
+
+
+def test_choice_labels_follow_the_users_language(client, login_as):
+    login_as(Role.MARKETING)
+    chinese = text(client.get("/archive/customers/new"))
+    assert ">一般工商业<" in chinese and "General commercial" not in chinese
+    client.post("/language", data={"locale": "en"})
+    english = text(client.get("/archive/customers/new"))
+    assert ">General commercial (一般工商业)<" in english

@@ -24,7 +24,7 @@ BLANK = _l("— none —")
 
 
 def _blank() -> SelectChoice:
-    return SelectChoice("", str(BLANK))
+    return SelectChoice("", BLANK)
 
 
 def substations() -> list[SelectChoice]:
@@ -53,7 +53,7 @@ def account_managers() -> list[SelectChoice]:
 def tariffs() -> list[SelectChoice]:
     rows = db.session.execute(select(Tariff.code, Tariff.name).order_by(Tariff.code))
     return [
-        SelectChoice("", str(BLANK)),
+        _blank(),
         *(SelectChoice(code, f"{code} {name}") for code, name in rows),
     ]
 

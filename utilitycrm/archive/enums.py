@@ -16,11 +16,12 @@ class Labelled(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(LABELS[type(self)][self])
+        return str(self.lazy_label)
 
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+    @property
+    def lazy_label(self):
+        """The label translated when shown, for choices built once at import."""
+        return LABELS[type(self)][self]
 
     @classmethod
     def check_sql(cls, column: str) -> str:

@@ -19,8 +19,8 @@ LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
 def enum_choices(enum: type[Labelled], blank: object | None = None) -> list[SelectChoice]:
-    choices = [SelectChoice(member.value, member.label) for member in enum]
-    return [SelectChoice("", str(blank)), *choices] if blank is not None else choices
+    choices = [SelectChoice(member.value, member.lazy_label) for member in enum]
+    return [SelectChoice("", blank), *choices] if blank is not None else choices
 
 
 class RatioField(StringField):
