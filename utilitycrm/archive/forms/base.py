@@ -7,6 +7,8 @@ from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
+from utilitycrm.archive.choices import BLANK
+from utilitycrm.archive.forms.fields import enum_choices
 from utilitycrm.forms import Form
 
 
@@ -28,6 +30,21 @@ class ArchiveForm(Form):
 
     def model_data(self) -> dict[str, object]:
         return {name: self[name].data for name in self.model_fields}
+
+
+def none_if_blank(value):
+    return value or None
+
+
+def optional_choice(label, enum, **kwargs) -> SelectField:
+    """A select of an enum's codes whose blank choice means None."""
+    return SelectField(
+        label,
+        choices=enum_choices(enum, blank=BLANK),
+        filters=[none_if_blank],
+        validators=[Optional()],
+        **kwargs,
+    )
 
 
 def select_id(label, **kwargs) -> SelectField:

@@ -19,14 +19,8 @@ from utilitycrm.archive.enums import (
     ValueClass,
     VoltageLevel,
 )
-from utilitycrm.archive.forms.base import ArchiveForm, select_id
+from utilitycrm.archive.forms.base import ArchiveForm, none_if_blank, optional_choice, select_id
 from utilitycrm.archive.forms.fields import account_number, enum_choices, phone_number
-
-BLANK = _l("— none —")
-
-
-def _none_if_blank(value):
-    return value or None
 
 
 class RelationshipForm(ArchiveForm):
@@ -46,12 +40,7 @@ class CustomerForm(RelationshipForm):
     )
     name = StringField(_l("Customer name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Supply address (用电地址)"), validators=[Optional(), Length(max=300)])
-    id_type = SelectField(
-        _l("Identity document"),
-        choices=enum_choices(IdType, blank=BLANK),
-        filters=[_none_if_blank],
-        validators=[Optional()],
-    )
+    id_type = optional_choice(_l("Identity document"), IdType)
     id_number = StringField(_l("Document number"), validators=[Optional(), Length(max=30)])
     category = SelectField(_l("Category (用电类别)"), choices=enum_choices(Category))
     industry_code = StringField(
@@ -69,15 +58,10 @@ class CustomerForm(RelationshipForm):
         default=0,
     )
     tariff_code = SelectField(
-        _l("Tariff code (电价代码)"), filters=[_none_if_blank], validators=[Optional()]
+        _l("Tariff code (电价代码)"), filters=[none_if_blank], validators=[Optional()]
     )
     tariff_structure = SelectField(_l("Tariff structure"), choices=enum_choices(TariffStructure))
-    basic_charge_basis = SelectField(
-        _l("Basic charge basis"),
-        choices=enum_choices(BasicChargeBasis, blank=BLANK),
-        filters=[_none_if_blank],
-        validators=[Optional()],
-    )
+    basic_charge_basis = optional_choice(_l("Basic charge basis"), BasicChargeBasis)
     contract_demand_kw = IntegerField(
         _l("Contract demand, kW"), validators=[Optional(), NumberRange(min=1)]
     )
@@ -86,12 +70,7 @@ class CustomerForm(RelationshipForm):
     )
     is_time_of_use = BooleanField(_l("Time-of-use tariff (分时电价)"))
     importance = SelectField(_l("Important customer grade"), choices=enum_choices(Importance))
-    value_class = SelectField(
-        _l("Value class"),
-        choices=enum_choices(ValueClass, blank=BLANK),
-        filters=[_none_if_blank],
-        validators=[Optional()],
-    )
+    value_class = optional_choice(_l("Value class"), ValueClass)
     status = SelectField(
         _l("Status"),
         choices=enum_choices(CustomerStatus)[:2],  # closing is its own action (销户)

@@ -17,14 +17,8 @@ from utilitycrm.archive.enums import (
     TransformerState,
     Wiring,
 )
-from utilitycrm.archive.forms.base import ArchiveForm, select_id
+from utilitycrm.archive.forms.base import ArchiveForm, optional_choice, select_id
 from utilitycrm.archive.forms.fields import RatioField, enum_choices, standard_capacity
-
-BLANK = _l("— none —")
-
-
-def _none_if_blank(value):
-    return value or None
 
 
 class PowerSourceForm(ArchiveForm):
@@ -34,12 +28,7 @@ class PowerSourceForm(ArchiveForm):
         _l("Substation"), description=_l("Leave empty to take the line's substation.")
     )
     pole_or_bay = StringField(_l("Pole number or bay"), validators=[Optional(), Length(max=60)])
-    connection = SelectField(
-        _l("Connection"),
-        choices=enum_choices(Connection, blank=BLANK),
-        filters=[_none_if_blank],
-        validators=[Optional()],
-    )
+    connection = optional_choice(_l("Connection"), Connection)
     property_boundary = StringField(
         _l("Property boundary (产权分界点)"), validators=[Optional(), Length(max=300)]
     )

@@ -8,14 +8,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from utilitycrm.archive import choices
 from utilitycrm.archive.enums import Connection, EdgeKind, NodeKind, VoltageLevel
-from utilitycrm.archive.forms.base import ArchiveForm, select_id
+from utilitycrm.archive.forms.base import ArchiveForm, optional_choice, select_id
 from utilitycrm.archive.forms.fields import enum_choices
-
-BLANK = _l("— none —")
-
-
-def _none_if_blank(value):
-    return value or None
 
 
 class SubstationForm(ArchiveForm):
@@ -71,12 +65,7 @@ class EdgeForm(ArchiveForm):
     is_closed = BooleanField(
         _l("Closed"), default=True, description=_l("Tie switches are normally open.")
     )
-    conductor = SelectField(
-        _l("Conductor"),
-        choices=enum_choices(Connection, blank=BLANK),
-        filters=[_none_if_blank],
-        validators=[Optional()],
-    )
+    conductor = optional_choice(_l("Conductor"), Connection)
     length_m = IntegerField(_l("Length, m"), validators=[Optional(), NumberRange(min=0)])
     model_fields = (
         "code",
