@@ -99,3 +99,16 @@ def test_history_page_and_export(client, login_as):
     sheet = load_workbook(BytesIO(export.data)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert ["phone", "13800138000", "13900139000"] in [row[7:10] for row in rows]
+
+
+def test_history_names_fields_and_references(client, login_as):
+    customer = create_customer()
+    old_line, new_line = create_line(name="城东一线"), create_line(name="城西二线")
+    source = create_source(customer, old_line)
+    user = login_as(Role.MARKETING)
+    with recording(user, source=ChangeSource.FORM):
+        source.line_id, source.line_name = new_line.id, new_line.name
+        db.session.commit()
+    page = client.get(f"/archive/customers/{customer.account_no}/history").get_data(as_text=True)
+    assert "10 千伏线路" in page  # the form's label, not line_id
+    assert f"城东一线 (#{old_line.id})" in page and f"城西二线 (#{new_line.id})" in page

@@ -68,7 +68,7 @@ def test_marketing_builds_and_edits_a_customer(page, users):
     page.locator("#customer-history").click()
     history = page.locator("#history-table")
     expect(history).to_contain_text("增容后更新档案")
-    expect(history).to_contain_text("contract_capacity_kva")
+    expect(history).to_contain_text("合同容量（kVA）")
     expect(history).to_contain_text("630")
     expect(history).to_contain_text("800")
     expect(history).to_contain_text("3100088888-T1")

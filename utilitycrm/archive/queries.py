@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from utilitycrm.archive import history_display
 from utilitycrm.archive.models import (
     ArchiveChange,
     ChangeSet,
@@ -199,6 +200,16 @@ def meter_page(q: str, *, page: int, per_page: int, limit: int) -> Page:
     return paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
 
 
+@dataclass(frozen=True)
+class ShownChange:
+    """One history row as it reads: labelled field, references named."""
+
+    change: ArchiveChange
+    label: object
+    old: str | None
+    new: str | None
+
+
 @dataclass
 class HistoryEntry:
     change_set_id: int
@@ -206,7 +217,16 @@ class HistoryEntry:
     actor: str | None
     source: str
     reason: str
-    changes: list[ArchiveChange] = field(default_factory=list)
+    changes: list[ShownChange] = field(default_factory=list)
+
+
+def _shown(change: ArchiveChange, names: dict[tuple[str, str], str]) -> ShownChange:
+    def show(value: str | None) -> str | None:
+        name = names.get((change.field, value)) if value is not None else None
+        return f"{name} (#{value})" if name else value
+
+    label = history_display.field_label(change.object_type, change.field)
+    return ShownChange(change, label, show(change.old_value), show(change.new_value))
 
 
 def history(
@@ -232,6 +252,7 @@ def history(
             ArchiveChange.object_type == object_type, ArchiveChange.object_id == object_id
         )
     rows = paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
+    names = history_display.reference_names(change for change, _set, _actor in rows.items)
     entries: list[HistoryEntry] = []
     for change, change_set, actor in rows.items:
         if not entries or entries[-1].change_set_id != change_set.id:
@@ -244,7 +265,7 @@ def history(
                     change_set.reason,
                 )
             )
-        entries[-1].changes.append(change)
+        entries[-1].changes.append(_shown(change, names))
     return Page(entries, rows.page, rows.per_page, rows.total, rows.is_capped)
 
 
