@@ -42,6 +42,9 @@ def test_filters_combine():
     create_source(on_line, line)
     create_customer(category="residential", voltage_kv="0.4")
     assert account_numbers(page_of(line_id=line.id)) == [on_line.account_no]
+    assert account_numbers(page_of(line=line.name)) == [on_line.account_no]
+    assert account_numbers(page_of(line=line.code)) == [on_line.account_no]
+    assert account_numbers(page_of(line="no such line")) == []
     assert account_numbers(page_of(substation_id=line.substation_id)) == [on_line.account_no]
     assert account_numbers(page_of(category="residential", voltage_kv="10")) == []
     assert account_numbers(page_of(value_class="A", status="active")) == [on_line.account_no]

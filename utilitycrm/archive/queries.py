@@ -38,6 +38,7 @@ class CustomerFilters:
     q: str = ""
     anywhere: bool = False
     substation_id: int | None = None
+    line: str = ""  # a line's name or number
     line_id: int | None = None
     category: str | None = None
     voltage_kv: str | None = None
@@ -78,10 +79,11 @@ def customer_query(filters: CustomerFilters) -> Select:
         value = getattr(filters, column)
         if value not in (None, ""):
             query = query.where(getattr(Customer, column) == value)
-    if filters.line_id:
+    if filters.line_id or filters.line:
+        line_ids = [filters.line_id] if filters.line_id else lines_named(filters.line)
         query = query.where(
             Customer.id.in_(
-                select(PowerSource.customer_id).where(PowerSource.line_id == filters.line_id)
+                select(PowerSource.customer_id).where(PowerSource.line_id.in_(line_ids))
             )
         )
     if filters.substation_id:
@@ -93,6 +95,11 @@ def customer_query(filters: CustomerFilters) -> Select:
             )
         )
     return query.order_by(*CUSTOMER_SORTS.get(filters.sort, CUSTOMER_SORTS["account_no"]))
+
+
+def lines_named(text: str) -> Select:
+    """The ids of lines whose name or number is `text` (names repeat across substations)."""
+    return select(FeederLine.id).where((FeederLine.name == text) | (FeederLine.code == text))
 
 
 def customer_lines(customer_ids: list[int]) -> dict[int, list[str]]:
@@ -162,7 +169,7 @@ def substation_page(q: str, *, page: int, per_page: int, limit: int) -> Page:
 @dataclass
 class TransformerFilters:
     q: str = ""
-    line_id: int | None = None
+    line: str = ""
     state: str | None = None
     ownership: str | None = None
 
@@ -179,10 +186,10 @@ def transformer_page(filters: TransformerFilters, *, page: int, per_page: int, l
         query = query.where(Transformer.state == filters.state)
     if filters.ownership:
         query = query.where(Transformer.ownership == filters.ownership)
-    if filters.line_id:
+    if filters.line:
         query = query.where(
             Transformer.node_id.in_(
-                select(NetworkNode.id).where(NetworkNode.line_id == filters.line_id)
+                select(NetworkNode.id).where(NetworkNode.line_id.in_(lines_named(filters.line)))
             )
         )
     return paginate(query, page=page, per_page=per_page, limit=limit)

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from utilitycrm.archive import choices
 from utilitycrm.archive.enums import (
@@ -52,10 +53,17 @@ def _id_select(label):
     return SelectField(label, coerce=optional_int, validators=[Optional()])
 
 
+def _line_field():
+    """A line by its name or number: a select of two thousand lines would cost more to
+    render than the search itself."""
+    return StringField(_l("Line name or number"), validators=[Optional(), Length(max=60)])
+
+
 class CustomerSearchForm(SearchForm):
     anywhere = BooleanField(_l("Anywhere in name or address"))
     substation_id = _id_select(_l("Substation"))
-    line_id = _id_select(_l("Line"))
+    line = _line_field()
+    line_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     category = _select(_l("Category"), Category)
     voltage_kv = _select(_l("Voltage"), VoltageLevel)
     account_manager_id = _id_select(_l("Account manager"))
@@ -75,7 +83,6 @@ class CustomerSearchForm(SearchForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.substation_id.choices = choices.substations()
-        self.line_id.choices = choices.lines()
         self.account_manager_id.choices = choices.account_managers()
 
 
@@ -88,10 +95,6 @@ class LineSearchForm(SearchForm):
 
 
 class TransformerSearchForm(SearchForm):
-    line_id = _id_select(_l("Line"))
+    line = _line_field()
     state = _select(_l("State"), TransformerState)
     ownership = _select(_l("Ownership"), Ownership)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.line_id.choices = choices.lines()
