@@ -356,3 +356,40 @@ def test_network_back_link_stays_on_site(client, editor):
         data={"code": "BD9", "name": "新变", "voltage_kv": "110"},
     )
     assert response.headers["Location"] == "/archive/lines"
+
+
+def test_stale_transformer_edit_is_refused(client, customer, editor):
+    transformer = create_transformer(customer, code="T-OLD", rated_kva=630)
+    form = transformer_form(code="T-OLD", rated_kva=800, version=transformer.version)
+    edit = url(customer, "transformers", f"{transformer.id}/edit")
+    assert client.post(edit, data={**form, "rated_kva": 1000}).status_code == 302
+    response = client.post(edit, data=form)
+    assert 'id="stale-changes"' in text(response)
+    db.session.expire_all()
+    assert db.session.get(Transformer, transformer.id).rated_kva == 1000
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "message"),
+    [
+        ("substations", {"code": "", "name": "新变", "voltage_kv": "110"}, "invalid-feedback"),
+        ("substations", {"code": "BD1", "name": "新变", "voltage_kv": "66"}, "invalid-feedback"),
+        ("nodes", {"code": "N1", "kind": "bus_bay", "line_id": ""}, "变电站间隔是线路的起点"),
+        ("nodes", {"code": "N1", "kind": "tower", "line_id": ""}, "invalid-feedback"),
+        (
+            "edges",
+            {"code": "E1", "kind": "section", "from_node_code": "X", "to_node_code": "Y"},
+            "不存在编号为 X 的电网节点",
+        ),
+        (
+            "public-transformers",
+            {"code": "G1", "kind": "transformer", "rated_kva": "-1", "state": "running"},
+            "invalid-feedback",
+        ),
+    ],
+)
+def test_bad_network_input(client, editor, kind, data, message):
+    response = client.post(f"/archive/network/{kind}/new", data=data)
+    assert response.status_code == 200
+    assert message in text(response)
+    assert db.session.scalar(select(func.count()).select_from(ArchiveChange)) == 0
