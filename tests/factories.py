@@ -134,6 +134,7 @@ def create_customer(**overrides) -> Customer:
 
 def create_source(customer: Customer, line: FeederLine, **overrides) -> PowerSource:
     fields = {
+        "code": f"{customer.account_no}-S{next(_sequence)}",
         "customer_id": customer.id,
         "kind": "main",
         "substation_id": line.substation_id,

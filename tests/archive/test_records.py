@@ -65,6 +65,7 @@ def test_source_takes_the_line_name_and_substation(client, customer, editor):
     assert response.status_code == 302
     source = db.session.scalar(select(PowerSource))
     assert (source.line_name, source.substation_id) == (line.name, line.substation_id)
+    assert source.code == f"{customer.account_no}-S1"  # numbered after the account
 
 
 @pytest.mark.parametrize(

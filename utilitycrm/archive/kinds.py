@@ -66,6 +66,7 @@ CUSTOMER_KINDS = {
             PowerSourceForm,
             _l("Power source"),
             equipment.prepare_source,
+            checks=(equipment.check_source,),
             delete_checks=(equipment.check_source_deletable,),
             form_takes_customer=True,
         ),

@@ -414,6 +414,7 @@ def _source_row(
 ) -> dict:
     return {
         "id": ctx.ids("power_source"),
+        "code": f"{customer['account_no']}-S{1 if kind is SourceKind.MAIN else 2}",
         "customer_id": customer["id"],
         "kind": kind.value,
         "substation_id": plan.substation["id"],

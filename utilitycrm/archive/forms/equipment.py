@@ -22,6 +22,11 @@ from utilitycrm.archive.forms.fields import RatioField, enum_choices, standard_c
 
 
 class PowerSourceForm(ArchiveForm):
+    code = StringField(
+        _l("Source number"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Leave empty to number it after the account: 户号-S1, -S2, …"),
+    )
     kind = SelectField(_l("Source type (电源性质)"), choices=enum_choices(SourceKind))
     line_id = select_id(_l("10 kV line"), validators=[DataRequired(_l("Choose the line."))])
     substation_id = select_id(
@@ -35,6 +40,7 @@ class PowerSourceForm(ArchiveForm):
     has_generator = BooleanField(_l("Self-owned emergency generator"))
     generator_kw = IntegerField(_l("Generator, kW"), validators=[Optional(), NumberRange(min=1)])
     model_fields = (
+        "code",
         "kind",
         "line_id",
         "substation_id",

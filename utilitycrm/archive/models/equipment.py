@@ -43,6 +43,8 @@ class PowerSource(Audited, Versioned, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The source's number, unique: how imports and exports name it (户号-S1 by default).
+    code: Mapped[str] = mapped_column(String(40), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10), default=SourceKind.MAIN.value)
     substation_id: Mapped[int | None] = mapped_column(ForeignKey("substation.id"), index=True)

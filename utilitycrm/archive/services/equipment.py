@@ -45,12 +45,37 @@ def prepare_source(customer: Customer, data: dict[str, object]) -> dict[str, obj
     if data.get("substation_id") and db.session.get(Substation, data["substation_id"]) is None:
         raise ArchiveConflict(_l("The chosen substation does not exist."))
     prepared = {**data, "customer_id": customer.id}
+    if not data.get("code"):
+        prepared["code"] = next_source_code(customer)
     if line is not None:
         prepared["line_name"] = line.name
         prepared["substation_id"] = data.get("substation_id") or line.substation_id
     if not data.get("has_generator"):
         prepared["generator_kw"] = None
     return prepared
+
+
+def next_source_code(customer: Customer) -> str:
+    """户号-S1, -S2, …: the first number not taken."""
+    taken = set(
+        db.session.scalars(
+            select(PowerSource.code).where(PowerSource.code.like(f"{customer.account_no}-S%"))
+        )
+    )
+    number = 1
+    while f"{customer.account_no}-S{number}" in taken:
+        number += 1
+    return f"{customer.account_no}-S{number}"
+
+
+def check_source(source: PowerSource) -> None:
+    ensure_unique(
+        PowerSource,
+        "code",
+        source.code,
+        source,
+        _l("Source number %(code)s is used by another source.", code=source.code),
+    )
 
 
 def prepare_transformer(customer: Customer | None, data: dict[str, object]):
