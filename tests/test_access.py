@@ -29,6 +29,8 @@ ACCESS_TABLE = {
     "admin.security_events": ("GET", "/admin/security-log", ADMIN),
     "archive.customers": ("GET", "/archive/customers?q=31", ANY),
     "archive.create_customer": ("GET", "/archive/customers/new", EDITORS),
+    "archive.export_customers": ("GET", "/archive/customers/export.xlsx?q=31", ANY),
+    "archive.workbook_template": ("GET", "/archive/workbook-template.xlsx", ANY),
     "archive.customer": ("GET", C, ANY),
     "archive.edit_customer": ("GET", C + "/edit", EDITORS_AND_OWN_MANAGER),
     "archive.close_customer": ("POST", C + "/close", EDITORS),

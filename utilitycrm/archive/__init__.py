@@ -7,9 +7,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from utilitycrm.archive import enums, models  # noqa: F401 - the tables join the metadata
+    from utilitycrm.archive.cli import archive
     from utilitycrm.archive.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(archive)
     app.jinja_env.globals["enums"] = enums
     app.add_template_filter(label, "label")
 

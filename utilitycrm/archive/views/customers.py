@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from utilitycrm.archive import exports, queries
 from utilitycrm.archive.forms.customer import CloseCustomerForm, CustomerForm, RelationshipForm
 from utilitycrm.archive.forms.search import CustomerSearchForm
 from utilitycrm.archive.kinds import CUSTOMER_KINDS
+from utilitycrm.archive.models import Customer
 from utilitycrm.archive.services import customers as service
 from utilitycrm.archive.views import bp
 from utilitycrm.archive.views.common import (
@@ -19,6 +20,7 @@ from utilitycrm.archive.views.common import (
     list_settings,
     refuse,
 )
+from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.errors import UtilityCRMError
@@ -41,6 +43,40 @@ def customers():
         lines=lines,
         args=args,
         can_create=current_user.can(Permission.EDIT_ARCHIVE),
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/customers/export.xlsx")
+@requires(Permission.VIEW_ARCHIVE)
+def export_customers():
+    """The customers of the current search (at most LIST_ROW_LIMIT), in the import layout."""
+    form = CustomerSearchForm(request.args)
+    form.validate()
+    query = queries.customer_query(form.filters(queries.CustomerFilters))
+    customer_ids = (
+        query.with_only_columns(Customer.id)
+        .order_by(None)
+        .limit(current_app.config["LIST_ROW_LIMIT"])
+    )
+    return send_file(
+        export_workbook(customer_ids=customer_ids, styled=True),
+        as_attachment=True,
+        download_name="customers.xlsx",
+        mimetype=XLSX,
+    )
+
+
+@bp.route("/workbook-template.xlsx")
+@requires(Permission.VIEW_ARCHIVE)
+def workbook_template():
+    return send_file(
+        template_workbook(),
+        as_attachment=True,
+        download_name="utilitycrm-template.xlsx",
+        mimetype=XLSX,
     )
 
 
@@ -150,5 +186,5 @@ def export_customer_history(account_no: str):
         exports.history_workbook(customer_id=customer.id),
         as_attachment=True,
         download_name=f"history-{customer.account_no}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=XLSX,
     )
