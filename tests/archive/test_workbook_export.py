@@ -85,7 +85,7 @@ def test_export_writes_natural_keys_and_codes(runner, tmp_path):
 
 
 def test_export_of_one_line(runner, tmp_path):
-    line, customer = small_archive()
+    _line, customer = small_archive()
     other = create_customer()
     create_source(other, create_line(code="L0002"))
     path = tmp_path / "line.xlsx"
