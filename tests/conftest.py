@@ -57,8 +57,8 @@ def app(database_url):
     return app
 
 
-def empty_all_tables() -> None:
-    tables = db.metadata.sorted_tables
+def empty_all_tables(keep: tuple[str, ...] = ()) -> None:
+    tables = [table for table in db.metadata.sorted_tables if table.name not in keep]
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{table.name}"' for table in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from utilitycrm.archive.models import FeederLine, PowerSource
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
+from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.extensions import db
 
 
@@ -35,6 +36,30 @@ def export(path: Path, line_codes: tuple[str, ...]) -> None:
         customer_ids = select(PowerSource.customer_id).where(PowerSource.line_id.in_(line_ids))
     path.write_bytes(export_workbook(customer_ids=customer_ids, line_ids=line_ids).getvalue())
     click.echo(f"Archive written to {path}.")
+
+
+@archive.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and preview only; write nothing.")
+def import_(path: Path, dry_run: bool) -> None:
+    """Import the workbook (or sheet.csv) PATH: all of it, or nothing when anything is wrong."""
+    result = import_workbook(path.read_bytes(), path.name, actor=None, dry_run=dry_run)
+    for sheet, counts in result.plan.counts().items():
+        if counts:
+            summary = ", ".join(f"{action} {count}" for action, count in sorted(counts.items()))
+            click.echo(f"{sheet:<16} {summary}")
+    for problem in result.problems:
+        where = " ".join(part for part in (problem.sheet, f"row {problem.row}" if problem.row else "",
+                                           problem.column) if part)  # fmt: skip
+        value = f" [{problem.value}]" if problem.value else ""
+        click.echo(f"{where}{value}: {problem.message}", err=True)
+    if result.problems:
+        raise click.ClickException(f"{len(result.problems)} problems; nothing was imported.")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    db.session.commit()
+    click.echo(f"Imported {path.name} (sha256 {result.sha256[:16]}).")
 
 
 @archive.command("template")

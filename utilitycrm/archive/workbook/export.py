@@ -27,6 +27,7 @@ from utilitycrm.archive.models import (
     PowerSource,
     QualificationDocument,
     Substation,
+    Tariff,
     Transformer,
 )
 from utilitycrm.archive.workbook.layout import SHEETS, Sheet
@@ -41,13 +42,15 @@ def _ratio(primary, secondary) -> str | None:
     return f"{primary}/{secondary}" if primary else None
 
 
-def _sheet_queries(customer_ids: Select | None, line_ids: Select | None) -> dict[str, Select]:
+def sheet_queries(customer_ids: Select | None, line_ids: Select | None) -> dict[str, Select]:
     """Per sheet, the rows to write; limited to some customers or lines when asked."""
     line, station = aliased(FeederLine), aliased(Substation)
     from_node, to_node = aliased(NetworkNode), aliased(NetworkNode)
     node, source, supply = aliased(NetworkNode), aliased(PowerSource), aliased(Transformer)
     owner = aliased(Customer)
     queries = {
+        "tariffs": select(Tariff.code, Tariff.name, Tariff.category, Tariff.voltage_kv,
+                          Tariff.structure, Tariff.is_time_of_use).order_by(Tariff.code),
         "substations": select(Substation.code, Substation.name, Substation.voltage_kv)
         .order_by(Substation.code),
         "lines": select(FeederLine.code, FeederLine.name, station.code, FeederLine.voltage_kv,
@@ -190,9 +193,9 @@ def export_workbook(
     *, customer_ids: Select | None = None, line_ids: Select | None = None, styled: bool = False
 ) -> BytesIO:
     """The whole archive, or the customers / lines of the given id queries."""
-    queries = _sheet_queries(customer_ids, line_ids)
+    queries = sheet_queries(customer_ids, line_ids)
     if customer_ids is not None and line_ids is None:
-        for key in ("substations", "lines", "nodes", "edges"):
+        for key in ("tariffs", "substations", "lines", "nodes", "edges"):
             queries.pop(key)  # a customer list carries no network
     return _build({key: _stream(query) for key, query in queries.items()}, styled=styled)
 

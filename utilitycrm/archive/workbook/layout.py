@@ -54,6 +54,15 @@ def _col(key, zh, en, kind="text", enum=None, required=False, note="") -> Column
 
 
 SHEETS: tuple[Sheet, ...] = (
+    Sheet("tariffs", "电价", "Tariffs", (
+        _col("code", "电价代码", "Tariff code", required=True),
+        _col("name", "名称", "Name", required=True),
+        _col("category", "用电类别", "Category", "enum", enums.Category, True),
+        _col("voltage_kv", "电压等级", "Voltage, kV", "enum", enums.VoltageLevel, True),
+        _col("structure", "电价结构", "Tariff structure", "enum", enums.TariffStructure, True),
+        _col("is_time_of_use", "分时电价", "Time of use", "bool"),
+        ACTION,
+    ), ("code",)),
     Sheet("substations", "变电站", "Substations", (
         _col("code", "变电站编号", "Substation no.", required=True),
         _col("name", "名称", "Name", required=True),
@@ -100,16 +109,18 @@ SHEETS: tuple[Sheet, ...] = (
         _col("contract_capacity_kva", "合同容量", "Contract capacity, kVA", "int", required=True),
         _col("operating_capacity_kva", "运行容量", "Operating capacity, kVA", "int"),
         _col("tariff_code", "电价代码", "Tariff code"),
-        _col("tariff_structure", "电价结构", "Tariff structure", "enum", enums.TariffStructure, True),
+        _col("tariff_structure", "电价结构", "Tariff structure", "enum", enums.TariffStructure,
+             note="空 = single 单一制"),
         _col("basic_charge_basis", "基本电费计收方式", "Basic charge basis", "enum",
              enums.BasicChargeBasis),
         _col("contract_demand_kw", "合同最大需量", "Contract demand, kW", "int"),
         _col("pf_standard", "功率因数考核标准", "Power-factor standard", "enum",
-             enums.PowerFactorStandard, True),
+             enums.PowerFactorStandard, note="空 = none 不考核"),
         _col("is_time_of_use", "分时电价", "Time of use", "bool"),
-        _col("importance", "重要客户等级", "Importance", "enum", enums.Importance, True),
+        _col("importance", "重要客户等级", "Importance", "enum", enums.Importance,
+             note="空 = none"),
         _col("value_class", "价值分级", "Value class", "enum", enums.ValueClass),
-        _col("status", "状态", "Status", "enum", enums.CustomerStatus, True),
+        _col("status", "状态", "Status", "enum", enums.CustomerStatus, note="空 = active 在用"),
         _col("account_manager", "客户经理", "Account manager", note="用户名 / user name"),
         _col("supply_transformer_code", "供电公变", "Supplying public transformer"),
         _col("relationship_notes", "客户关系备注", "Relationship notes"),
@@ -187,7 +198,7 @@ SHEETS: tuple[Sheet, ...] = (
         _col("expires_on", "有效期至", "Expires on", "date", note="空 = 长期 / empty: no expiry"),
         _col("note", "备注", "Note"),
         ACTION,
-    ), ("account_no", "kind", "number")),
+    ), ("account_no", "kind")),
 )  # fmt: skip
 
 SHEETS_BY_KEY = {sheet.key: sheet for sheet in SHEETS}

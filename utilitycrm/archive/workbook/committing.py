@@ -1,0 +1,150 @@
+"""Applying a checked import plan: all of it in one transaction and one change set, or
+nothing. Called only with a plan that has no problems."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import String, select
+
+from utilitycrm.archive.history import ChangeSource, recording
+from utilitycrm.archive.models import Customer
+from utilitycrm.archive.workbook.layout import SHEETS
+from utilitycrm.archive.workbook.planning import CHUNK, MODELS, REFERENCES, ImportPlan, RowPlan
+from utilitycrm.auth.models import User
+from utilitycrm.extensions import db
+
+# Reference column → model attribute it sets.
+TARGET_FIELDS = {
+    "substation_code": "substation_id",
+    "line_code": "line_id",
+    "from_node_code": "from_node_id",
+    "to_node_code": "to_node_id",
+    "node_code": "node_id",
+    "account_no": "customer_id",
+    "supply_transformer_code": "supply_transformer_id",
+    "transformer_code": "transformer_id",
+    "source_code": "source_id",
+    "metering_point_code": "metering_point_id",
+}
+SHEET_KEY_COLUMN = {sheet.key: sheet.natural_key[0] for sheet in SHEETS}
+# Customers name their public transformer, which the file may create later.
+DEFERRED = {("customers", "supply_transformer_code")}
+
+
+class Resolver:
+    """Natural keys → ids, from the archive in bulk, and from rows this import inserts."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, dict[object, int]] = defaultdict(dict)
+
+    def load(self, target: str, keys: set) -> None:
+        missing = [key for key in keys if key not in self.ids[target]]
+        model = MODELS[target]
+        column = getattr(model, SHEET_KEY_COLUMN[target])
+        for start in range(0, len(missing), CHUNK):
+            for id_, key in db.session.execute(
+                select(model.id, column).where(column.in_(missing[start : start + CHUNK]))
+            ):
+                self.ids[target][key] = id_
+
+    def __call__(self, target: str, key) -> int:
+        return self.ids[target][key]
+
+
+def _model_values(sheet: str, row: RowPlan, resolve: Resolver, users: dict[str, int]) -> dict:
+    values = {}
+    for name, value in row.values.items():
+        if (sheet, name) in DEFERRED:
+            continue
+        if name in REFERENCES and not (sheet == "customers" and name == "account_no"):
+            values[TARGET_FIELDS[name]] = (
+                None if value is None else resolve(REFERENCES[name], value)
+            )
+        elif name == "account_manager":
+            values["account_manager_id"] = None if value is None else users[value]
+        elif name in ("ct_ratio", "pt_ratio"):
+            prefix, units = ("ct", "a") if name == "ct_ratio" else ("pt", "v")
+            primary, secondary = value or (None, None)
+            values[f"{prefix}_primary_{units}"] = primary
+            values[f"{prefix}_secondary_{units}"] = secondary
+        else:
+            values[name] = value
+    table = MODELS[sheet].__table__
+    for name in [n for n, v in values.items() if v is None and n in table.c]:
+        if not table.c[name].nullable:
+            if isinstance(table.c[name].type, String):
+                values[name] = ""  # texts the archive keeps as "" rather than NULL
+            else:
+                del values[name]  # an empty cell leaves the number as it is (or its default)
+    return values
+
+
+def _load(model, ids: list[int]) -> dict[int, object]:
+    loaded = {}
+    for start in range(0, len(ids), CHUNK):
+        for record in db.session.scalars(
+            select(model).where(model.id.in_(ids[start : start + CHUNK]))
+        ):
+            loaded[record.id] = record
+    return loaded
+
+
+def apply_plan(plan: ImportPlan, *, actor: User | None, reason: str) -> dict[str, dict[str, int]]:
+    """Write the plan; the caller commits. Returns the counts per sheet and action."""
+    if not plan.ok:
+        raise ValueError("an import plan with problems cannot be applied")
+    resolve = Resolver()
+    usernames = {row.values["account_manager"] for row in plan.rows.get("customers", [])
+                 if row.values.get("account_manager")}  # fmt: skip
+    users = dict(db.session.execute(
+        select(User.username, User.id).where(User.username.in_(usernames))
+    ).all()) if usernames else {}  # fmt: skip
+    deferred: list[tuple[Customer, str]] = []
+    with recording(actor, source=ChangeSource.IMPORT, reason=reason):
+        for sheet in SHEETS:
+            rows = [
+                row for row in plan.rows.get(sheet.key, []) if row.action in ("insert", "update")
+            ]
+            wanted = defaultdict(set)
+            for row in rows:
+                for name, target in REFERENCES.items():
+                    if (
+                        row.values.get(name) is not None
+                        and (sheet.key, name) not in DEFERRED
+                        and not (sheet.key == "customers" and name == "account_no")
+                    ):
+                        wanted[target].add(row.values[name])
+            for target, keys in wanted.items():
+                resolve.load(target, keys)
+            model = MODELS[sheet.key]
+            existing = _load(model, [row.existing_id for row in rows if row.action == "update"])
+            inserted = []
+            for row in rows:
+                values = _model_values(sheet.key, row, resolve, users)
+                record = existing[row.existing_id] if row.action == "update" else model()
+                for name, value in values.items():
+                    setattr(record, name, value)
+                if row.action == "insert":
+                    db.session.add(record)
+                    inserted.append((row, record))
+                if (
+                    sheet.key,
+                    "supply_transformer_code",
+                ) in DEFERRED and "supply_transformer_code" in row.values:
+                    deferred.append((record, row.values["supply_transformer_code"]))
+            db.session.flush()
+            for row, record in inserted:
+                resolve.ids[sheet.key][row.key[0]] = record.id
+        if deferred:
+            resolve.load("transformers", {code for _c, code in deferred if code})
+            for customer, code in deferred:
+                customer.supply_transformer_id = resolve("transformers", code) if code else None
+        for sheet in reversed(SHEETS):
+            doomed = [
+                row.existing_id for row in plan.rows.get(sheet.key, []) if row.action == "delete"
+            ]
+            for record in _load(MODELS[sheet.key], doomed).values():
+                db.session.delete(record)
+            db.session.flush()
+    return {sheet: dict(counter) for sheet, counter in plan.counts().items() if counter}

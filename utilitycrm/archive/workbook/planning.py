@@ -1,0 +1,398 @@
+"""The dry run: what an import would do, row by row, and every problem that stops it.
+
+Rows are parsed, matched on their natural keys against the file and the archive (in
+chunks of IN queries, never a query per row), references checked against both, and each
+row classified: new, changed, unchanged or to delete. Nothing is written here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, tuple_
+
+from utilitycrm.archive.models import (
+    Contact,
+    Customer,
+    FeederLine,
+    Meter,
+    MeteringPoint,
+    NetworkEdge,
+    NetworkNode,
+    PowerSource,
+    QualificationDocument,
+    Substation,
+    Tariff,
+    Transformer,
+)
+from utilitycrm.archive.workbook.export import sheet_queries
+from utilitycrm.archive.workbook.layout import SHEETS, Sheet
+from utilitycrm.archive.workbook.parsing import CellError, parse_cell
+from utilitycrm.archive.workbook.reading import Problem, RawWorkbook
+from utilitycrm.auth.models import User
+from utilitycrm.extensions import db
+
+MODELS = {
+    "tariffs": Tariff, "substations": Substation, "lines": FeederLine, "nodes": NetworkNode,
+    "edges": NetworkEdge, "customers": Customer, "sources": PowerSource,
+    "transformers": Transformer, "metering_points": MeteringPoint, "meters": Meter,
+    "contacts": Contact, "documents": QualificationDocument,
+}  # fmt: skip
+# column → (sheet whose natural key it names); the archive's own references.
+REFERENCES = {
+    "substation_code": "substations",
+    "line_code": "lines",
+    "from_node_code": "nodes",
+    "to_node_code": "nodes",
+    "node_code": "nodes",
+    "account_no": "customers",
+    "supply_transformer_code": "transformers",
+    "transformer_code": "transformers",
+    "source_code": "sources",
+    "metering_point_code": "metering_points",
+}
+DELETE_WORDS = {"delete", "删除", "del"}
+CHUNK = 900  # below SQLite's bound-parameter limit
+
+
+@dataclass
+class RowPlan:
+    sheet: str
+    number: int
+    action: str  # insert, update, unchanged, delete
+    key: tuple
+    values: dict[str, object]
+    existing_id: int | None = None
+    changed: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportPlan:
+    rows: dict[str, list[RowPlan]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> dict[str, Counter]:
+        return {sheet: Counter(row.action for row in rows) for sheet, rows in self.rows.items()}
+
+
+def _db_values(sheet: Sheet, row: tuple) -> dict[str, object]:
+    """An archive row in the parsed form of the sheet's columns (for comparing)."""
+    values = list(row)
+    if sheet.key == "metering_points":
+        ct = (values[6], values[7]) if values[6] else None
+        pt = (values[8], values[9]) if values[8] else None
+        values[6:10] = [ct, pt]
+    columns = [c.key for c in sheet.columns if c.key != "action"]
+    # An empty cell reads as None; the archive keeps some empty texts as "".
+    return {
+        key: (None if value == "" else value) for key, value in zip(columns, values, strict=True)
+    }
+
+
+def _existing(sheet: Sheet, keys: list[tuple]) -> dict[tuple, tuple[int, dict]]:
+    """{natural key: (id, values)} of the archive records the file names, read with the
+    export's own query, so that both sides compare in the same form."""
+    rows = sheet_queries(None, None)[sheet.key].add_columns(MODELS[sheet.key].id).subquery()
+    # Natural keys are the sheet's first columns, in the query as in the layout.
+    key_columns = list(rows.c)[: len(sheet.natural_key)]
+    found = {}
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        condition = (key_columns[0].in_([k[0] for k in chunk]) if len(key_columns) == 1
+                     else tuple_(*key_columns).in_(chunk))  # fmt: skip
+        for row in db.session.execute(select(rows).where(condition)):
+            values = _db_values(sheet, tuple(row)[:-1])
+            found[tuple(values[name] for name in sheet.natural_key)] = (row[-1], values)
+    return found
+
+
+def _known_keys(sheet_key: str, keys: set) -> set:
+    """Which of these natural keys the archive has (single-column keys only)."""
+    if not keys:
+        return set()
+    sheet = next(s for s in SHEETS if s.key == sheet_key)
+    column = getattr(MODELS[sheet_key], sheet.natural_key[0])
+    known = set()
+    values = list(keys)
+    for start in range(0, len(values), CHUNK):
+        known.update(
+            db.session.scalars(select(column).where(column.in_(values[start : start + CHUNK])))
+        )
+    return known
+
+
+class Planner:
+    def __init__(self, raw: RawWorkbook) -> None:
+        self.raw = raw
+        self.plan = ImportPlan(problems=list(raw.problems))
+        self.file_keys: dict[str, dict[tuple, str]] = defaultdict(dict)  # key → action
+        self.pattern = current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"]
+
+    def problem(self, sheet: Sheet, number: int | None, column: str, value, message) -> None:
+        self.plan.problems.append(
+            Problem(sheet.title, number, column, str(value or "")[:100], str(message))
+        )
+
+    def build(self) -> ImportPlan:
+        parsed = {sheet.key: self._parse(sheet) for sheet in SHEETS}
+        for sheet in SHEETS:
+            self._classify(sheet, parsed[sheet.key])
+        for sheet in SHEETS:
+            self._check_references(sheet)
+        self._check_meter_owners()
+        return self.plan
+
+    def _parse(self, sheet: Sheet) -> list[tuple[int, dict, bool]]:
+        out = []
+        columns = {column.key: column for column in sheet.columns}
+        for raw in self.raw.rows.get(sheet.key, []):
+            values, deleting, unreadable = {}, False, set()
+            for key, cell in raw.values.items():
+                column = columns[key]
+                if key == "action":
+                    word = parse_cell(column, cell)
+                    if word and word.lower() not in DELETE_WORDS:
+                        self.problem(
+                            sheet,
+                            raw.number,
+                            column.header,
+                            cell,
+                            _l("Leave the action empty, or write delete (删除)."),
+                        )
+                    deleting = bool(word) and word.lower() in DELETE_WORDS
+                    continue
+                try:
+                    values[key] = parse_cell(column, cell)
+                except CellError as error:
+                    unreadable.add(key)
+                    self.problem(sheet, raw.number, column.header, cell, error.args[0])
+            key = tuple(values.get(name) for name in sheet.natural_key)
+            if any(part is None for part in key):
+                self.problem(
+                    sheet,
+                    raw.number,
+                    columns[sheet.natural_key[0]].header,
+                    "",
+                    _l("The row has no key: this column names the record."),
+                )
+                continue
+            for name, column in columns.items():
+                if (
+                    column.required
+                    and not deleting
+                    and name in raw.values
+                    and name not in unreadable
+                    and values.get(name) is None
+                ):
+                    self.problem(
+                        sheet, raw.number, column.header, "", _l("This column is required.")
+                    )
+            self._check_row(sheet, raw.number, values)
+            if key in self.file_keys[sheet.key]:
+                self.problem(
+                    sheet,
+                    raw.number,
+                    columns[sheet.natural_key[0]].header,
+                    key[0],
+                    _l("The same key appears twice in the file."),
+                )
+                continue
+            self.file_keys[sheet.key][key] = "delete" if deleting else "keep"
+            out.append((raw.number, values, deleting))
+        return out
+
+    def _check_row(self, sheet: Sheet, number: int, values: dict) -> None:
+        """The checks of the web forms that a single row can fail."""
+        if sheet.key == "customers":
+            account_no = values.get("account_no")
+            if account_no and not re.fullmatch(self.pattern, account_no):
+                self.problem(
+                    sheet,
+                    number,
+                    "户号 / Account no.",
+                    account_no,
+                    _l(
+                        "The account number (户号) must match the utility's format %(pattern)s.",
+                        pattern=self.pattern,
+                    ),
+                )
+            if values.get("tariff_structure") == "two_part" and not values.get(
+                "basic_charge_basis"
+            ):
+                self.problem(
+                    sheet,
+                    number,
+                    "基本电费计收方式 / Basic charge basis",
+                    "",
+                    _l("A two-part tariff needs its basic charge basis."),
+                )
+        for name in ("rated_kva", "rated_current_a", "multiplier"):
+            if name in values and values[name] is not None and values[name] <= 0:
+                self.problem(sheet, number, name, values[name], _l("Must be greater than 0."))
+        if (
+            sheet.key == "transformers"
+            and values.get("ownership") == "dedicated"
+            and not values.get("account_no")
+        ):
+            self.problem(
+                sheet,
+                number,
+                "户号 / Account no.",
+                "",
+                _l("A dedicated transformer names its customer (户号)."),
+            )
+        if (
+            sheet.key == "metering_points"
+            and values.get("method") == "hv_hv"
+            and not values.get("pt_ratio")
+        ):
+            self.problem(
+                sheet,
+                number,
+                "电压互感器变比 / PT ratio",
+                "",
+                _l("HV metering (高供高计) needs a PT ratio."),
+            )
+
+    def _classify(self, sheet: Sheet, rows: list[tuple[int, dict, bool]]) -> None:
+        existing = _existing(
+            sheet, [tuple(values[n] for n in sheet.natural_key) for _n, values, _d in rows]
+        )
+        planned = self.plan.rows.setdefault(sheet.key, [])
+        for number, values, deleting in rows:
+            key = tuple(values[name] for name in sheet.natural_key)
+            found = existing.get(key)
+            if deleting:
+                if found is None:
+                    self.problem(
+                        sheet,
+                        number,
+                        sheet.columns[0].header,
+                        key[0],
+                        _l("The row asks to delete a record the archive does not have."),
+                    )
+                    continue
+                planned.append(RowPlan(sheet.key, number, "delete", key, values, found[0]))
+            elif found is None:
+                planned.append(RowPlan(sheet.key, number, "insert", key, values))
+            else:
+                changed = tuple(n for n, v in values.items() if found[1].get(n) != v)
+                planned.append(RowPlan(sheet.key, number, "update" if changed else "unchanged",
+                                       key, values, found[0], changed))  # fmt: skip
+
+    def _check_references(self, sheet: Sheet) -> None:
+        headers = {column.key: column.header for column in sheet.columns}
+        wanted: dict[str, set] = defaultdict(set)
+        for row in self.plan.rows.get(sheet.key, []):
+            if row.action != "delete":
+                for column, target in REFERENCES.items():
+                    if (
+                        column in row.values
+                        and row.values[column] is not None
+                        and not (sheet.key == "customers" and column == "account_no")
+                    ):
+                        wanted[target].add(row.values[column])
+        known = {target: _known_keys(target, keys) for target, keys in wanted.items()}
+        managers = self._usernames(sheet)
+        tariffs = self._tariffs(sheet)
+        for row in self.plan.rows.get(sheet.key, []):
+            if row.action == "delete":
+                continue
+            for column, target in REFERENCES.items():
+                if sheet.key == "customers" and column == "account_no":
+                    continue
+                value = row.values.get(column)
+                if value is None:
+                    continue
+                in_file = self.file_keys[target].get((value,))
+                if in_file == "delete":
+                    self.problem(
+                        sheet,
+                        row.number,
+                        headers[column],
+                        value,
+                        _l("The row refers to a record the file deletes."),
+                    )
+                elif in_file is None and value not in known[target]:
+                    self.problem(
+                        sheet,
+                        row.number,
+                        headers[column],
+                        value,
+                        _l("No such record in the file or the archive."),
+                    )
+            if row.values.get("account_manager") and row.values["account_manager"] not in managers:
+                self.problem(
+                    sheet,
+                    row.number,
+                    headers["account_manager"],
+                    row.values["account_manager"],
+                    _l("No active user has this user name."),
+                )
+            if row.values.get("tariff_code") and row.values["tariff_code"] not in tariffs:
+                self.problem(
+                    sheet,
+                    row.number,
+                    headers["tariff_code"],
+                    row.values["tariff_code"],
+                    _l("Unknown tariff code %(code)s.", code=row.values["tariff_code"]),
+                )
+
+    def _usernames(self, sheet: Sheet) -> set[str]:
+        if sheet.key != "customers":
+            return set()
+        return set(db.session.scalars(select(User.username).where(User.is_active.is_(True))))
+
+    def _tariffs(self, sheet: Sheet) -> set[str]:
+        if sheet.key != "customers":
+            return set()
+        in_file = {key[0] for key, action in self.file_keys["tariffs"].items() if action == "keep"}
+        return set(db.session.scalars(select(Tariff.code))) | in_file
+
+    def _check_meter_owners(self) -> None:
+        """A meter moving to another customer's metering point is a mistake to check first."""
+        sheet = next(s for s in SHEETS if s.key == "meters")
+        moving = [row for row in self.plan.rows.get("meters", [])
+                  if row.action == "update" and "metering_point_code" in row.changed]  # fmt: skip
+        if not moving:
+            return
+        current = dict(db.session.execute(
+            select(Meter.id, Customer.account_no)
+            .join(MeteringPoint, Meter.metering_point_id == MeteringPoint.id)
+            .join(Customer, MeteringPoint.customer_id == Customer.id)
+            .where(Meter.id.in_([row.existing_id for row in moving]))
+        ).all())  # fmt: skip
+        targets = {row.values["metering_point_code"] for row in moving}
+        owner = dict(db.session.execute(
+            select(MeteringPoint.code, Customer.account_no)
+            .join(Customer, MeteringPoint.customer_id == Customer.id)
+            .where(MeteringPoint.code.in_(targets))
+        ).all())  # fmt: skip
+        for row in self.plan.rows.get("metering_points", []):
+            owner.setdefault(row.values.get("code"), row.values.get("account_no"))
+        for row in moving:
+            was = current.get(row.existing_id)
+            if owner.get(row.values["metering_point_code"]) != was:
+                self.problem(
+                    sheet,
+                    row.number,
+                    "资产编号 / Asset no.",
+                    row.key[0],
+                    _l(
+                        "This meter is recorded at another customer (%(account_no)s); "
+                        "remove it there first.",
+                        account_no=was,
+                    ),
+                )
+
+
+def plan_import(raw: RawWorkbook) -> ImportPlan:
+    return Planner(raw).build()
