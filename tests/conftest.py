@@ -48,8 +48,10 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app(settings_for(database_url))
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        settings_for(database_url, IMPORT_FOLDER=str(tmp_path_factory.mktemp("imports")))
+    )
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()

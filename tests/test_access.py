@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import create_contact, create_customer, create_line, create_node, create_source
+from utilitycrm.archive.workbook import uploads
 from utilitycrm.auth.roles import Role
 
 ANY = frozenset(Role)
@@ -31,6 +32,9 @@ ACCESS_TABLE = {
     "archive.create_customer": ("GET", "/archive/customers/new", EDITORS),
     "archive.export_customers": ("GET", "/archive/customers/export.xlsx?q=31", ANY),
     "archive.workbook_template": ("GET", "/archive/workbook-template.xlsx", ANY),
+    "archive.import_upload": ("GET", "/archive/import", EDITORS),
+    "archive.import_commit": ("POST", "/archive/import/commit", EDITORS),
+    "archive.import_problems": ("GET", "/archive/import/{sha}/problems.xlsx", EDITORS),
     "archive.customer": ("GET", C, ANY),
     "archive.edit_customer": ("GET", C + "/edit", EDITORS_AND_OWN_MANAGER),
     "archive.close_customer": ("POST", C + "/close", EDITORS),
@@ -72,6 +76,7 @@ def records(users) -> dict[str, object]:
         "contact": create_contact(customer).id,
         "line": line.id,
         "node": create_node(line).id,
+        "sha": uploads.keep(b"not a workbook", "x.xlsx"),
     }
 
 

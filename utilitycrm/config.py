@@ -77,6 +77,8 @@ class Config:
     IMPORT_MAX_BYTES = 50 * 2**20
     IMPORT_MAX_ROWS = 1_000_000
     IMPORT_MAX_UNCOMPRESSED = 1024 * 2**20
+    # Where uploaded workbooks are kept between check and commit (default instance/imports).
+    IMPORT_FOLDER: str | None = None
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 
-from utilitycrm.archive.views import customers, network, records  # noqa: E402,F401
+from utilitycrm.archive.views import customers, imports, network, records  # noqa: E402,F401

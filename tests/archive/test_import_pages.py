@@ -1,0 +1,71 @@
+"""Importing from the browser: check, preview, commit; problems shown and downloadable."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from tests.archive.test_workbook_import import customer_row, workbook
+from utilitycrm.archive.models import Customer
+from utilitycrm.auth.roles import Role
+from utilitycrm.extensions import db
+
+
+def upload(client, data: bytes, name: str = "客户档案.xlsx"):
+    return client.post(
+        "/archive/import",
+        data={"workbook": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def customers() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(Customer))
+
+
+def test_check_then_commit(client, login_as):
+    login_as(Role.MARKETING)
+    preview = upload(client, workbook({"customers": [customer_row()]}))
+    page = preview.get_data(as_text=True)
+    assert 'id="import-counts"' in page and 'id="commit-form"' in page
+    assert customers() == 0  # checking writes nothing
+    sha = page.split('name="sha256" type="hidden" value="')[1].split('"')[0]
+    done = client.post("/archive/import/commit", data={"sha256": sha, "filename": "客户档案.xlsx"})
+    assert 'id="import-done"' in done.get_data(as_text=True)
+    assert customers() == 1
+
+
+def test_problems_are_listed_and_downloadable(client, login_as):
+    login_as(Role.MARKETING)
+    page = upload(client, workbook({"customers": [customer_row(voltage_kv="66")]})).get_data(
+        as_text=True
+    )
+    assert 'id="import-refused"' in page and 'id="commit-form"' not in page
+    assert "供电电压 / Voltage, kV" in page and "66" in page
+    link = page.split('id="problems-download"')[0].rsplit('href="', 1)[1].split('"')[0]
+    sheet = load_workbook(io.BytesIO(client.get(link).data), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][1:4] == (2, "供电电压 / Voltage, kV", "66")
+    assert customers() == 0
+
+
+def test_wrong_kind_of_file_and_missing_file(client, login_as):
+    login_as(Role.MARKETING)
+    refused = upload(client, b"MZ\x90\x00", "setup.exe").get_data(as_text=True)
+    assert "只接受" in refused or "invalid-feedback" in refused
+    empty = client.post("/archive/import", data={}, content_type="multipart/form-data")
+    assert "invalid-feedback" in empty.get_data(as_text=True)
+
+
+def test_commit_of_an_unknown_file(client, login_as):
+    login_as(Role.MARKETING)
+    response = client.post(
+        "/archive/import/commit", data={"sha256": "0" * 64, "filename": "x"}, follow_redirects=True
+    )
+    assert "upload it again" in response.get_data(as_text=True) or "重新上传" in response.get_data(
+        as_text=True
+    )
+    assert client.get("/archive/import/../../etc/passwd/problems.xlsx").status_code == 404

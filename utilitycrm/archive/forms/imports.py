@@ -1,0 +1,25 @@
+"""The upload of a workbook to import."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Regexp
+
+from utilitycrm.forms import Form
+
+
+class UploadForm(Form):
+    workbook = FileField(
+        _l("Workbook (.xlsx) or one sheet as .csv"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["xlsx", "csv"], _l("Only .xlsx workbooks and .csv sheets are accepted.")),
+        ],
+    )
+
+
+class CommitForm(Form):
+    sha256 = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
+    filename = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,85 @@
+"""Importing a workbook from the browser: upload, preview (the dry run), commit."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from openpyxl import Workbook
+from werkzeug.utils import secure_filename
+
+from utilitycrm.archive.forms.imports import CommitForm, UploadForm
+from utilitycrm.archive.views import bp
+from utilitycrm.archive.workbook import uploads
+from utilitycrm.archive.workbook.importing import import_workbook
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.roles import Permission
+from utilitycrm.extensions import db
+
+
+def _display_name(filename: str) -> str:
+    """A name to show and record: the original's, without any path."""
+    return filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(Permission.EDIT_ARCHIVE)
+def import_upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.workbook.data.read()
+        filename = _display_name(form.workbook.data.filename or "")
+        digest = uploads.keep(data, secure_filename(filename) or filename)
+        result = import_workbook(data, filename, actor=current_user, dry_run=True)
+        return render_template(
+            "archive/import_preview.html", result=result, filename=filename,
+            commit_form=CommitForm(formdata=None, sha256=digest, filename=filename),
+        )  # fmt: skip
+    return render_template("archive/import_upload.html", form=form)
+
+
+@bp.route("/import/commit", methods=["POST"])
+@requires(Permission.EDIT_ARCHIVE)
+def import_commit():
+    form = CommitForm()
+    data = uploads.load(form.sha256.data or "") if form.validate_on_submit() else None
+    if data is None:
+        flash(_("The checked file is no longer available; upload it again."), "danger")
+        return redirect(url_for("archive.import_upload"))
+    result = import_workbook(data, form.filename.data, actor=current_user, dry_run=False)
+    if not result.committed:
+        db.session.rollback()
+        flash(_("The archive changed since the check; nothing was imported."), "danger")
+        return render_template(
+            "archive/import_preview.html", result=result, filename=form.filename.data,
+            commit_form=form,
+        )  # fmt: skip
+    db.session.commit()
+    flash(_("%(file)s is imported.", file=form.filename.data), "success")
+    return render_template(
+        "archive/import_preview.html", result=result, filename=form.filename.data,
+        commit_form=None,
+    )  # fmt: skip
+
+
+@bp.route("/import/<sha256>/problems.xlsx")
+@requires(Permission.EDIT_ARCHIVE)
+def import_problems(sha256: str):
+    data = uploads.load(sha256)
+    if data is None:
+        abort(404)
+    result = import_workbook(data, "upload", actor=current_user, dry_run=True)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Problems"))
+    sheet.append([_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
+    for problem in result.problems:
+        sheet.append([problem.sheet, problem.row, problem.column, problem.value, problem.message])
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return send_file(
+        buffer, as_attachment=True, download_name="import-problems.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )  # fmt: skip
