@@ -35,6 +35,8 @@ ACCESS_TABLE = {
     "archive.import_upload": ("GET", "/archive/import", EDITORS),
     "archive.import_commit": ("POST", "/archive/import/commit", EDITORS),
     "archive.import_problems": ("GET", "/archive/import/{sha}/problems.xlsx", EDITORS),
+    "archive.import_batches": ("GET", "/archive/imports", ANY),
+    "archive.undo_import": ("POST", "/archive/imports/999/undo", EDITORS),
     "archive.customer": ("GET", C, ANY),
     "archive.edit_customer": ("GET", C + "/edit", EDITORS_AND_OWN_MANAGER),
     "archive.close_customer": ("POST", C + "/close", EDITORS),

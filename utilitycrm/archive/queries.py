@@ -15,6 +15,7 @@ from utilitycrm.archive.models import (
     ChangeSet,
     Customer,
     FeederLine,
+    ImportBatch,
     Meter,
     MeteringPoint,
     NetworkNode,
@@ -302,3 +303,12 @@ def portfolio(manager_id: int, *, limit: int) -> Page:
         .order_by(Customer.contract_capacity_kva.desc(), Customer.account_no)
     )
     return paginate(query, page=1, per_page=limit, limit=10_000)
+
+
+def import_batches(*, page: int, per_page: int, limit: int) -> Page:
+    query = (
+        select(ImportBatch, User.display_name)
+        .outerjoin(User, ImportBatch.actor_id == User.id)
+        .order_by(ImportBatch.id.desc())
+    )
+    return paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)

@@ -2,7 +2,7 @@
 
 from utilitycrm.archive.models.customer import Contact, Customer, QualificationDocument, Tariff
 from utilitycrm.archive.models.equipment import Meter, MeteringPoint, PowerSource, Transformer
-from utilitycrm.archive.models.history import ArchiveChange, ChangeSet
+from utilitycrm.archive.models.history import ArchiveChange, ChangeSet, ImportBatch
 from utilitycrm.archive.models.network import FeederLine, NetworkEdge, NetworkNode, Substation
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Contact",
     "Customer",
     "FeederLine",
+    "ImportBatch",
     "Meter",
     "MeteringPoint",
     "NetworkEdge",

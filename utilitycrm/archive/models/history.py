@@ -50,3 +50,20 @@ class ArchiveChange(db.Model):
     field: Mapped[str | None] = mapped_column(String(60))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportBatch(db.Model):
+    """One committed workbook import: its file, its change set, and whether it was undone."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # Per sheet and action, e.g. {"customers": {"insert": 3}}; JSON text.
+    counts: Mapped[str] = mapped_column(Text, default="{}")
+    change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))
+    reverted_at: Mapped[datetime | None]
+    revert_change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from openpyxl import Workbook
 from werkzeug.utils import secure_filename
 
+from utilitycrm.archive import queries
 from utilitycrm.archive.forms.imports import CommitForm, UploadForm
+from utilitycrm.archive.models import ImportBatch
+from utilitycrm.archive.reverting import revert_batch
 from utilitycrm.archive.views import bp
+from utilitycrm.archive.views.common import list_settings, refuse
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 
 
@@ -83,3 +88,27 @@ def import_problems(sha256: str):
         buffer, as_attachment=True, download_name="import-problems.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )  # fmt: skip
+
+
+@bp.route("/imports")
+@requires(Permission.VIEW_ARCHIVE)
+def import_batches():
+    page = queries.import_batches(page=request.args.get("page", 1, type=int), **list_settings())
+    return render_template(
+        "archive/import_batches.html", page=page,
+        can_undo=current_user.can(Permission.EDIT_ARCHIVE),
+    )  # fmt: skip
+
+
+@bp.route("/imports/<int:batch_id>/undo", methods=["POST"])
+@requires(Permission.EDIT_ARCHIVE)
+def undo_import(batch_id: int):
+    batch = db.get_or_404(ImportBatch, batch_id)
+    try:
+        revert_batch(batch, actor=current_user)
+    except UtilityCRMError as error:
+        refuse(error)
+    else:
+        db.session.commit()
+        flash(_("Import #%(id)d is undone.", id=batch.id), "success")
+    return redirect(url_for("archive.import_batches"))

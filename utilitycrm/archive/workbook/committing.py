@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from sqlalchemy import String, select
 
-from utilitycrm.archive.history import ChangeSource, recording
+from utilitycrm.archive.history import ChangeSource, current_change_set_id, recording
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.archive.workbook.planning import CHUNK, MODELS, REFERENCES, ImportPlan, RowPlan
@@ -90,8 +90,9 @@ def _load(model, ids: list[int]) -> dict[int, object]:
     return loaded
 
 
-def apply_plan(plan: ImportPlan, *, actor: User | None, reason: str) -> dict[str, dict[str, int]]:
-    """Write the plan; the caller commits. Returns the counts per sheet and action."""
+def apply_plan(plan: ImportPlan, *, actor: User | None, reason: str) -> int | None:
+    """Write the plan (the caller commits); the id of its change set, None if it changed
+    nothing."""
     if not plan.ok:
         raise ValueError("an import plan with problems cannot be applied")
     resolve = Resolver()
@@ -147,4 +148,4 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, reason: str) -> dict[str
             for record in _load(MODELS[sheet.key], doomed).values():
                 db.session.delete(record)
             db.session.flush()
-    return {sheet: dict(counter) for sheet, counter in plan.counts().items() if counter}
+        return current_change_set_id()

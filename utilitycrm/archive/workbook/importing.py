@@ -4,12 +4,14 @@ at all. The one entry point for the CLI, the upload page and the API."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.workbook.committing import apply_plan
 from utilitycrm.archive.workbook.planning import ImportPlan, plan_import
 from utilitycrm.archive.workbook.reading import Limits, Problem, read_workbook
@@ -22,6 +24,7 @@ class ImportResult:
     plan: ImportPlan
     sha256: str
     committed: bool
+    batch: ImportBatch | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -47,7 +50,9 @@ def import_workbook(
     if dry_run or not plan.ok:
         return ImportResult(plan, digest, committed=False)
     try:
-        apply_plan(plan, actor=actor, reason=f"import {filename} sha256:{digest[:16]}")
+        change_set_id = apply_plan(
+            plan, actor=actor, reason=f"import {filename} sha256:{digest[:16]}"
+        )
     except IntegrityError as error:
         db.session.rollback()
         detail = str(error.orig).splitlines()[0][:200]
@@ -66,4 +71,11 @@ def import_workbook(
             )
         )
         return ImportResult(plan, digest, committed=False)
-    return ImportResult(plan, digest, committed=True)
+    counts = {sheet: dict(c) for sheet, c in plan.counts().items() if c}
+    batch = ImportBatch(
+        actor_id=actor.id if actor else None, file_name=filename[:200], sha256=digest,
+        counts=json.dumps(counts, ensure_ascii=False), change_set_id=change_set_id,
+    )  # fmt: skip
+    db.session.add(batch)
+    db.session.flush()
+    return ImportResult(plan, digest, committed=True, batch=batch)
