@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import create_contact, create_customer, create_line, create_node, create_source
+from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.auth.roles import Role
+from utilitycrm.extensions import db
 
 ANY = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
@@ -36,7 +38,7 @@ ACCESS_TABLE = {
     "archive.import_commit": ("POST", "/archive/import/commit", EDITORS),
     "archive.import_problems": ("GET", "/archive/import/{sha}/problems.xlsx", EDITORS),
     "archive.import_batches": ("GET", "/archive/imports", ANY),
-    "archive.undo_import": ("POST", "/archive/imports/999/undo", EDITORS),
+    "archive.undo_import": ("POST", "/archive/imports/{batch}/undo", EDITORS),
     "archive.customer": ("GET", C, ANY),
     "archive.edit_customer": ("GET", C + "/edit", EDITORS_AND_OWN_MANAGER),
     "archive.close_customer": ("POST", C + "/close", EDITORS),
@@ -79,7 +81,15 @@ def records(users) -> dict[str, object]:
         "line": line.id,
         "node": create_node(line).id,
         "sha": uploads.keep(b"not a workbook", "x.xlsx"),
+        "batch": _batch(),
     }
+
+
+def _batch() -> int:
+    batch = ImportBatch(file_name="x.xlsx", sha256="0" * 64, counts="{}")
+    db.session.add(batch)
+    db.session.commit()
+    return batch.id
 
 
 def test_the_table_covers_every_route(app):
