@@ -68,3 +68,47 @@ def test_downgrade_one_step_and_back(migrated_app):
 def test_downgrade_to_empty(migrated_app):
     downgrade(revision="base")
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_upgrade_keeps_existing_archive_data(database_url, tmp_path):
+    """Rebuilding tables (SQLite batch mode) must neither fail on references nor lose rows."""
+    from sqlalchemy import text
+
+    with scratch_database(database_url, tmp_path) as url:
+        app = create_app(settings_for(url))
+        with app.app_context():
+            upgrade(revision="0002")
+            db.session.execute(
+                text(
+                    "INSERT INTO substation (id, code, name, voltage_kv, version) VALUES (1, 'B1', '城东变', '110', 1);"
+                )
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO customer (id, account_no, name, category, voltage_kv, contract_capacity_kva, "
+                    "operating_capacity_kva, tariff_structure, pf_standard, is_time_of_use, importance, status, "
+                    "created_at, updated_at, version) VALUES (1, '3100000001', '示范', 'large_industry', '10', 630, "
+                    "630, 'single', '0.90', false, 'none', 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+                )
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO power_source (id, customer_id, kind, substation_id, has_generator, version) "
+                    "VALUES (7, 1, 'main', 1, false, 1)"
+                )
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO transformer (id, code, name, kind, ownership, customer_id, rated_kva, state, "
+                    "source_id, version) VALUES (1, 'T1', '', 'transformer', 'dedicated', 1, 630, 'running', 7, 1)"
+                )
+            )
+            db.session.commit()
+            upgrade()
+            assert (
+                db.session.execute(text("SELECT code FROM power_source")).scalar()
+                == "3100000001-S7"
+            )
+            assert db.session.execute(text("SELECT source_id FROM transformer")).scalar() == 7
+            db.session.remove()
+            db.engine.dispose()
