@@ -41,9 +41,16 @@ def export(path: Path, line_codes: tuple[str, ...]) -> None:
 @archive.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and preview only; write nothing.")
-def import_(path: Path, dry_run: bool) -> None:
+@click.option(
+    "--network-sync",
+    is_flag=True,
+    help="A GIS extract: its nodes and edges replace those of the lines it names.",
+)
+def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
     """Import the workbook (or sheet.csv) PATH: all of it, or nothing when anything is wrong."""
-    result = import_workbook(path.read_bytes(), path.name, actor=None, dry_run=dry_run)
+    result = import_workbook(
+        path.read_bytes(), path.name, actor=None, dry_run=dry_run, network_sync=network_sync
+    )
     for sheet, counts in result.plan.counts().items():
         if counts:
             summary = ", ".join(f"{action} {count}" for action, count in sorted(counts.items()))
@@ -53,6 +60,8 @@ def import_(path: Path, dry_run: bool) -> None:
                                            problem.column) if part)  # fmt: skip
         value = f" [{problem.value}]" if problem.value else ""
         click.echo(f"{where}{value}: {problem.message}", err=True)
+    if result.network is not None:
+        _echo_network(result.network)
     if result.problems:
         raise click.ClickException(f"{len(result.problems)} problems; nothing was imported.")
     if dry_run:
@@ -60,6 +69,16 @@ def import_(path: Path, dry_run: bool) -> None:
         return
     db.session.commit()
     click.echo(f"Imported {path.name} (sha256 {result.sha256[:16]}).")
+
+
+def _echo_network(report) -> None:
+    click.echo(f"sections added:   {', '.join(report.sections_added) or '-'}")
+    click.echo(f"sections removed: {', '.join(report.sections_removed) or '-'}")
+    for code, before, after in report.switches_changed:
+        states = {True: "closed", False: "open"}
+        click.echo(f"switch {code}: {states[before]} -> {states[after]}")
+    for code, before, after in report.transformers_moved:
+        click.echo(f"transformer {code}: {before or 'not fed'} -> {after or 'not fed'}")
 
 
 @archive.command("template")

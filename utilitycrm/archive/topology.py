@@ -241,3 +241,27 @@ def line_diagram(line: FeederLine) -> LineDiagram:
         ),
         unconnected=[t for t in transformers if not nodes[t.node_id].is_energised],
     )
+
+
+def transformer_lines() -> dict[str, str | None]:
+    """{transformer code: the code of the line that feeds it, None if none does}: the whole
+    network traced from every substation bay, in a few bulk queries."""
+    nodes = list(db.session.execute(select(NetworkNode.id, NetworkNode.kind, NetworkNode.line_id)))
+    edges = [
+        Edge(id_, code, kind, a, b, closed)
+        for id_, code, kind, a, b, closed in db.session.execute(
+            select(NetworkEdge.id, NetworkEdge.code, NetworkEdge.kind, NetworkEdge.from_node_id,
+                   NetworkEdge.to_node_id, NetworkEdge.is_closed)
+        )
+    ]  # fmt: skip
+    line_codes = dict(db.session.execute(select(FeederLine.id, FeederLine.code)).all())
+    graph = network_graph([node_id for node_id, _kind, _line in nodes], edges, closed_only=True)
+    fed_by: dict[int, str] = {}
+    for node_id, kind, line_id in nodes:
+        if kind == NodeKind.BUS_BAY.value and line_id in line_codes:
+            for reached in traced_nodes(graph, node_id):
+                fed_by.setdefault(reached, line_codes[line_id])
+    return {
+        code: fed_by.get(node_id)
+        for code, node_id in db.session.execute(select(Transformer.code, Transformer.node_id))
+    }

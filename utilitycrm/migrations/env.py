@@ -102,6 +102,8 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # SQLite can roll DDL back too: a failed migration then leaves nothing half-done.
+            transactional_ddl=True,
             **conf_args
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired, Regexp
 
 from utilitycrm.forms import Form
@@ -19,7 +19,12 @@ class UploadForm(Form):
         ],
     )
 
+    network_sync = BooleanField(
+        _l("Network extract (GIS): its nodes and edges replace those of the lines it names")
+    )
+
 
 class CommitForm(Form):
     sha256 = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
     filename = HiddenField(validators=[DataRequired()])
+    network_sync = HiddenField()

@@ -37,11 +37,16 @@ def import_upload():
         data = form.workbook.data.read()
         filename = _display_name(form.workbook.data.filename or "")
         digest = uploads.keep(data, secure_filename(filename) or filename)
-        result = import_workbook(data, filename, actor=current_user, dry_run=True)
+        sync = form.network_sync.data
+        result = import_workbook(
+            data, filename, actor=current_user, dry_run=True, network_sync=sync
+        )
+        commit_form = CommitForm(
+            formdata=None, sha256=digest, filename=filename, network_sync="1" if sync else ""
+        )
         return render_template(
-            "archive/import_preview.html", result=result, filename=filename,
-            commit_form=CommitForm(formdata=None, sha256=digest, filename=filename),
-        )  # fmt: skip
+            "archive/import_preview.html", result=result, filename=filename, commit_form=commit_form
+        )
     return render_template("archive/import_upload.html", form=form)
 
 
@@ -53,7 +58,10 @@ def import_commit():
     if data is None:
         flash(_("The checked file is no longer available; upload it again."), "danger")
         return redirect(url_for("archive.import_upload"))
-    result = import_workbook(data, form.filename.data, actor=current_user, dry_run=False)
+    result = import_workbook(
+        data, form.filename.data, actor=current_user, dry_run=False,
+        network_sync=form.network_sync.data == "1",
+    )  # fmt: skip
     if not result.committed:
         db.session.rollback()
         flash(_("The archive changed since the check; nothing was imported."), "danger")

@@ -5,18 +5,32 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from utilitycrm.archive.models import ImportBatch
+from utilitycrm.archive.enums import EdgeKind
+from utilitycrm.archive.models import ImportBatch, NetworkEdge
+from utilitycrm.archive.topology import transformer_lines
 from utilitycrm.archive.workbook.committing import apply_plan
-from utilitycrm.archive.workbook.planning import ImportPlan, plan_import
+from utilitycrm.archive.workbook.planning import CHUNK, ImportPlan, plan_import
 from utilitycrm.archive.workbook.reading import Limits, Problem, read_workbook
 from utilitycrm.auth.models import User
 from utilitycrm.extensions import db
+
+
+@dataclass
+class NetworkReport:
+    """What a network extract changed: sections, switch states, and the transformers the
+    network now traces to another line than before."""
+
+    sections_added: list[str] = field(default_factory=list)
+    sections_removed: list[str] = field(default_factory=list)
+    switches_changed: list[tuple[str, bool, bool]] = field(default_factory=list)
+    transformers_moved: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -25,6 +39,7 @@ class ImportResult:
     sha256: str
     committed: bool
     batch: ImportBatch | None = None
+    network: NetworkReport | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -40,42 +55,86 @@ def import_limits() -> Limits:
     )
 
 
-def import_workbook(
-    data: bytes, filename: str, *, actor: User | None, dry_run: bool
-) -> ImportResult:
-    """Plan the import; unless dry_run and when nothing is wrong, apply it (flushed, the
-    caller commits). With any problem nothing is written."""
-    digest = hashlib.sha256(data).hexdigest()
-    plan = plan_import(read_workbook(data, filename, import_limits()))
-    if dry_run or not plan.ok:
-        return ImportResult(plan, digest, committed=False)
+def _edges_before(plan: ImportPlan) -> dict[int, tuple[str, bool]]:
+    """{edge id: (kind, closed)} of the archive edges the plan touches, before it does."""
+    ids = [row.existing_id for row in plan.rows.get("edges", []) if row.existing_id]
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        for id_, kind, closed in db.session.execute(
+            select(NetworkEdge.id, NetworkEdge.kind, NetworkEdge.is_closed).where(
+                NetworkEdge.id.in_(ids[start : start + CHUNK])
+            )
+        ):
+            found[id_] = (kind, closed)
+    return found
+
+
+def _network_report(plan: ImportPlan, edges_before, lines_before, lines_after) -> NetworkReport:
+    report = NetworkReport()
+    section = EdgeKind.SECTION.value
+    for row in plan.rows.get("edges", []):
+        if row.action == "insert" and row.values.get("kind") == section:
+            report.sections_added.append(row.key[0])
+        elif row.action == "delete" and edges_before[row.existing_id][0] == section:
+            report.sections_removed.append(row.key[0])
+        elif row.action == "update" and "is_closed" in row.changed:
+            before = edges_before[row.existing_id][1]
+            report.switches_changed.append((row.key[0], before, row.values["is_closed"]))
+    report.transformers_moved = sorted(
+        (code, lines_before.get(code), line)
+        for code, line in lines_after.items()
+        if lines_before.get(code) != line
+    )
+    return report
+
+
+def _apply(plan: ImportPlan, actor: User | None, reason: str) -> int | None:
+    """Apply the plan; a refusal by the database becomes the plan's problem."""
     try:
-        change_set_id = apply_plan(
-            plan, actor=actor, reason=f"import {filename} sha256:{digest[:16]}"
-        )
+        return apply_plan(plan, actor=actor, reason=reason)
     except IntegrityError as error:
         db.session.rollback()
         detail = str(error.orig).splitlines()[0][:200]
-        plan.problems.append(
-            Problem(
-                "",
-                None,
-                "",
-                "",
-                str(
-                    _l(
-                        "The archive refused the data (%(detail)s); nothing was imported.",
-                        detail=detail,
-                    )
-                ),
-            )
+        message = _l(
+            "The archive refused the data (%(detail)s); nothing was imported.", detail=detail
         )
+        plan.problems.append(Problem("", None, "", "", str(message)))
+        return None
+
+
+def import_workbook(
+    data: bytes, filename: str, *, actor: User | None, dry_run: bool, network_sync: bool = False
+) -> ImportResult:
+    """Plan the import; unless dry_run and when nothing is wrong, apply it (flushed, the
+    caller commits). With any problem nothing is written.
+
+    With network_sync the file's nodes and edges replace those of the lines they name and
+    the result reports what that changed; a dry run works it out in a savepoint it rolls
+    back, so the preview is exact.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    plan = plan_import(read_workbook(data, filename, import_limits()), network_sync=network_sync)
+    if not plan.ok or (dry_run and not network_sync):
         return ImportResult(plan, digest, committed=False)
+    if network_sync:
+        edges_before, lines_before = _edges_before(plan), transformer_lines()
+    savepoint = db.session.begin_nested() if dry_run else None
+    change_set_id = _apply(plan, actor, f"import {filename} sha256:{digest[:16]}")
+    report = None
+    if network_sync and plan.ok:
+        report = _network_report(plan, edges_before, lines_before, transformer_lines())
+    if savepoint is not None and savepoint.is_active:
+        savepoint.rollback()
+    if dry_run or not plan.ok:
+        return ImportResult(plan, digest, committed=False, network=report)
     counts = {sheet: dict(c) for sheet, c in plan.counts().items() if c}
     batch = ImportBatch(
-        actor_id=actor.id if actor else None, file_name=filename[:200], sha256=digest,
-        counts=json.dumps(counts, ensure_ascii=False), change_set_id=change_set_id,
-    )  # fmt: skip
+        actor_id=actor.id if actor else None,
+        file_name=filename[:200],
+        sha256=digest,
+        counts=json.dumps(counts, ensure_ascii=False),
+        change_set_id=change_set_id,
+    )
     db.session.add(batch)
     db.session.flush()
-    return ImportResult(plan, digest, committed=True, batch=batch)
+    return ImportResult(plan, digest, committed=True, batch=batch, network=report)

@@ -130,8 +130,9 @@ def _known_keys(sheet_key: str, keys: set) -> set:
 
 
 class Planner:
-    def __init__(self, raw: RawWorkbook) -> None:
+    def __init__(self, raw: RawWorkbook, *, network_sync: bool = False) -> None:
         self.raw = raw
+        self.network_sync = network_sync
         self.plan = ImportPlan(problems=list(raw.problems))
         self.file_keys: dict[str, dict[tuple, str]] = defaultdict(dict)  # key → action
         self.pattern = current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"]
@@ -145,6 +146,8 @@ class Planner:
         parsed = {sheet.key: self._parse(sheet) for sheet in SHEETS}
         for sheet in SHEETS:
             self._classify(sheet, parsed[sheet.key])
+        if self.network_sync:
+            self._replace_network_of_lines()
         for sheet in SHEETS:
             self._check_references(sheet)
         self._check_meter_owners()
@@ -346,6 +349,79 @@ class Planner:
                     _l("Unknown tariff code %(code)s.", code=row.values["tariff_code"]),
                 )
 
+    def _replace_network_of_lines(self) -> None:
+        """A network extract replaces the nodes and edges of the lines it contains: what the
+        archive has on those lines and the extract lacks is deleted."""
+        lines = {row.values.get("line_code") for key in ("nodes", "edges")
+                 for row in self.plan.rows.get(key, [])} - {None}  # fmt: skip
+        if not lines:
+            self.plan.problems.append(
+                Problem(
+                    "",
+                    None,
+                    "",
+                    "",
+                    str(
+                        _l(
+                            "A network extract names the lines of its nodes and edges; none was found."
+                        )
+                    ),
+                )
+            )
+            return
+        line_ids = select(FeederLine.id).where(FeederLine.code.in_(lines))
+        removed_nodes: dict[int, str] = {}
+        for key, model in (("edges", NetworkEdge), ("nodes", NetworkNode)):
+            in_file = {row.key[0] for row in self.plan.rows.get(key, [])}
+            for id_, code in db.session.execute(
+                select(model.id, model.code).where(model.line_id.in_(line_ids))
+            ):
+                if code not in in_file:
+                    self.plan.rows[key].append(RowPlan(key, 0, "delete", (code,), {}, id_))
+                    self.file_keys[key][(code,)] = "delete"
+                    if key == "nodes":
+                        removed_nodes[id_] = code
+        if removed_nodes:
+            self._check_removed_nodes(removed_nodes)
+
+    def _check_removed_nodes(self, removed: dict[int, str]) -> None:
+        """Nothing may still hang on a removed node: transformers the file does not move,
+        or edges of other lines."""
+        sheet = next(s for s in SHEETS if s.key == "transformers")
+        moved = {row.key[0] for row in self.plan.rows.get("transformers", [])
+                 if "node_code" in row.values}  # fmt: skip
+        ids = list(removed)
+        for code, node_id in db.session.execute(
+            select(Transformer.code, Transformer.node_id).where(Transformer.node_id.in_(ids))
+        ):
+            if code not in moved:
+                self.problem(
+                    sheet,
+                    None,
+                    "挂接节点 / Network node",
+                    removed[node_id],
+                    _l(
+                        "The extract removes this node, but transformer %(code)s still hangs on it.",
+                        code=code,
+                    ),
+                )
+        deleted_edges = {row.existing_id for row in self.plan.rows.get("edges", [])
+                         if row.action == "delete"}  # fmt: skip
+        edges = next(s for s in SHEETS if s.key == "edges")
+        for code, edge_id in db.session.execute(
+            select(NetworkEdge.code, NetworkEdge.id).where(
+                NetworkEdge.from_node_id.in_(ids) | NetworkEdge.to_node_id.in_(ids)
+            )
+        ):
+            if edge_id not in deleted_edges:
+                self.problem(
+                    edges,
+                    None,
+                    "编号 / Edge no.",
+                    code,
+                    _l("This edge of another line joins a node the extract removes."),
+                )
+
     def _usernames(self, sheet: Sheet) -> set[str]:
         if sheet.key != "customers":
             return set()
@@ -394,5 +470,5 @@ class Planner:
                 )
 
 
-def plan_import(raw: RawWorkbook) -> ImportPlan:
-    return Planner(raw).build()
+def plan_import(raw: RawWorkbook, *, network_sync: bool = False) -> ImportPlan:
+    return Planner(raw, network_sync=network_sync).build()
