@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from bench.common import DATA, bench_app, ensure_archive
 from utilitycrm.archive.workbook.export import export_workbook
@@ -73,7 +73,11 @@ def main() -> None:
 
     floor_app = empty_target("import-floor")
     with floor_app.app_context():
+        db.session.execute(insert(User), users)
+        db.session.commit()
         started = time.perf_counter()
+        # Customers and public transformers refer to each other: check at commit.
+        db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
         for table in ARCHIVE_TABLES:
             if rows[table.name]:
                 db.session.execute(insert(table), rows[table.name])
