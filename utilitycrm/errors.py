@@ -49,8 +49,10 @@ ERROR_TEXTS = {
         _l("Page not found"),
         _l("The page or record does not exist. It may have been closed or the link is wrong."),
     ),
+    401: (_l("Sign-in required"), _l("Send an API token: Authorization: Bearer <token>.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     409: (_l("Conflict"), _l("The record changed while you were working on it.")),
+    422: (_l("Invalid data"), _l("Some fields are missing or wrong; see the field messages.")),
     413: (_l("Upload too large"), _l("The file or form is larger than the server accepts.")),
     429: (
         _l("Too many requests"),
@@ -73,11 +75,14 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(status: int, message: object | None = None):
+def render_error(status: int, message: object | None = None, fields: dict | None = None):
     title, explanation = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
     detail = str(message) if message else str(explanation)
     if _wants_json():
-        return jsonify(error={"status": status, "title": str(title), "message": detail}), status
+        body = {"status": status, "title": str(title), "message": detail}
+        if fields:
+            body["fields"] = fields
+        return jsonify(error=body), status
     return render_template("errors/error.html", status=status, title=title, message=detail), status
 
 
@@ -86,7 +91,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         # Werkzeug's default descriptions are English boilerplate; ours are translated.
-        return render_error(status)
+        # Request validation (webargs) leaves its messages per field in error.data.
+        fields = (getattr(error, "data", None) or {}).get("messages")
+        return render_error(status, fields=fields)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -101,7 +108,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(UtilityCRMError)
     def domain_error(error: UtilityCRMError):
         db.session.rollback()
-        return render_error(error.status_code, error.message)
+        changes = getattr(error, "changes", None)
+        fields = {"changed_since": [vars(c) | {"occurred_at": c.occurred_at.isoformat()}
+                                    for c in changes]} if changes else None  # fmt: skip
+        return render_error(error.status_code, error.message, fields=fields)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

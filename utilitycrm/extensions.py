@@ -4,6 +4,7 @@ from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
@@ -16,3 +17,4 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 bootstrap = Bootstrap5()
+api = Api()

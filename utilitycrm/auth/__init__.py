@@ -9,14 +9,15 @@ from utilitycrm.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.auth import access, admin, cli, services, views
+    from utilitycrm.auth import access, admin, cli, loaders, views
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(services.load_session_user)
+    login_manager.user_loader(loaders.session_user)
+    login_manager.request_loader(loaders.token_user)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)

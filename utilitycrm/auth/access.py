@@ -7,6 +7,7 @@ unprotected, and the access tests read the same declarations.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn, TypeVar
@@ -14,6 +15,7 @@ from typing import NoReturn, TypeVar
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
+from utilitycrm.auth.loaders import is_api_request
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Permission
 from utilitycrm.auth.services import record_event
@@ -44,6 +46,17 @@ def requires(permission: Permission) -> Callable[[View], View]:
     return _declare(AccessRule(permission=permission))
 
 
+def declare_endpoint(app: Flask, endpoint: str, declare: Callable[[View], View]) -> None:
+    """Declare access for a view an extension registered (it may be a bound method)."""
+    view = app.view_functions[endpoint]
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    app.view_functions[endpoint] = declare(wrapper)
+
+
 def is_static(endpoint: str) -> bool:
     return endpoint == "static" or endpoint.endswith(".static")
 
@@ -70,6 +83,8 @@ def enforce_access():
     if rule.public:
         return None
     if not current_user.is_authenticated:
+        if is_api_request():
+            abort(401)
         return login_manager.unauthorized()
     if rule.permission is not None and not current_user.can(rule.permission):
         deny_access()

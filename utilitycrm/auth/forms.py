@@ -95,3 +95,7 @@ class ProfileForm(Form):
 
 class ChangePasswordForm(PasswordResetForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+
+
+class TokenForm(Form):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])

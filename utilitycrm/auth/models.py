@@ -83,3 +83,22 @@ class SecurityEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ApiToken(db.Model):
+    """A personal API token: shown once, stored as its SHA-256, revocable."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +12,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from utilitycrm.auth.models import SecurityEvent, SecurityEventKind, User, new_session_token
+from utilitycrm.auth.models import (
+    ApiToken,
+    SecurityEvent,
+    SecurityEventKind,
+    User,
+    new_session_token,
+)
 from utilitycrm.auth.roles import Role
 from utilitycrm.database import utcnow
 from utilitycrm.errors import StaleEditError, UtilityCRMError
@@ -282,5 +290,53 @@ def recent_events(kinds: list[SecurityEventKind], *, limit: int) -> list[Securit
             .where(SecurityEvent.kind.in_([kind.value for kind in kinds]))
             .order_by(SecurityEvent.occurred_at.desc(), SecurityEvent.id.desc())
             .limit(limit)
+        )
+    )
+
+
+TOKEN_PREFIX = "ucrm_"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; the secret is returned once and only its hash is kept."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, name=name.strip()[:80] or "API", token_hash=_token_hash(secret),
+        prefix=secret[:12],
+    )  # fmt: skip
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise UserAdminError(_l("No such token."))
+    token.revoked_at = token.revoked_at or utcnow()
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user of an active token; marks the token used."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
+    if token is None or not token.is_active:
+        return None
+    user = db.session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    return user
+
+
+def user_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
         )
     )

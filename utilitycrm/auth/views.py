@@ -17,7 +17,13 @@ from flask_login import current_user, login_user, logout_user
 
 from utilitycrm.auth import services
 from utilitycrm.auth.access import login_required, public
-from utilitycrm.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, ProfileForm
+from utilitycrm.auth.forms import (
+    ChangePasswordForm,
+    LanguageForm,
+    LoginForm,
+    ProfileForm,
+    TokenForm,
+)
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
@@ -93,6 +99,14 @@ def language():
     return redirect(safe_next_url(form.next.data) or url_for("home.index"))
 
 
+def _profile_page(form, password_form, status: int = 200, new_token: str | None = None):
+    return render_template(
+        "auth/profile.html", form=form, password_form=password_form,
+        token_form=TokenForm(prefix="token"), tokens=services.user_tokens(current_user),
+        new_token=new_token,
+    ), status  # fmt: skip
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
@@ -113,7 +127,7 @@ def profile():
             db.session.commit()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=password_form)
+    return _profile_page(form, password_form)
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -137,4 +151,33 @@ def change_password():
             )  # the new session token replaces the old one
             flash(_("Your password is changed. Other sessions are signed out."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form, password_form=password_form), 400
+    return _profile_page(form, password_form, 400)
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token():
+    """A new API token, shown on this page once: only its hash is kept."""
+    token_form = TokenForm(prefix="token")
+    form = ProfileForm(obj=current_user, formdata=None)
+    password_form = ChangePasswordForm(prefix="pw", username=current_user.username, formdata=None)
+    if not token_form.validate_on_submit():
+        flash(_("Name the token, e.g. after the system that uses it."), "danger")
+        return redirect(url_for("auth.profile"))
+    _token, secret = services.create_api_token(current_user, token_form.name.data)
+    db.session.commit()
+    return _profile_page(form, password_form, new_token=secret)
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    try:
+        services.revoke_api_token(current_user, token_id)
+    except UtilityCRMError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("The token is revoked."), "success")
+    return redirect(url_for("auth.profile"))

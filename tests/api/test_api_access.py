@@ -1,0 +1,50 @@
+"""Every operation of the OpenAPI document, by role: one table, which must cover them all."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import create_customer, create_line
+from utilitycrm.auth.roles import Role
+
+ANY = frozenset(Role)
+EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
+
+# (method, path template): who may.
+API_ACCESS = {
+    ("get", "/api/v1/customers"): ANY,
+    ("post", "/api/v1/customers"): EDITORS,
+    ("get", "/api/v1/customers/{account_no}"): ANY,
+    ("patch", "/api/v1/customers/{account_no}"): EDITORS,
+    ("post", "/api/v1/customers/{account_no}/sources"): EDITORS,
+    ("get", "/api/v1/lines"): ANY,
+    ("get", "/api/v1/lines/{code}"): ANY,
+}
+
+
+def operations(app) -> set[tuple[str, str]]:
+    document = app.test_client().get("/api/v1/openapi.json").json
+    return {(method, path) for path, item in document["paths"].items() for method in item
+            if method in {"get", "post", "patch", "put", "delete"}}  # fmt: skip
+
+
+def test_the_table_covers_the_openapi_document(app):
+    assert operations(app) == set(API_ACCESS)
+
+
+@pytest.mark.parametrize(
+    ("operation", "role"),
+    [(op, role) for op in API_ACCESS for role in Role],
+    ids=lambda value: value if isinstance(value, str) else "-".join(value),
+)
+def test_api_access(api, operation, role):
+    method, template = operation
+    customer = create_customer(account_no="3100004001")
+    line = create_line(code="L0001")
+    path = template.format(account_no=customer.account_no, code=line.code)
+    bodies = {"post": {}, "patch": {"version": customer.version}}
+    response = getattr(api(role), method)(path, json=bodies.get(method))
+    if role in API_ACCESS[operation]:
+        assert response.status_code not in {401, 403, 404, 500}, response.json
+    else:
+        assert response.status_code == 403, response.json

@@ -1,0 +1,34 @@
+"""The JSON API under /api/v1: flask-smorest, OpenAPI 3 at /api/v1/openapi.json, bearer
+tokens, the same permissions as the pages and one JSON error shape."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from utilitycrm.extensions import api, csrf
+
+
+def init_app(app: Flask) -> None:
+    from utilitycrm import errors
+    from utilitycrm.archive.api import blp as archive_api
+    from utilitycrm.auth.access import declare_endpoint, public
+
+    app.config.setdefault("API_TITLE", "utilitycrm")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    api.init_app(app)
+    declare_endpoint(app, "api-docs.openapi_json", public)  # the API's description is no secret
+    api.register_blueprint(archive_api)
+    # Tokens authenticate the API, and it ignores session cookies: no CSRF token needed.
+    csrf.exempt(archive_api)
+    # flask-smorest installs its own error handler; the app keeps one error path.
+    errors.init_app(app)

@@ -1,0 +1,143 @@
+"""The archive's JSON API (/api/v1): customers, their sources, lines with topology.
+
+Views stay thin: arguments are validated by the schemas, work is done by the same
+services as the web forms, with the same permissions.
+"""
+
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from utilitycrm.archive import queries
+from utilitycrm.archive.kinds import CUSTOMER_KINDS
+from utilitycrm.archive.models import FeederLine
+from utilitycrm.archive.schemas import (
+    UPDATE_PARTIAL,
+    CustomerDetailSchema,
+    CustomerPageSchema,
+    CustomerQuerySchema,
+    CustomerUpdateSchema,
+    CustomerWriteSchema,
+    LinePageSchema,
+    LineQuerySchema,
+    LineTopologySchema,
+    SourceCreateSchema,
+    SourceSchema,
+)
+from utilitycrm.archive.search import Page
+from utilitycrm.archive.services import customers as customer_service
+from utilitycrm.archive.services.kind_records import save_kind_record
+from utilitycrm.archive.topology import line_diagram
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.roles import Permission
+from utilitycrm.extensions import db
+
+blp = Blueprint("api_archive", __name__, url_prefix="/api/v1", description="Customer archive")
+
+
+def _page(page: Page, endpoint: str, args: dict) -> dict:
+    def link(number):
+        return url_for(endpoint, **{**args, "page": number}) if number else None
+
+    return {
+        "items": page.items, "page": page.page, "per_page": page.per_page,
+        "total": page.total, "is_capped": page.is_capped,
+        "links": {"next": link(page.next_num), "prev": link(page.prev_num)},
+    }  # fmt: skip
+
+
+def _customer(account_no: str):
+    customer = queries.customer_by_account_no(account_no)
+    if customer is None:
+        abort(404)
+    return customer
+
+
+@blp.route("/customers")
+@blp.arguments(CustomerQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, CustomerPageSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def list_customers(page: int, per_page: int, **filters):
+    """Customers, with the filters of the customer list."""
+    result = queries.customer_page(
+        queries.CustomerFilters(**filters), page=page, per_page=per_page, limit=10_000
+    )
+    args = {key: value for key, value in filters.items() if value not in (None, "", False)}
+    return _page(result, "api_archive.list_customers", {**args, "per_page": per_page})
+
+
+@blp.route("/customers", methods=["POST"])
+@blp.arguments(CustomerWriteSchema)
+@blp.response(201, CustomerDetailSchema)
+@requires(Permission.EDIT_ARCHIVE)
+def create_customer(data):
+    """Create a customer."""
+    customer = customer_service.create_customer(data, actor=current_user, reason="API")
+    db.session.commit()
+    return _customer(customer.account_no)
+
+
+@blp.route("/customers/<account_no>")
+@blp.response(200, CustomerDetailSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def get_customer(account_no: str):
+    """A customer with its sources, transformers and metering."""
+    return _customer(account_no)
+
+
+@blp.route("/customers/<account_no>", methods=["PATCH"])
+@blp.arguments(CustomerUpdateSchema(partial=UPDATE_PARTIAL))
+@blp.response(200, CustomerDetailSchema)
+@requires(Permission.EDIT_ARCHIVE)
+def update_customer(data, account_no: str):
+    """Change fields of a customer; `version` is the one read. A stale version gets 409
+    with what changed since, and nothing is written."""
+    customer = _customer(account_no)
+    version, reason = data.pop("version"), data.pop("reason")
+    customer_service.update_customer(
+        customer, data, actor=current_user, expected_version=version, reason=reason or "API"
+    )
+    db.session.commit()
+    return _customer(account_no)
+
+
+@blp.route("/customers/<account_no>/sources", methods=["POST"])
+@blp.arguments(SourceCreateSchema)
+@blp.response(201, SourceSchema)
+@requires(Permission.EDIT_ARCHIVE)
+def create_source(data, account_no: str):
+    """Add a power source to a customer."""
+    customer = _customer(account_no)
+    source = save_kind_record(
+        CUSTOMER_KINDS["sources"], customer, None, data, actor=current_user, reason="API"
+    )
+    db.session.commit()
+    return source
+
+
+@blp.route("/lines")
+@blp.arguments(LineQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, LinePageSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def list_lines(page: int, per_page: int, **filters):
+    """10 kV lines with their ratings."""
+    result = queries.line_page(
+        queries.LineFilters(**filters), page=page, per_page=per_page, limit=10_000
+    )
+    lines = Page([line for line, _station in result.items], result.page, result.per_page,
+                 result.total, result.is_capped)  # fmt: skip
+    args = {key: value for key, value in filters.items() if value not in (None, "")}
+    return _page(lines, "api_archive.list_lines", {**args, "per_page": per_page})
+
+
+@blp.route("/lines/<code>")
+@blp.response(200, LineTopologySchema)
+@requires(Permission.VIEW_ARCHIVE)
+def get_line(code: str):
+    """A line's topology traced from its substation bay, and its loading."""
+    line = db.session.scalar(db.select(FeederLine).where(FeederLine.code == code))
+    if line is None:
+        abort(404)
+    return line_diagram(line)

@@ -1,0 +1,256 @@
+"""The archive's JSON shapes for the API (marshmallow): what is read, what may be written.
+
+The same schemas validate requests and document them in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate
+
+from utilitycrm.archive import enums
+
+
+def _codes(enum) -> validate.OneOf:
+    return validate.OneOf([member.value for member in enum])
+
+
+def _account_no(value: str) -> None:
+    pattern = current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"]
+    if not re.fullmatch(pattern, value):
+        raise ValidationError(f"The account number must match {pattern}.")
+
+
+class SourceSchema(Schema):
+    id = fields.Int(dump_only=True)
+    code = fields.Str(dump_only=True)
+    kind = fields.Str()
+    substation_id = fields.Int(allow_none=True)
+    line_id = fields.Int(allow_none=True)
+    line_name = fields.Str(dump_only=True)
+    pole_or_bay = fields.Str(allow_none=True)
+    connection = fields.Str(allow_none=True)
+    property_boundary = fields.Str(allow_none=True)
+    has_generator = fields.Bool()
+    generator_kw = fields.Int(allow_none=True)
+    version = fields.Int(dump_only=True)
+
+
+class SourceCreateSchema(Schema):
+    code = fields.Str(load_default=None, validate=validate.Length(max=40))
+    kind = fields.Str(required=True, validate=_codes(enums.SourceKind))
+    line_id = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    substation_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    pole_or_bay = fields.Str(load_default=None, validate=validate.Length(max=60))
+    connection = fields.Str(load_default=None, validate=_codes(enums.Connection))
+    property_boundary = fields.Str(load_default=None, validate=validate.Length(max=300))
+    has_generator = fields.Bool(load_default=False)
+    generator_kw = fields.Int(load_default=None, validate=validate.Range(min=1, max=10**6))
+
+
+class TransformerSchema(Schema):
+    id = fields.Int(dump_only=True)
+    code = fields.Str()
+    name = fields.Str()
+    kind = fields.Str()
+    ownership = fields.Str()
+    model = fields.Str(allow_none=True)
+    rated_kva = fields.Int()
+    voltage_ratio = fields.Str(allow_none=True)
+    state = fields.Str()
+    node_code = fields.Str(dump_only=True, allow_none=True)
+    source_id = fields.Int(allow_none=True)
+    commissioned_on = fields.Date(allow_none=True)
+    version = fields.Int(dump_only=True)
+
+
+class MeterSchema(Schema):
+    asset_no = fields.Str()
+    model = fields.Str(allow_none=True)
+    accuracy = fields.Str()
+    multiplier = fields.Int()
+    installed_on = fields.Date(allow_none=True)
+    verified_on = fields.Date(allow_none=True)
+
+
+class MeteringPointSchema(Schema):
+    id = fields.Int(dump_only=True)
+    code = fields.Str()
+    name = fields.Str()
+    method = fields.Str()
+    wiring = fields.Str()
+    metering_class = fields.Str()
+    ct_ratio = fields.Str(allow_none=True)
+    pt_ratio = fields.Str(allow_none=True)
+    meters = fields.List(fields.Nested(MeterSchema))
+    version = fields.Int(dump_only=True)
+
+
+class CustomerSchema(Schema):
+    account_no = fields.Str()
+    name = fields.Str()
+    address = fields.Str(allow_none=True)
+    id_type = fields.Str(allow_none=True)
+    id_number = fields.Str(allow_none=True)
+    contact_name = fields.Str(allow_none=True)
+    phone = fields.Str(allow_none=True)
+    category = fields.Str()
+    industry_code = fields.Str(allow_none=True)
+    voltage_kv = fields.Str()
+    contract_capacity_kva = fields.Int()
+    operating_capacity_kva = fields.Int()
+    tariff_code = fields.Str(allow_none=True)
+    tariff_structure = fields.Str()
+    basic_charge_basis = fields.Str(allow_none=True)
+    contract_demand_kw = fields.Int(allow_none=True)
+    pf_standard = fields.Str()
+    is_time_of_use = fields.Bool()
+    importance = fields.Str()
+    value_class = fields.Str(allow_none=True)
+    status = fields.Str()
+    account_manager = fields.Function(
+        lambda c: c.account_manager.username if c.account_manager else None
+    )
+    version = fields.Int()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class CustomerDetailSchema(CustomerSchema):
+    sources = fields.List(fields.Nested(SourceSchema))
+    transformers = fields.List(fields.Nested(TransformerSchema))
+    metering_points = fields.List(fields.Nested(MeteringPointSchema))
+
+
+_INT = validate.Range(min=0, max=10**7)
+
+
+class CustomerWriteSchema(Schema):
+    """Fields of a new customer; an update sends any of them with the version it read."""
+
+    account_no = fields.Str(required=True, validate=[validate.Length(max=20), _account_no])
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    address = fields.Str(allow_none=True, validate=validate.Length(max=300))
+    id_type = fields.Str(allow_none=True, validate=_codes(enums.IdType))
+    id_number = fields.Str(allow_none=True, validate=validate.Length(max=30))
+    contact_name = fields.Str(allow_none=True, validate=validate.Length(max=50))
+    phone = fields.Str(
+        allow_none=True, validate=validate.Regexp(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+    )
+    category = fields.Str(required=True, validate=_codes(enums.Category))
+    industry_code = fields.Str(allow_none=True, validate=validate.Length(max=10))
+    voltage_kv = fields.Str(required=True, validate=_codes(enums.VoltageLevel))
+    contract_capacity_kva = fields.Int(required=True, validate=_INT)
+    operating_capacity_kva = fields.Int(validate=_INT)
+    tariff_code = fields.Str(allow_none=True, validate=validate.Length(max=20))
+    tariff_structure = fields.Str(validate=_codes(enums.TariffStructure))
+    basic_charge_basis = fields.Str(allow_none=True, validate=_codes(enums.BasicChargeBasis))
+    contract_demand_kw = fields.Int(allow_none=True, validate=validate.Range(min=1, max=10**7))
+    pf_standard = fields.Str(validate=_codes(enums.PowerFactorStandard))
+    is_time_of_use = fields.Bool()
+    importance = fields.Str(validate=_codes(enums.Importance))
+    value_class = fields.Str(allow_none=True, validate=_codes(enums.ValueClass))
+    relationship_notes = fields.Str(allow_none=True, validate=validate.Length(max=4000))
+
+
+class CustomerUpdateSchema(CustomerWriteSchema):
+    version = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    reason = fields.Str(load_default="", validate=validate.Length(max=500))
+
+
+# Every field of an update is optional but the version the client read.
+UPDATE_PARTIAL = tuple(CustomerWriteSchema._declared_fields)
+
+
+class CustomerQuerySchema(Schema):
+    q = fields.Str(load_default="", validate=validate.Length(max=100))
+    anywhere = fields.Bool(load_default=False)
+    substation_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    line = fields.Str(load_default="", validate=validate.Length(max=60))
+    category = fields.Str(load_default=None, validate=_codes(enums.Category))
+    voltage_kv = fields.Str(load_default=None, validate=_codes(enums.VoltageLevel))
+    account_manager_id = fields.Int(
+        load_default=None, validate=validate.Range(min=1, max=2**31 - 1)
+    )
+    value_class = fields.Str(load_default=None, validate=_codes(enums.ValueClass))
+    importance = fields.Str(load_default=None, validate=_codes(enums.Importance))
+    status = fields.Str(load_default=None, validate=_codes(enums.CustomerStatus))
+    sort = fields.Str(
+        load_default="account_no", validate=validate.OneOf(["account_no", "name", "-capacity"])
+    )
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class LinksSchema(Schema):
+    next = fields.Str(allow_none=True)
+    prev = fields.Str(allow_none=True)
+
+
+class PageSchema(Schema):
+    page = fields.Int()
+    per_page = fields.Int()
+    total = fields.Int()
+    is_capped = fields.Bool()
+    links = fields.Nested(LinksSchema)
+
+
+class CustomerPageSchema(PageSchema):
+    items = fields.List(fields.Nested(CustomerSchema))
+
+
+class LineSchema(Schema):
+    id = fields.Int()
+    code = fields.Str()
+    name = fields.Str()
+    substation = fields.Function(lambda line: line.substation.name)
+    voltage_kv = fields.Str()
+    rated_current_a = fields.Int()
+    rating_kva = fields.Int()
+
+
+class LineQuerySchema(Schema):
+    q = fields.Str(load_default="", validate=validate.Length(max=60))
+    substation_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class LinePageSchema(PageSchema):
+    items = fields.List(fields.Nested(LineSchema))
+
+
+class TopologyNodeSchema(Schema):
+    id = fields.Int()
+    label = fields.Str()
+    kind = fields.Str()
+    is_foreign = fields.Bool()
+    is_energised = fields.Bool()
+
+
+class TopologyEdgeSchema(Schema):
+    code = fields.Function(lambda e: e.edge.code)
+    kind = fields.Function(lambda e: e.edge.kind)
+    from_node = fields.Function(lambda e: e.edge.from_id)
+    to_node = fields.Function(lambda e: e.edge.to_id)
+    is_closed = fields.Function(lambda e: e.edge.is_closed)
+
+
+class TopologyTransformerSchema(Schema):
+    code = fields.Str()
+    rated_kva = fields.Int()
+    state = fields.Str()
+    customer_account_no = fields.Str(allow_none=True)
+    node_id = fields.Int()
+
+
+class LineTopologySchema(Schema):
+    line = fields.Nested(LineSchema)
+    nodes = fields.Function(lambda d: TopologyNodeSchema(many=True).dump(d.nodes.values()))
+    edges = fields.List(fields.Nested(TopologyEdgeSchema))
+    transformers = fields.List(fields.Nested(TopologyTransformerSchema))
+    running_kva = fields.Int()
+    installed_kva = fields.Int()
+    loading = fields.Float(allow_none=True)
