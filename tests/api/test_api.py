@@ -134,6 +134,36 @@ def test_add_a_source(api):
     assert unknown.status_code == 409
 
 
+def test_add_transformer_and_metering_point(api):
+    customer = create_customer(account_no="3100002004")
+    node = create_node(create_line(), code="L9-P1")
+    made = api(Role.MARKETING).post(
+        "/api/v1/customers/3100002004/transformers",
+        json={"code": "T-API-1", "rated_kva": 800, "node_code": "L9-P1"},
+    )
+    assert made.status_code == 201 and made.json["node_code"] == "L9-P1"
+    point = api(Role.MARKETING).post(
+        "/api/v1/customers/3100002004/metering-points",
+        json={
+            "code": "M-API-1",
+            "method": "hv_hv",
+            "wiring": "3p3w",
+            "metering_class": "III",
+            "ct_ratio": "50/5",
+            "pt_ratio": "10000/100",
+        },
+    )
+    assert point.status_code == 201 and point.json["ct_ratio"] == "50/5"
+    no_pt = api(Role.MARKETING).post(
+        "/api/v1/customers/3100002004/metering-points",
+        json={"code": "M-API-2", "method": "hv_hv", "wiring": "3p3w", "metering_class": "III"},
+    )
+    assert no_pt.status_code == 422 and "pt_ratio" in no_pt.json["error"]["fields"]["json"]
+    detail = api(Role.INSPECTOR).get("/api/v1/customers/3100002004").json
+    assert [t["code"] for t in detail["transformers"]] == ["T-API-1"]
+    assert node.id and customer.id
+
+
 def test_lines_and_topology(api):
     line = create_line(code="L0042", rated_current_a=100)
     bay, pole = create_node(line, kind="bus_bay", code="BAY"), create_node(line, code="P1")

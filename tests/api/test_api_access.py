@@ -17,6 +17,8 @@ API_ACCESS = {
     ("get", "/api/v1/customers/{account_no}"): ANY,
     ("patch", "/api/v1/customers/{account_no}"): EDITORS,
     ("post", "/api/v1/customers/{account_no}/sources"): EDITORS,
+    ("post", "/api/v1/customers/{account_no}/transformers"): EDITORS,
+    ("post", "/api/v1/customers/{account_no}/metering-points"): EDITORS,
     ("get", "/api/v1/lines"): ANY,
     ("get", "/api/v1/lines/{code}"): ANY,
 }

@@ -1,4 +1,5 @@
-"""The archive's JSON API (/api/v1): customers, their sources, lines with topology.
+"""The archive's JSON API (/api/v1): customers, their sources, transformers and metering,
+and lines with their topology.
 
 Views stay thin: arguments are validated by the schemas, work is done by the same
 services as the web forms, with the same permissions.
@@ -23,8 +24,12 @@ from utilitycrm.archive.schemas import (
     LinePageSchema,
     LineQuerySchema,
     LineTopologySchema,
+    MeteringPointCreateSchema,
+    MeteringPointSchema,
     SourceCreateSchema,
     SourceSchema,
+    TransformerCreateSchema,
+    TransformerSchema,
 )
 from utilitycrm.archive.search import Page
 from utilitycrm.archive.services import customers as customer_service
@@ -103,18 +108,40 @@ def update_customer(data, account_no: str):
     return _customer(account_no)
 
 
+def _add(kind: str, account_no: str, data: dict):
+    """Add a record of a kind (kinds.py) to a customer, through the forms' own service."""
+    record = save_kind_record(
+        CUSTOMER_KINDS[kind], _customer(account_no), None, data, actor=current_user, reason="API"
+    )
+    db.session.commit()
+    return record
+
+
 @blp.route("/customers/<account_no>/sources", methods=["POST"])
 @blp.arguments(SourceCreateSchema)
 @blp.response(201, SourceSchema)
 @requires(Permission.EDIT_ARCHIVE)
 def create_source(data, account_no: str):
     """Add a power source to a customer."""
-    customer = _customer(account_no)
-    source = save_kind_record(
-        CUSTOMER_KINDS["sources"], customer, None, data, actor=current_user, reason="API"
-    )
-    db.session.commit()
-    return source
+    return _add("sources", account_no, data)
+
+
+@blp.route("/customers/<account_no>/transformers", methods=["POST"])
+@blp.arguments(TransformerCreateSchema)
+@blp.response(201, TransformerSchema)
+@requires(Permission.EDIT_ARCHIVE)
+def create_transformer(data, account_no: str):
+    """Add a transformer or HV motor; `node_code` names the network node it hangs on."""
+    return _add("transformers", account_no, data)
+
+
+@blp.route("/customers/<account_no>/metering-points", methods=["POST"])
+@blp.arguments(MeteringPointCreateSchema)
+@blp.response(201, MeteringPointSchema)
+@requires(Permission.EDIT_ARCHIVE)
+def create_metering_point(data, account_no: str):
+    """Add a metering point; ratios are written as 300/5."""
+    return _add("metering-points", account_no, data)
 
 
 @blp.route("/lines")

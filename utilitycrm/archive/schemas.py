@@ -6,9 +6,10 @@ The same schemas validate requests and document them in the OpenAPI document.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from utilitycrm.archive import enums
 
@@ -254,3 +255,61 @@ class LineTopologySchema(Schema):
     running_kva = fields.Int()
     installed_kva = fields.Int()
     loading = fields.Float(allow_none=True)
+
+
+_ID = validate.Range(min=1, max=2**31 - 1)
+
+
+class TransformerCreateSchema(Schema):
+    code = fields.Str(required=True, validate=validate.Length(min=1, max=30))
+    name = fields.Str(load_default="", validate=validate.Length(max=80))
+    kind = fields.Str(load_default="transformer", validate=_codes(enums.TransformerKind))
+    model = fields.Str(load_default=None, validate=validate.Length(max=50))
+    rated_kva = fields.Int(required=True, validate=validate.Range(min=1, max=10**6))
+    voltage_ratio = fields.Str(load_default=None, validate=validate.Length(max=20))
+    state = fields.Str(load_default="running", validate=_codes(enums.TransformerState))
+    source_id = fields.Int(load_default=None, validate=_ID)
+    node_code = fields.Str(load_default=None, validate=validate.Length(max=40))
+    commissioned_on = fields.Date(load_default=None)
+    no_load_loss_kw = fields.Float(load_default=None, validate=validate.Range(min=0, max=1e4))
+    load_loss_kw = fields.Float(load_default=None, validate=validate.Range(min=0, max=1e4))
+
+    @post_load
+    def exact_losses(self, data, **kwargs):
+        """Losses are kept as exact decimals (three places), as typed."""
+        for name in ("no_load_loss_kw", "load_loss_kw"):
+            if data[name] is not None:
+                data[name] = Decimal(str(data[name])).quantize(Decimal("0.001"))
+        return data
+
+
+_RATIO = validate.Regexp(r"^\d{1,6}/\d{1,6}$")
+
+
+class MeteringPointCreateSchema(Schema):
+    code = fields.Str(required=True, validate=validate.Length(min=1, max=30))
+    name = fields.Str(load_default="", validate=validate.Length(max=80))
+    method = fields.Str(required=True, validate=_codes(enums.MeteringMethod))
+    wiring = fields.Str(required=True, validate=_codes(enums.Wiring))
+    metering_class = fields.Str(required=True, validate=_codes(enums.MeteringClass))
+    ct_ratio = fields.Str(load_default=None, validate=_RATIO)
+    pt_ratio = fields.Str(load_default=None, validate=_RATIO)
+    transformer_id = fields.Int(load_default=None, validate=_ID)
+    adds_transformer_loss = fields.Bool(load_default=False)
+    has_voltage_loss_recorder = fields.Bool(load_default=False)
+
+    @post_load
+    def split_ratios(self, data, **kwargs):
+        """`300/5` into the primary and secondary columns, as the forms do."""
+        for name, prefix, unit in (("ct_ratio", "ct", "a"), ("pt_ratio", "pt", "v")):
+            ratio = data.pop(name)
+            primary, secondary = (int(part) for part in ratio.split("/")) if ratio else (None, None)
+            if ratio and (primary == 0 or secondary == 0):
+                raise ValidationError("A ratio has no zero part.", name)
+            data[f"{prefix}_primary_{unit}"], data[f"{prefix}_secondary_{unit}"] = (
+                primary,
+                secondary,
+            )
+        if data["method"] == "hv_hv" and data["pt_primary_v"] is None:
+            raise ValidationError("HV metering (高供高计) needs a PT ratio.", "pt_ratio")
+        return data
