@@ -18,10 +18,16 @@ from utilitycrm.archive.views import bp
 from utilitycrm.archive.views.common import list_settings, refuse
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.archive.workbook.importing import import_workbook
+from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
+
+
+@bp.context_processor
+def _sheet_titles() -> dict[str, object]:
+    return {"sheet_titles": {sheet.key: sheet.title for sheet in SHEETS}}
 
 
 def _display_name(filename: str) -> str:
