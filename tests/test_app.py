@@ -99,3 +99,10 @@ def test_static_assets_are_served_locally(client):
     for asset in ("/bootstrap/static/css/bootstrap.min.css", "/static/js/app.js"):
         assert asset in html
         assert client.get(asset).status_code == 200
+
+
+def test_forms_drop_nul_characters():
+    from utilitycrm.forms import tidy_block, tidy_line
+
+    assert tidy_line("ab\x00c ") == "abc"
+    assert tidy_block(" 备注\x00 ") == "备注"

@@ -76,3 +76,13 @@ def test_403_page(client, login_as):
     response = client.get("/admin/users")
     assert response.status_code == 403
     assert "您的角色无权访问此页面" in page(response)
+
+
+def test_unstorable_characters_are_a_clear_400(client, login_as):
+    login_as(Role.MARKETING)
+    page = client.get("/archive/customers?q=abc%00def")
+    if db.engine.dialect.name == "postgresql":  # PostgreSQL text cannot hold NUL
+        assert page.status_code == 400
+        assert "数据库无法保存" in page.get_data(as_text=True)
+    else:
+        assert page.status_code == 200

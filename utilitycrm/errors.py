@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from utilitycrm.extensions import db
@@ -112,6 +112,14 @@ def init_app(app: Flask) -> None:
         fields = {"changed_since": [vars(c) | {"occurred_at": c.occurred_at.isoformat()}
                                     for c in changes]} if changes else None  # fmt: skip
         return render_error(error.status_code, error.message, fields=fields)
+
+    @app.errorhandler(DataError)
+    def unstorable_data(error: DataError):
+        # e.g. a NUL character, which PostgreSQL text cannot hold; never a server error.
+        db.session.rollback()
+        return render_error(
+            400, _l("The input holds characters or values the database cannot store.")
+        )
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
-# Full-width forms (全角) of ASCII, U+FF01–U+FF5E, and the ideographic space.
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width forms (全角) of ASCII, U+FF01–U+FF5E, and the ideographic space; NUL, which
+# no text column can store, is dropped.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0: None}
 
 
 def tidy_line(value: object) -> object:
@@ -21,8 +22,8 @@ def tidy_line(value: object) -> object:
 
 
 def tidy_block(value: object) -> object:
-    """Free text keeps its Chinese punctuation; only outer white space goes."""
-    return value.strip() if isinstance(value, str) else value
+    """Free text keeps its Chinese punctuation; only outer white space (and NUL) goes."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class Form(FlaskForm):
