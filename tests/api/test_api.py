@@ -185,3 +185,12 @@ def test_openapi_document(client):
     assert document["openapi"].startswith("3.")
     assert "/api/v1/customers/{account_no}" in document["paths"]
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_unstorable_characters_are_a_clear_400_not_a_500(api):
+    response = api(Role.INSPECTOR).get("/api/v1/customers?q=abc%00def")
+    if db.engine.dialect.name == "postgresql":  # PostgreSQL text cannot hold NUL
+        assert response.status_code == 400
+        assert response.json["error"]["status"] == 400
+    else:
+        assert response.status_code == 200
