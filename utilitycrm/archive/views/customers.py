@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from utilitycrm.archive import exports, queries
+from utilitycrm.archive import history_export, queries
 from utilitycrm.archive.forms.customer import CloseCustomerForm, CustomerForm, RelationshipForm
 from utilitycrm.archive.forms.search import CustomerSearchForm
 from utilitycrm.archive.kinds import CUSTOMER_KINDS
@@ -183,7 +183,7 @@ def customer_history(account_no: str):
 def export_customer_history(account_no: str):
     customer = get_customer_or_404(account_no)
     return send_file(
-        exports.history_workbook(customer_id=customer.id),
+        history_export.history_workbook(customer_id=customer.id),
         as_attachment=True,
         download_name=f"history-{customer.account_no}.xlsx",
         mimetype=XLSX,
