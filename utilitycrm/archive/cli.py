@@ -13,9 +13,9 @@ from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.extensions import db
 
 
-@click.group(help="The customer archive.")
+@click.group()
 def archive() -> None:
-    pass
+    """The customer archive."""
 
 
 @archive.command("export")

@@ -13,9 +13,9 @@ from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 
 
-@click.group(help="Manage users.")
+@click.group()
 def users() -> None:
-    pass
+    """Manage users."""
 
 
 def _password_option():

@@ -38,7 +38,7 @@ class LoginLocked(AuthenticationError):
 
 
 class UserAdminError(UtilityCRMError):
-    pass
+    """A user change that would break a rule (taken name, weak password, last admin)."""
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from utilitycrm.demo import seeding
 from utilitycrm.extensions import db
 
 
-@click.group(help="Demo data.")
+@click.group()
 def demo() -> None:
-    pass
+    """Demo data."""
 
 
 @demo.command("seed")

@@ -8,6 +8,7 @@ Chinese or English; coded values as codes or their labels in either language.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -60,11 +61,9 @@ def _date(value: object) -> date:
         return value
     text = _text(value)
     match = DATE_TEXT.match(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
-    if match:
-        try:
+    with suppress(ValueError):  # a day that does not exist, e.g. 2024-02-30
+        if match:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            pass
     raise CellError(_l("Expected a date such as 2024-05-01."))
 
 
