@@ -69,3 +69,14 @@ def test_commit_of_an_unknown_file(client, login_as):
         as_text=True
     )
     assert client.get("/archive/import/../../etc/passwd/problems.xlsx").status_code == 404
+
+
+def test_the_import_page_takes_files_larger_than_other_forms(client, app, login_as):
+    login_as(Role.MARKETING)
+    data = workbook({"customers": [customer_row()]})
+    app.config.update(MAX_CONTENT_LENGTH=len(data) // 2)
+    try:
+        assert client.post("/profile", data={"display_name": "x" * len(data)}).status_code == 413
+        assert 'id="commit-form"' in upload(client, data).get_data(as_text=True)
+    finally:
+        app.config.update(MAX_CONTENT_LENGTH=16 * 1024 * 1024)

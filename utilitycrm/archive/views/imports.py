@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from openpyxl import Workbook
@@ -38,6 +47,8 @@ def _display_name(filename: str) -> str:
 @bp.route("/import", methods=["GET", "POST"])
 @requires(Permission.EDIT_ARCHIVE)
 def import_upload():
+    # A whole archive is larger than other forms may be: this request gets the import limit.
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
     form = UploadForm()
     if form.validate_on_submit():
         data = form.workbook.data.read()
