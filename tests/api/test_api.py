@@ -194,3 +194,24 @@ def test_unstorable_characters_are_a_clear_400_not_a_500(api):
         assert response.json["error"]["status"] == 400
     else:
         assert response.status_code == 200
+
+
+def test_a_page_of_lines_is_read_in_a_fixed_number_of_queries(api):
+    from sqlalchemy import event
+
+    def count_queries(lines: int) -> int:
+        for _ in range(lines):
+            create_line()
+        statements = []
+
+        def record(*args):
+            statements.append(args)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert api(Role.INSPECTOR).get("/api/v1/lines?per_page=200").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(statements)
+
+    assert count_queries(2) == count_queries(20)

@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(items):
 
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs) -> None:
-        pass
+        """Requests are not logged: the test output stays readable."""
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +60,8 @@ def page(browser, live_server, request):
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()

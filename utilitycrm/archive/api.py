@@ -153,10 +153,8 @@ def list_lines(page: int, per_page: int, **filters):
     result = queries.line_page(
         queries.LineFilters(**filters), page=page, per_page=per_page, limit=10_000
     )
-    lines = Page([line for line, _station in result.items], result.page, result.per_page,
-                 result.total, result.is_capped)  # fmt: skip
     args = {key: value for key, value in filters.items() if value not in (None, "")}
-    return _page(lines, "api_archive.list_lines", {**args, "per_page": per_page})
+    return _page(result, "api_archive.list_lines", {**args, "per_page": per_page})
 
 
 @blp.route("/lines/<code>")

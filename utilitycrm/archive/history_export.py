@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from utilitycrm.archive.models import ArchiveChange, ChangeSet
+from utilitycrm.archive.workbook import to_bytes
 from utilitycrm.auth.models import User
 from utilitycrm.extensions import db
 
@@ -60,7 +61,4 @@ def history_workbook(
                 change.new_value,
             ]
         )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return to_bytes(workbook)

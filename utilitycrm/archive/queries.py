@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from utilitycrm.archive import history_display
 from utilitycrm.archive.models import (
@@ -147,8 +147,9 @@ class LineFilters:
 
 def line_page(filters: LineFilters, *, page: int, per_page: int, limit: int) -> Page:
     query = (
-        select(FeederLine, Substation.name)
+        select(FeederLine)
         .join(Substation)
+        .options(contains_eager(FeederLine.substation))
         .order_by(Substation.name, FeederLine.name)
     )
     if filters.q:
@@ -157,7 +158,7 @@ def line_page(filters: LineFilters, *, page: int, per_page: int, limit: int) -> 
         )
     if filters.substation_id:
         query = query.where(FeederLine.substation_id == filters.substation_id)
-    return paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
+    return paginate(query, page=page, per_page=per_page, limit=limit)
 
 
 def substation_page(q: str, *, page: int, per_page: int, limit: int) -> Page:

@@ -20,6 +20,7 @@ from utilitycrm.archive.views.common import (
     list_settings,
     refuse,
 )
+from utilitycrm.archive.workbook import XLSX_MIMETYPE
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
@@ -46,9 +47,6 @@ def customers():
     )
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @bp.route("/customers/export.xlsx")
 @requires(Permission.VIEW_ARCHIVE)
 def export_customers():
@@ -65,7 +63,7 @@ def export_customers():
         export_workbook(customer_ids=customer_ids, styled=True),
         as_attachment=True,
         download_name="customers.xlsx",
-        mimetype=XLSX,
+        mimetype=XLSX_MIMETYPE,
     )
 
 
@@ -76,7 +74,7 @@ def workbook_template():
         template_workbook(),
         as_attachment=True,
         download_name="utilitycrm-template.xlsx",
-        mimetype=XLSX,
+        mimetype=XLSX_MIMETYPE,
     )
 
 
@@ -186,5 +184,5 @@ def export_customer_history(account_no: str):
         history_export.history_workbook(customer_id=customer.id),
         as_attachment=True,
         download_name=f"history-{customer.account_no}.xlsx",
-        mimetype=XLSX,
+        mimetype=XLSX_MIMETYPE,
     )

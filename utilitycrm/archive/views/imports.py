@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from flask import (
     abort,
     current_app,
@@ -16,7 +14,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from openpyxl import Workbook
 from werkzeug.utils import secure_filename
 
 from utilitycrm.archive import queries
@@ -25,7 +22,8 @@ from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.reverting import revert_batch
 from utilitycrm.archive.views import bp
 from utilitycrm.archive.views.common import list_settings, refuse
-from utilitycrm.archive.workbook import uploads
+from utilitycrm.archive.workbook import XLSX_MIMETYPE, uploads
+from utilitycrm.archive.workbook.export import problems_workbook
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.auth.access import requires
@@ -101,17 +99,9 @@ def import_problems(sha256: str):
     if data is None:
         abort(404)
     result = import_workbook(data, "upload", actor=current_user, dry_run=True)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Problems"))
-    sheet.append([_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
-    for problem in result.problems:
-        sheet.append([problem.sheet, problem.row, problem.column, problem.value, problem.message])
-    buffer = BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
     return send_file(
-        buffer, as_attachment=True, download_name="import-problems.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        problems_workbook(result.problems), as_attachment=True,
+        download_name="import-problems.xlsx", mimetype=XLSX_MIMETYPE,
     )  # fmt: skip
 
 

@@ -24,24 +24,32 @@ def _args() -> dict[str, object]:
     }
 
 
+def _list_page(template: str, form_class, page_of):
+    """One list page: the query string through its form, one page of rows, the template."""
+    form = form_class(request.args)
+    form.validate()
+    page = page_of(form, page=form.page_number, **list_settings())
+    return render_template(template, form=form, page=page, **_args())
+
+
 @bp.route("/substations")
 @requires(Permission.VIEW_ARCHIVE)
 def substations():
-    form = SearchForm(request.args)
-    form.validate()
-    page = queries.substation_page(form.q.data or "", page=form.page_number, **list_settings())
-    return render_template("archive/substations.html", form=form, page=page, **_args())
+    return _list_page(
+        "archive/substations.html",
+        SearchForm,
+        lambda form, **paging: queries.substation_page(form.q.data or "", **paging),
+    )
 
 
 @bp.route("/lines")
 @requires(Permission.VIEW_ARCHIVE)
 def lines():
-    form = LineSearchForm(request.args)
-    form.validate()
-    page = queries.line_page(
-        form.filters(queries.LineFilters), page=form.page_number, **list_settings()
+    return _list_page(
+        "archive/lines.html",
+        LineSearchForm,
+        lambda form, **paging: queries.line_page(form.filters(queries.LineFilters), **paging),
     )
-    return render_template("archive/lines.html", form=form, page=page, **_args())
 
 
 @bp.route("/lines/<int:line_id>")
@@ -59,18 +67,20 @@ def line(line_id: int):
 @bp.route("/transformers")
 @requires(Permission.VIEW_ARCHIVE)
 def transformers():
-    form = TransformerSearchForm(request.args)
-    form.validate()
-    page = queries.transformer_page(
-        form.filters(queries.TransformerFilters), page=form.page_number, **list_settings()
+    return _list_page(
+        "archive/transformers.html",
+        TransformerSearchForm,
+        lambda form, **paging: queries.transformer_page(
+            form.filters(queries.TransformerFilters), **paging
+        ),
     )
-    return render_template("archive/transformers.html", form=form, page=page, **_args())
 
 
 @bp.route("/meters")
 @requires(Permission.VIEW_ARCHIVE)
 def meters():
-    form = SearchForm(request.args)
-    form.validate()
-    page = queries.meter_page(form.q.data or "", page=form.page_number, **list_settings())
-    return render_template("archive/meters.html", form=form, page=page, **_args())
+    return _list_page(
+        "archive/meters.html",
+        SearchForm,
+        lambda form, **paging: queries.meter_page(form.q.data or "", **paging),
+    )

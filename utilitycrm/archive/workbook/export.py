@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from io import BytesIO
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import Select, select
@@ -30,6 +31,7 @@ from utilitycrm.archive.models import (
     Tariff,
     Transformer,
 )
+from utilitycrm.archive.workbook import to_bytes
 from utilitycrm.archive.workbook.layout import SHEETS, Sheet
 from utilitycrm.archive.workbook.notes import write_notes
 from utilitycrm.auth.models import User
@@ -183,10 +185,7 @@ def _build(rows_by_sheet: dict[str, Iterable[tuple]], *, styled: bool) -> BytesI
     write_notes(workbook)
     if styled:
         _style_headers(workbook)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return to_bytes(workbook)
 
 
 def export_workbook(
@@ -198,6 +197,16 @@ def export_workbook(
         for key in ("tariffs", "substations", "lines", "nodes", "edges"):
             queries.pop(key)  # a customer list carries no network
     return _build({key: _stream(query) for key, query in queries.items()}, styled=styled)
+
+
+def problems_workbook(problems) -> BytesIO:
+    """An import's problems, one a row, for the user to work through."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Problems"))
+    sheet.append([_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
+    for problem in problems:
+        sheet.append([problem.sheet, problem.row, problem.column, problem.value, problem.message])
+    return to_bytes(workbook)
 
 
 def template_workbook() -> BytesIO:
