@@ -104,7 +104,7 @@ def test_a_seed_without_faults_keeps_every_invariant(runner):
         assert meter.multiplier == point.expected_multiplier
         if point.ct_primary_a:
             voltage = 10.0 if point.method == "hv_hv" else 0.4
-            low, high = standards.DEFAULT.ct_band
+            low, high = standards.DEFAULT.ct_band_min, standards.DEFAULT.ct_band_max
             assert low <= standards.ct_loading(kva, voltage, point.ct_primary_a) <= high
         age = (date.today() - meter.verified_on).days / 365
         assert age < standards.rotation_years(meter.accuracy)

@@ -25,7 +25,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     else:
         app.config.from_object(config)
 
-    from utilitycrm import api, archive, auth, demo, errors, home, i18n, templating
+    from utilitycrm import api, archive, auth, demo, errors, home, i18n, templating, validation
     from utilitycrm.auth.access import check_declarations
     from utilitycrm.extensions import bootstrap, csrf, db, migrate
 
@@ -39,6 +39,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(home.bp)
     archive.init_app(app)
+    validation.init_app(app)
     api.init_app(app)
     demo.init_app(app)
     check_declarations(app)

@@ -53,18 +53,25 @@ PT_RATIOS = {"10": (10000, 100), "20": (20000, 100), "35": (35000, 100), "110": 
 
 @dataclass(frozen=True)
 class Standards:
+    """The thresholds of domain.md §2–3; the field names are the configuration's keys."""
+
     single_part_max_kva: int = 100
     two_part_min_kva: int = 315
     pf_090_min_kva: int = 160  # HV industrial users above this
     pf_085_min_kva: int = 100
     pf_080_min_kva: int = 100
     hv_metering_min_kva: int = 315
-    ct_band: tuple[float, float] = (0.30, 1.20)
+    ct_band_min: float = 0.30  # full-load current as a share of the CT's rated primary
+    ct_band_max: float = 1.20
     rotation_years_precise: int = 6  # 0.2S and 0.5S meters
     rotation_years_other: int = 8
     class_i_min_kva: int = 10_000
     class_ii_min_kva: int = 2_000
     class_iii_min_kva: int = 315
+    pause_max_months: int = 6  # 暂停 in one calendar year
+    special_min_sources: int = 3  # 特级: from different substations
+    first_min_sources: int = 2  # 一级: from two substations
+    second_min_sources: int = 2  # 二级: on different lines
 
 
 DEFAULT = Standards()

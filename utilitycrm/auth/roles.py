@@ -33,15 +33,26 @@ class Permission(StrEnum):
     EDIT_ARCHIVE = "archive.edit"
     # Contacts, documents and relationship fields, of the user's own customers only.
     EDIT_OWN_RELATIONSHIPS = "archive.edit_own_relationships"
+    RUN_VALIDATION = "validation.run"
+    # Assign, waive and close any finding; anyone may work on findings assigned to them.
+    MANAGE_FINDINGS = "findings.manage"
+    EDIT_THRESHOLDS = "thresholds.edit"
 
 
 _READ = {Permission.VIEW_ARCHIVE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
-        {Permission.MANAGE_USERS, Permission.VIEW_SECURITY_LOG, Permission.EDIT_ARCHIVE, *_READ}
+        {
+            Permission.MANAGE_USERS,
+            Permission.VIEW_SECURITY_LOG,
+            Permission.EDIT_ARCHIVE,
+            Permission.RUN_VALIDATION,
+            Permission.EDIT_THRESHOLDS,
+            *_READ,
+        }
     ),
     Role.MARKETING: frozenset({Permission.EDIT_ARCHIVE, *_READ}),
     Role.ACCOUNT_MANAGER: frozenset({Permission.EDIT_OWN_RELATIONSHIPS, *_READ}),
-    Role.INSPECTOR: frozenset(_READ),
+    Role.INSPECTOR: frozenset({Permission.RUN_VALIDATION, Permission.MANAGE_FINDINGS, *_READ}),
 }

@@ -1,1 +1,12 @@
-"""Archive validation: the 站-线-变-户 topology and the capacity, tariff, metering rules."""
+"""Archive validation (稽查): rules over a snapshot of the archive, findings and their rectification."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from utilitycrm.validation import models  # noqa: F401 - the tables join the metadata
+    from utilitycrm.validation.cli import validate
+
+    app.cli.add_command(validate)

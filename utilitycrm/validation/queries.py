@@ -1,0 +1,152 @@
+"""Reading findings and runs for pages, reports and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from utilitycrm.archive.models import Customer, FeederLine
+from utilitycrm.archive.search import Page, paginate
+from utilitycrm.extensions import db
+from utilitycrm.validation.models import (
+    EventAction,
+    Finding,
+    FindingEvent,
+    FindingStatus,
+    ValidationRun,
+)
+
+OPEN_STATUSES = (FindingStatus.OPEN.value, FindingStatus.RECTIFYING.value)
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class FindingFilters:
+    family: str = ""
+    severity: str = ""
+    status: str = "current"  # open or in rectification; "" for all
+    substation_id: int | None = None
+    line_id: int | None = None
+    account_manager_id: int | None = None
+    assignee_id: int | None = None
+    rule_id: str = ""
+    customer_id: int | None = None
+    overdue_on: date | None = None  # only rectifications past their due date on that day
+
+
+def finding_query(filters: FindingFilters) -> Select:
+    query = select(Finding).options(
+        selectinload(Finding.customer), selectinload(Finding.line), selectinload(Finding.assignee)
+    )
+    if filters.status == "current":
+        query = query.where(Finding.status.in_(OPEN_STATUSES))
+    elif filters.status:
+        query = query.where(Finding.status == filters.status)
+    if filters.family:
+        query = query.where(Finding.family == filters.family)
+    if filters.severity:
+        query = query.where(Finding.severity == filters.severity)
+    if filters.rule_id:
+        query = query.where(Finding.rule_id == filters.rule_id)
+    if filters.line_id:
+        query = query.where(Finding.line_id == filters.line_id)
+    if filters.substation_id:
+        query = query.where(
+            Finding.line_id.in_(
+                select(FeederLine.id).where(FeederLine.substation_id == filters.substation_id)
+            )
+        )
+    if filters.account_manager_id:
+        query = query.where(
+            Finding.customer_id.in_(
+                select(Customer.id).where(Customer.account_manager_id == filters.account_manager_id)
+            )
+        )
+    if filters.assignee_id:
+        query = query.where(Finding.assignee_id == filters.assignee_id)
+    if filters.customer_id:
+        query = query.where(Finding.customer_id == filters.customer_id)
+    if filters.overdue_on:
+        query = query.where(Finding.status.in_(OPEN_STATUSES), Finding.due_on < filters.overdue_on)
+    return query.order_by(Finding.severity, Finding.rule_id, Finding.id)
+
+
+def finding_page(filters: FindingFilters, *, page: int, per_page: int, limit: int) -> Page:
+    return paginate(finding_query(filters), page=page, per_page=per_page, limit=limit)
+
+
+def customer_findings(customer_id: int) -> list[Finding]:
+    """The findings still open on one customer, errors first."""
+    findings = db.session.scalars(
+        select(Finding)
+        .where(Finding.customer_id == customer_id, Finding.status.in_(OPEN_STATUSES))
+        .order_by(Finding.id)
+    ).all()
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.id))
+
+
+def summary(filters: FindingFilters) -> dict:
+    """Counts by family and severity, and by line, of the findings the filters select."""
+    base = finding_query(filters).order_by(None).options().subquery()
+    by_family = {
+        (family, severity): count
+        for family, severity, count in db.session.execute(
+            select(base.c.family, base.c.severity, func.count()).group_by(
+                base.c.family, base.c.severity
+            )
+        )
+    }
+    by_line = list(
+        db.session.execute(
+            select(FeederLine.name, base.c.severity, func.count())
+            .join(base, base.c.line_id == FeederLine.id)
+            .group_by(FeederLine.name, base.c.severity)
+            .order_by(FeederLine.name)
+        )
+    )
+    lines: dict[str, dict[str, int]] = {}
+    for name, severity, count in by_line:
+        lines.setdefault(name, {})[severity] = count
+    return {"by_family": by_family, "by_line": lines}
+
+
+def run_page(*, page: int, per_page: int, limit: int, include_saves: bool = False) -> Page:
+    query = select(ValidationRun).order_by(ValidationRun.id.desc())
+    if not include_saves:
+        query = query.where(ValidationRun.trigger != "save")
+    return paginate(query, page=page, per_page=per_page, limit=limit)
+
+
+def latest_full_run() -> ValidationRun | None:
+    return db.session.scalar(
+        select(ValidationRun)
+        .where(ValidationRun.scope == "{}", ValidationRun.finished_at.is_not(None))
+        .order_by(ValidationRun.id.desc())
+        .limit(1)
+    )
+
+
+def run_changes(run: ValidationRun, action: EventAction, *, limit: int) -> list[Finding]:
+    """Findings a run found first, found again or found gone."""
+    return list(
+        db.session.scalars(
+            select(Finding)
+            .join(FindingEvent, FindingEvent.finding_id == Finding.id)
+            .where(FindingEvent.run_id == run.id, FindingEvent.action == action.value)
+            .options(selectinload(Finding.customer))
+            .order_by(Finding.id)
+            .limit(limit)
+        )
+    )
+
+
+def overdue_count(today: date, *, assignee_id: int | None = None) -> int:
+    query = select(func.count(Finding.id)).where(
+        Finding.status.in_(OPEN_STATUSES), Finding.due_on < today
+    )
+    if assignee_id is not None:
+        query = query.where(Finding.assignee_id == assignee_id)
+    return db.session.scalar(query)

@@ -1,0 +1,10 @@
+"""The rules, one module per family; importing this package registers them all."""
+
+from utilitycrm.validation.rules import (  # noqa: F401 - registration
+    capacity,
+    completeness,
+    identity,
+    metering,
+    tariff,
+    topology,
+)

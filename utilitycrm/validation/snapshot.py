@@ -1,0 +1,284 @@
+"""The only module of the validation engine that reads the database.
+
+It reads what the rules need in bulk, a few queries per slice of customers, into the
+plain rows of `facts.py`. The network and every transformer are read once per run;
+customers and what hangs on them come in slices so that a million customers never sit
+in memory at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import and_, func, or_, select, union
+
+from utilitycrm.archive.enums import CustomerStatus
+from utilitycrm.archive.history import Action
+from utilitycrm.archive.models import (
+    ArchiveChange,
+    ChangeSet,
+    Customer,
+    FeederLine,
+    Meter,
+    MeteringPoint,
+    NetworkEdge,
+    NetworkNode,
+    PowerSource,
+    Substation,
+    Tariff,
+    Transformer,
+)
+from utilitycrm.archive.standards import DEFAULT, Standards
+from utilitycrm.archive.topology import Edge
+from utilitycrm.extensions import db
+from utilitycrm.validation import facts
+from utilitycrm.validation.models import ThresholdSet
+
+SLICE = 20_000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a run checks: everything, the customers of one line, or some customers."""
+
+    line_id: int | None = None
+    customer_ids: tuple[int, ...] | None = None
+
+    @property
+    def is_full(self) -> bool:
+        return self.line_id is None and self.customer_ids is None
+
+
+def standards_on(day: date) -> tuple[Standards, date | None]:
+    """The thresholds in effect on `day` and the date they took effect (None: defaults)."""
+    current = db.session.scalar(
+        select(ThresholdSet)
+        .where(ThresholdSet.effective_on <= day)
+        .order_by(ThresholdSet.effective_on.desc())
+        .limit(1)
+    )
+    if current is None:
+        return DEFAULT, None
+    return standards_from(json.loads(current.values)), current.effective_on
+
+
+def standards_from(values: dict) -> Standards:
+    """Standards with the stored values over the defaults; unknown keys are ignored, so a
+    set saved by an older version still loads."""
+    known = {f.name for f in dataclasses.fields(Standards)}
+    return dataclasses.replace(
+        DEFAULT, **{key: value for key, value in values.items() if key in known}
+    )
+
+
+def _rows(row_type, statement) -> Iterator:
+    for row in db.session.execute(statement):
+        yield row_type(*row)
+
+
+def _columns(row_type, model) -> list:
+    return [getattr(model, f.name) for f in dataclasses.fields(row_type)]
+
+
+def load_network(today: date) -> facts.Network:
+    year_start = datetime(today.year, 1, 1, tzinfo=UTC)
+    state_changes: dict[int, list[facts.StateChange]] = defaultdict(list)
+    for transformer_id, at, action, _field, old, new in db.session.execute(
+        select(
+            ArchiveChange.object_id,
+            ChangeSet.occurred_at,
+            ArchiveChange.action,
+            ArchiveChange.field,
+            ArchiveChange.old_value,
+            ArchiveChange.new_value,
+        )
+        .join(ChangeSet, ArchiveChange.change_set_id == ChangeSet.id)
+        .where(
+            ArchiveChange.object_type == Transformer.__tablename__,
+            ChangeSet.occurred_at >= year_start,
+            or_(ArchiveChange.field == "state", ArchiveChange.action == Action.INSERT.value),
+        )
+        .order_by(ArchiveChange.id)
+    ):
+        if action == Action.INSERT.value:
+            old, new = None, json.loads(new).get("state")
+        state_changes[transformer_id].append(facts.StateChange(at, old, new))
+    return facts.Network(
+        substations={
+            row.id: row
+            for row in _rows(
+                facts.Substation, select(Substation.id, Substation.code, Substation.name)
+            )
+        },
+        lines={row.id: row for row in _rows(facts.Line, select(*_columns(facts.Line, FeederLine)))},
+        nodes={
+            row.id: row for row in _rows(facts.Node, select(*_columns(facts.Node, NetworkNode)))
+        },
+        edges=list(
+            _rows(
+                Edge,
+                select(
+                    NetworkEdge.id,
+                    NetworkEdge.code,
+                    NetworkEdge.kind,
+                    NetworkEdge.from_node_id,
+                    NetworkEdge.to_node_id,
+                    NetworkEdge.is_closed,
+                ),
+            )
+        ),
+        transformers={
+            row.id: row
+            for row in _rows(facts.Transformer, select(*_columns(facts.Transformer, Transformer)))
+        },
+        tariffs={
+            row.code: row for row in _rows(facts.Tariff, select(*_columns(facts.Tariff, Tariff)))
+        },
+        state_changes=dict(state_changes),
+    )
+
+
+_CUSTOMER_COLUMNS = (
+    Customer.id,
+    Customer.account_no,
+    Customer.name,
+    Customer.address,
+    Customer.phone,
+    Customer.category,
+    Customer.voltage_kv,
+    Customer.contract_capacity_kva,
+    Customer.operating_capacity_kva,
+    Customer.tariff_code,
+    Customer.tariff_structure,
+    Customer.basic_charge_basis,
+    Customer.contract_demand_kw,
+    Customer.pf_standard,
+    Customer.importance,
+    Customer.account_manager_id,
+    Customer.supply_transformer_id,
+)
+_OPEN = Customer.status != CustomerStatus.CLOSED.value
+
+
+def customer_ids(scope: Scope) -> list[int]:
+    """The customers a run checks (closed ones never), in id order."""
+    if scope.customer_ids is not None:
+        statement = select(Customer.id).where(Customer.id.in_(scope.customer_ids), _OPEN)
+    elif scope.line_id is not None:
+        on_line = union(
+            select(PowerSource.customer_id).where(PowerSource.line_id == scope.line_id),
+            select(Transformer.customer_id)
+            .join(NetworkNode, Transformer.node_id == NetworkNode.id)
+            .where(NetworkNode.line_id == scope.line_id, Transformer.customer_id.is_not(None)),
+            select(Customer.id)
+            .join(Transformer, Customer.supply_transformer_id == Transformer.id)
+            .join(NetworkNode, Transformer.node_id == NetworkNode.id)
+            .where(NetworkNode.line_id == scope.line_id),
+        ).subquery()
+        statement = select(Customer.id).where(Customer.id.in_(select(on_line.c[0])), _OPEN)
+    else:
+        statement = select(Customer.id).where(_OPEN)
+    return list(db.session.scalars(statement.order_by(Customer.id)))
+
+
+def slices(ids: Sequence[int], size: int = SLICE) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _within(column, ids: Sequence[int], contiguous: bool):
+    """Rows of the slice: an id range when the slice is every open customer in it (a
+    range scan on the index), else the ids themselves."""
+    return column.between(ids[0], ids[-1]) if contiguous else column.in_(ids)
+
+
+def load_slice(
+    ids: Sequence[int],
+    *,
+    network: facts.Network,
+    standards: Standards,
+    today: date,
+    contiguous: bool,
+    namesakes: dict[int, list[tuple[int, str]]],
+) -> facts.Snapshot:
+    """The customers `ids` with their sources, metering points and meters."""
+    wanted = set(ids)
+    customers = [
+        row
+        for row in _rows(
+            facts.Customer,
+            select(*_CUSTOMER_COLUMNS).where(_within(Customer.id, ids, contiguous)),
+        )
+        if row.id in wanted
+    ]
+    sources = defaultdict(list)
+    for row in _rows(
+        facts.Source,
+        select(*_columns(facts.Source, PowerSource))
+        .where(_within(PowerSource.customer_id, ids, contiguous))
+        .order_by(PowerSource.id),
+    ):
+        sources[row.customer_id].append(row)
+    points = defaultdict(list)
+    for row in _rows(
+        facts.MeteringPoint,
+        select(*_columns(facts.MeteringPoint, MeteringPoint))
+        .where(_within(MeteringPoint.customer_id, ids, contiguous))
+        .order_by(MeteringPoint.id),
+    ):
+        points[row.customer_id].append(row)
+    meters = defaultdict(list)
+    for row in _rows(
+        facts.Meter,
+        select(*_columns(facts.Meter, Meter))
+        .join(MeteringPoint, Meter.metering_point_id == MeteringPoint.id)
+        .where(_within(MeteringPoint.customer_id, ids, contiguous))
+        .order_by(Meter.id),
+    ):
+        meters[row.metering_point_id].append(row)
+    return facts.Snapshot(
+        today=today,
+        network=network,
+        standards=standards,
+        customers=customers,
+        sources=sources,
+        points=points,
+        meters=meters,
+        namesakes={c.id: namesakes[c.id] for c in customers if c.id in namesakes},
+    )
+
+
+def load_namesakes(scope: Scope, ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+    """Customer id → the other open customers with its name, address and category.
+
+    A full run groups the whole table once; a scoped one looks up its customers' names.
+    """
+    key = (Customer.name, func.coalesce(Customer.address, ""), Customer.category)
+    if scope.is_full:
+        groups = select(*key).where(_OPEN).group_by(*key).having(func.count() > 1).subquery()
+        statement = select(Customer.id, Customer.account_no, *key).join(
+            groups,
+            and_(
+                Customer.name == groups.c[0],
+                func.coalesce(Customer.address, "") == groups.c[1],
+                Customer.category == groups.c[2],
+            ),
+        )
+    else:
+        names = select(Customer.name).where(Customer.id.in_(ids))
+        statement = select(Customer.id, Customer.account_no, *key).where(Customer.name.in_(names))
+    groups_by_key: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    for customer_id, account_no, *values in db.session.execute(statement.where(_OPEN)):
+        groups_by_key[tuple(values)].append((customer_id, account_no))
+    result = {}
+    for members in groups_by_key.values():
+        for customer_id, _account_no in members:
+            others = sorted((m for m in members if m[0] != customer_id), key=lambda m: m[1])
+            if others:
+                result[customer_id] = others
+    return result
