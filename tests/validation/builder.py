@@ -50,7 +50,9 @@ class Archive:
         return line, self.node(line, kind=NodeKind.BUS_BAY.value, code=f"{name}-BAY")
 
     def node(self, line, *, after=None, kind=NodeKind.POLE.value, code=None) -> facts.Node:
-        node = facts.Node(self.id(), code or f"N{len(self.nodes) + 1}", kind, line.id if line else None)
+        node = facts.Node(
+            self.id(), code or f"N{len(self.nodes) + 1}", kind, line.id if line else None
+        )
         self.nodes[node.id] = node
         if after is not None:
             self.edge(after, node)

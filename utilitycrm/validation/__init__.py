@@ -6,7 +6,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.validation import models  # noqa: F401 - the tables join the metadata
+    from utilitycrm.validation import models, registry
     from utilitycrm.validation.cli import validate
+    from utilitycrm.validation.views import bp
 
+    app.register_blueprint(bp)
     app.cli.add_command(validate)
+    app.jinja_env.globals.update(
+        severity_enum=registry.Severity,
+        family_enum=registry.Family,
+        status_enum=models.FindingStatus,
+        action_enum=models.EventAction,
+        run_status_enum=models.RunStatus,
+        severities=list(registry.Severity),
+        families=list(registry.Family),
+    )

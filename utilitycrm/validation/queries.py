@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from utilitycrm.archive.models import Customer, FeederLine
-from utilitycrm.archive.search import Page, paginate
+from utilitycrm.archive.search import Page, paginate, starts_with
 from utilitycrm.extensions import db
 from utilitycrm.validation.models import (
     EventAction,
@@ -30,8 +30,10 @@ class FindingFilters:
     status: str = "current"  # open or in rectification; "" for all
     substation_id: int | None = None
     line_id: int | None = None
+    line_code: str = ""
     account_manager_id: int | None = None
     assignee_id: int | None = None
+    q: str = ""  # a customer's 户号 or name, from its start
     rule_id: str = ""
     customer_id: int | None = None
     overdue_on: date | None = None  # only rectifications past their due date on that day
@@ -45,6 +47,15 @@ def finding_query(filters: FindingFilters) -> Select:
         query = query.where(Finding.status.in_(OPEN_STATUSES))
     elif filters.status:
         query = query.where(Finding.status == filters.status)
+    if filters.q:
+        query = query.where(
+            Finding.customer_id.in_(
+                select(Customer.id).where(
+                    starts_with(Customer.account_no, filters.q)
+                    | starts_with(Customer.name, filters.q)
+                )
+            )
+        )
     if filters.family:
         query = query.where(Finding.family == filters.family)
     if filters.severity:
@@ -53,6 +64,10 @@ def finding_query(filters: FindingFilters) -> Select:
         query = query.where(Finding.rule_id == filters.rule_id)
     if filters.line_id:
         query = query.where(Finding.line_id == filters.line_id)
+    if filters.line_code:
+        query = query.where(
+            Finding.line_id.in_(select(FeederLine.id).where(FeederLine.code == filters.line_code))
+        )
     if filters.substation_id:
         query = query.where(
             Finding.line_id.in_(

@@ -22,7 +22,7 @@ def test_operating_above_contract():
 
 
 def test_pause_beyond_six_months_in_the_year():
-    archive, *_, customer, source, transformer, _point = one_line_archive()
+    archive, *_, _customer, _source, transformer, _point = one_line_archive()
     archive.replace(transformer, state="paused")
     # Paused on 1 March: 264 days by 20 November, beyond 6 months.
     archive.state_changes[transformer.id] = [
@@ -34,7 +34,7 @@ def test_pause_beyond_six_months_in_the_year():
 
 
 def test_a_short_pause_and_a_pause_of_unknown_start_are_not_judged():
-    archive, *_, customer, source, transformer, _point = one_line_archive()
+    archive, *_, _customer, _source, transformer, _point = one_line_archive()
     archive.replace(transformer, state="paused")
     assert hits(archive, "capacity.pause_too_long") == []  # no history: start unknown
     archive.state_changes[transformer.id] = [
@@ -44,7 +44,7 @@ def test_a_short_pause_and_a_pause_of_unknown_start_are_not_judged():
 
 
 def test_pauses_add_up_over_the_year():
-    archive, *_, customer, source, transformer, _point = one_line_archive()
+    archive, *_, _customer, _source, transformer, _point = one_line_archive()
     archive.state_changes[transformer.id] = [
         StateChange(datetime(2026, 1, 5, tzinfo=UTC), "running", "paused"),
         StateChange(datetime(2026, 5, 5, tzinfo=UTC), "paused", "running"),

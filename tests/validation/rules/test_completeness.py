@@ -12,7 +12,7 @@ def test_missing_address_phone_and_capacity():
 
 
 def test_hv_customer_without_source_transformer_or_point():
-    archive, *_, customer, source, transformer, point = one_line_archive()
+    archive, *_, customer, _source, transformer, _point = one_line_archive()
     assert hits(archive, "completeness.hv_equipment") == []
     archive.sources.pop(customer.id)
     archive.replace(transformer, state="removed")

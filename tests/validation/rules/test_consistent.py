@@ -21,7 +21,7 @@ def test_a_paused_transformer_counts_in_contract_but_not_operating_capacity():
 
 
 def test_an_open_tie_switch_keeps_two_feeders_apart():
-    archive, station, line, pole, *_ = one_line_archive()
+    archive, station, _line, pole, *_ = one_line_archive()
     other, bay2 = archive.line(station, "城东二线")
     far = archive.node(other, after=bay2)
     archive.edge(pole, far, kind="tie_switch", closed=False)
@@ -45,7 +45,7 @@ def test_dual_sources_from_two_substations_satisfy_a_first_grade_customer():
 
 
 def test_a_low_voltage_customer_on_a_public_transformer_is_consistent():
-    archive, station, line, pole, *_ = one_line_archive()
+    archive, _station, line, pole, *_ = one_line_archive()
     public = archive.transformer(None, pole, 400)
     resident = archive.customer(
         name="王伟",

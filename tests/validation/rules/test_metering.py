@@ -4,7 +4,7 @@ from tests.validation.builder import hits, one_line_archive, refs
 
 
 def test_metering_method_follows_voltage_and_capacity():
-    archive, *_, customer, _s, _t, point = one_line_archive()
+    archive, *_, _customer, _s, _t, point = one_line_archive()
     assert hits(archive, "metering.method") == []
     archive.replace(point, method="lv_lv")
     (hit,) = hits(archive, "metering.method")
@@ -35,7 +35,11 @@ def test_multiplier_must_be_ct_times_pt():
     assert hits(archive, "metering.multiplier") == []
     archive.replace(meter, multiplier=80)
     (hit,) = hits(archive, "metering.multiplier")
-    assert refs(hit) == [("meter", meter.id), ("metering_point", point.id), ("customer", customer.id)]
+    assert refs(hit) == [
+        ("meter", meter.id),
+        ("metering_point", point.id),
+        ("customer", customer.id),
+    ]
     assert hit.params["expected"] == 800
 
 

@@ -45,7 +45,9 @@ def test_power_factor_standard():
 
 def test_hv_lv_metering_must_add_the_transformer_loss():
     archive, *_, customer, _s, transformer, point = one_line_archive()
-    archive.replace(point, method="hv_lv", transformer_id=transformer.id, adds_transformer_loss=True)
+    archive.replace(
+        point, method="hv_lv", transformer_id=transformer.id, adds_transformer_loss=True
+    )
     assert hits(archive, "tariff.transformer_loss") == []
     archive.replace(archive.points[customer.id][0], adds_transformer_loss=False)
     (hit,) = hits(archive, "tariff.transformer_loss")

@@ -4,14 +4,14 @@ from tests.validation.builder import Archive, hits, one_line_archive, refs
 
 
 def _two_lines():
-    archive, station, line, pole, customer, source, transformer, point = one_line_archive()
+    archive, station, line, _pole, customer, source, transformer, _point = one_line_archive()
     other, bay = archive.line(station, "城东二线")
     other_pole = archive.node(other, after=bay)
     return archive, station, line, other, other_pole, customer, source, transformer
 
 
 def test_recorded_line_differs_from_the_traced_line():
-    archive, _station, line, other, _pole, customer, source, transformer = _two_lines()
+    archive, _station, _line, other, _pole, _customer, source, transformer = _two_lines()
     archive.replace(source, line_id=other.id, line_name=other.name)
     (hit,) = hits(archive, "topology.line_mismatch")
     assert refs(hit) == [("power_source", source.id), ("transformer", transformer.id)]
@@ -21,14 +21,14 @@ def test_recorded_line_differs_from_the_traced_line():
 def test_the_trace_follows_the_network_not_the_node_label():
     """A transformer moved to the other line's pole is fed by that line, whatever the
     archive's source says."""
-    archive, _station, line, other, other_pole, customer, source, transformer = _two_lines()
+    archive, _station, _line, _other, other_pole, _customer, _source, transformer = _two_lines()
     archive.replace(transformer, node_id=other_pole.id)
     (hit,) = hits(archive, "topology.line_mismatch")
     assert hit.params["traced"] == "城东二线"
 
 
 def test_a_name_differing_only_in_formatting_is_a_warning_naming_the_line():
-    archive, _station, line, *_rest = one_line_archive()
+    archive, _station, _line, *_rest = one_line_archive()
     source = archive.sources[archive.customers[0].id][0]
     archive.replace(source, line_id=None, line_name="10kV 城东一线")
     assert hits(archive, "topology.line_mismatch") == []
@@ -46,7 +46,7 @@ def test_an_unknown_line_name_is_an_error():
 
 
 def test_transformer_reachable_from_no_substation():
-    archive, _station, line, pole, customer, source, transformer, _point = one_line_archive()
+    archive, _station, line, _pole, customer, _source, transformer, _point = one_line_archive()
     island = archive.node(line)  # no edge joins it
     archive.replace(transformer, node_id=island.id)
     (hit,) = hits(archive, "topology.unreachable_transformer")
@@ -60,24 +60,28 @@ def test_an_open_switch_cuts_off_what_lies_behind_it():
     pole = archive.node(line, after=bay)
     beyond = archive.node(line)
     archive.edge(pole, beyond, kind="switch", closed=False)
-    customer, source, transformer, _point = archive.hv_customer(line, beyond)
+    _customer, _source, transformer, _point = archive.hv_customer(line, beyond)
     (hit,) = hits(archive, "topology.unreachable_transformer")
     assert refs(hit)[0] == ("transformer", transformer.id)
 
 
 def test_a_closed_tie_switch_puts_transformers_on_two_feeders():
-    archive, _station, line, other, other_pole, customer, source, transformer = _two_lines()
+    archive, _station, line, other, other_pole, _customer, _source, transformer = _two_lines()
     pole = archive.nodes[transformer.node_id]
     tie = archive.edge(pole, other_pole, kind="tie_switch", closed=True)
     (hit,) = hits(archive, "topology.feeders_joined")
-    assert refs(hit) == [("feeder_line", line.id), ("feeder_line", other.id), ("network_edge", tie.id)]
+    assert refs(hit) == [
+        ("feeder_line", line.id),
+        ("feeder_line", other.id),
+        ("network_edge", tie.id),
+    ]
     assert hit.params["count"] == 1
     # The transformer has no single line: the mismatch rule leaves it to this one.
     assert hits(archive, "topology.line_mismatch") == []
 
 
 def test_source_naming_a_line_of_another_substation():
-    archive, station, line, pole, customer, source, *_ = one_line_archive()
+    archive, _station, line, _pole, _customer, source, *_ = one_line_archive()
     west = archive.substation("城西站")
     archive.replace(source, substation_id=west.id)
     (hit,) = hits(archive, "topology.source_substation")
@@ -86,7 +90,7 @@ def test_source_naming_a_line_of_another_substation():
 
 
 def test_backup_on_the_main_source_line():
-    archive, _station, line, pole, customer, main, *_ = one_line_archive()
+    archive, _station, line, _pole, customer, main, *_ = one_line_archive()
     backup = archive.source(customer, line, kind="backup")
     (hit,) = hits(archive, "topology.source_separation")
     assert hit.key == "same_line"
@@ -94,7 +98,7 @@ def test_backup_on_the_main_source_line():
 
 
 def test_first_grade_backup_from_the_same_substation():
-    archive, station, line, other, _pole, customer, main, _t = _two_lines()
+    archive, _station, _line, other, _pole, customer, _main, _t = _two_lines()
     archive.replace(customer, importance="first")
     archive.source(archive.customers[0], other, kind="backup")
     (hit,) = hits(archive, "topology.source_separation")

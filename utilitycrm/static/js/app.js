@@ -11,3 +11,18 @@ document.querySelectorAll("form[data-confirm]").forEach((form) => {
     if (!window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 });
+
+// A running validation run: poll its progress, reload the page when it is done.
+document.querySelectorAll("[data-progress-url]").forEach((element) => {
+  const bar = element.querySelector(".progress-bar");
+  const poll = async () => {
+    const response = await fetch(element.dataset.progressUrl, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const run = await response.json();
+    bar.style.width = `${run.progress}%`;
+    bar.textContent = `${run.progress}%`;
+    if (run.status === "running") window.setTimeout(poll, 1500);
+    else window.location.reload();
+  };
+  window.setTimeout(poll, 1000);
+});

@@ -33,7 +33,12 @@ def duplicate_customer(snap: Snapshot) -> Iterator[Hit]:
         others = snap.namesakes.get(customer.id)
         if others:
             yield Hit(
-                (refs.customer(customer), *tuple(Ref("customer", other_id, account_no) for other_id, account_no in others)),
+                (
+                    refs.customer(customer),
+                    *tuple(
+                        Ref("customer", other_id, account_no) for other_id, account_no in others
+                    ),
+                ),
                 customer.id,
                 params={"others": ", ".join(account_no for _id, account_no in others)},
             )

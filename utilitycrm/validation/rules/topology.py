@@ -91,20 +91,20 @@ def line_mismatch(snap: Snapshot) -> Iterator[Hit]:
     lines = snap.network.lines
     for customer in snap.customers:
         for supply in supplies(snap, customer):
-            traced = snap.network.traced_line(supply.transformer)
-            if traced is None:
-                continue  # cut off or fed twice: the reachability rules report it
+            feeders = snap.network.trace.feeders(supply.transformer.node_id)
+            if not feeders:
+                continue  # cut off: the reachability rule reports it
+            # Fed by several (a closed tie): the recorded line must be one of them.
+            traced = " / ".join(lines[line_id].name for line_id in feeders)
             recorded = recorded_line(snap, supply.source)
             if recorded is not None:
-                if recorded.id != traced:
-                    yield _supply_hit(
-                        supply, "default", recorded=recorded.name, traced=lines[traced].name
-                    )
+                if recorded.id not in feeders:
+                    yield _supply_hit(supply, "default", recorded=recorded.name, traced=traced)
             elif not supply.source.line_name:
-                yield _supply_hit(supply, "missing", traced=lines[traced].name)
-            elif traced not in snap.network.trace.lines_named(supply.source.line_name):
+                yield _supply_hit(supply, "missing", traced=traced)
+            elif not set(feeders) & set(snap.network.trace.lines_named(supply.source.line_name)):
                 yield _supply_hit(
-                    supply, "unknown", recorded=supply.source.line_name, traced=lines[traced].name
+                    supply, "unknown", recorded=supply.source.line_name, traced=traced
                 )
 
 
@@ -130,14 +130,17 @@ def line_name_format(snap: Snapshot) -> Iterator[Hit]:
             source = supply.source
             if source.line_id is not None or not source.line_name:
                 continue
-            traced = snap.network.traced_line(supply.transformer)
-            if (
-                traced is not None
-                and lines[traced].name != source.line_name.strip()
-                and traced in snap.network.trace.lines_named(source.line_name)
-            ):
+            if recorded_line(snap, supply.source) is not None:
+                continue  # the exact name of a line: not a formatting matter
+            named = snap.network.trace.lines_named(source.line_name)
+            meant = [
+                line_id
+                for line_id in snap.network.trace.feeders(supply.transformer.node_id)
+                if line_id in named
+            ]
+            if meant:
                 yield _supply_hit(
-                    supply, "default", recorded=source.line_name, traced=lines[traced].name
+                    supply, "default", recorded=source.line_name, traced=lines[meant[0]].name
                 )
 
 
@@ -368,6 +371,7 @@ def line_overload(snap: Snapshot) -> Iterator[Hit]:
     load: dict[int, int] = defaultdict(int)
     for transformer in network.transformers.values():
         if transformer.is_running:
+            # Fed twice through a closed tie: counted on each feeder, as either may carry it.
             for line_id in network.trace.feeders(transformer.node_id):
                 load[line_id] += transformer.rated_kva
     for line_id, kva in sorted(load.items()):

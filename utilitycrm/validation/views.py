@@ -1,0 +1,293 @@
+"""Validation pages: runs, findings and their rectification, thresholds."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from utilitycrm.archive.models import Substation
+from utilitycrm.archive.standards import DEFAULT
+from utilitycrm.archive.views.common import forbid_unless, list_settings, refuse
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission, Role
+from utilitycrm.errors import UtilityCRMError
+from utilitycrm.extensions import db
+from utilitycrm.validation import background, queries, services
+from utilitycrm.validation.forms import (
+    AssignForm,
+    CommentForm,
+    FindingSearchForm,
+    NoteForm,
+    RunForm,
+    WaiveForm,
+    threshold_form_class,
+)
+from utilitycrm.validation.links import object_links
+from utilitycrm.validation.models import EventAction, Finding, ThresholdSet, ValidationRun
+from utilitycrm.validation.registry import RULES
+from utilitycrm.validation.snapshot import standards_on
+
+bp = Blueprint("validation", __name__, url_prefix="/validation")
+
+
+def _users(**where) -> list[tuple[int, str]]:
+    query = select(User.id, User.display_name).where(User.is_active.is_(True))
+    for key, value in where.items():
+        query = query.where(getattr(User, key) == value)
+    return list(db.session.execute(query.order_by(User.display_name)))
+
+
+def _finding_search_form() -> FindingSearchForm:
+    form = FindingSearchForm(request.args)
+    blank = [("", _("— any —"))]
+    form.substation_id.choices = blank + list(
+        db.session.execute(select(Substation.id, Substation.name).order_by(Substation.name))
+    )
+    form.account_manager_id.choices = blank + _users(role=Role.ACCOUNT_MANAGER.value)
+    form.assignee_id.choices = blank + _users()
+    form.validate()
+    return form
+
+
+@bp.route("/findings")
+@requires(Permission.VIEW_ARCHIVE)
+def findings():
+    form = _finding_search_form()
+    filters = form.filters(queries.FindingFilters)
+    page = queries.finding_page(filters, page=form.page_number, **list_settings())
+    return render_template(
+        "validation/findings.html",
+        form=form,
+        page=page,
+        summary=queries.summary(filters),
+        args={key: value for key, value in request.args.items() if key != "page"},
+        rules=RULES,
+        today=date.today(),
+    )
+
+
+@bp.route("/findings/<int:finding_id>")
+@requires(Permission.VIEW_ARCHIVE)
+def finding(finding_id: int):
+    item = db.session.get(Finding, finding_id) or abort(404)
+    assign_form = AssignForm(version=item.version)
+    assign_form.assignee_id.choices = _users()
+    return render_template(
+        "validation/finding.html",
+        finding=item,
+        assign_form=assign_form,
+        note_form=NoteForm(version=item.version),
+        waive_form=WaiveForm(version=item.version),
+        comment_form=CommentForm(),
+        can_manage=current_user.can(Permission.MANAGE_FINDINGS),
+        can_work=services.may_work_on(current_user, item),
+        today=date.today(),
+        links=object_links(item),
+    )
+
+
+def _workflow_step(finding_id: int, form_class, step, *, manage_only: bool = False):
+    """One workflow action: check who may, validate, call the service, commit, back."""
+    item = db.session.get(Finding, finding_id) or abort(404)
+    forbid_unless(
+        current_user.can(Permission.MANAGE_FINDINGS)
+        if manage_only
+        else services.may_work_on(current_user, item)
+    )
+    form = form_class()
+    if form_class is AssignForm:
+        form.assignee_id.choices = _users()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+        return redirect(url_for("validation.finding", finding_id=finding_id))
+    try:
+        step(item, form)
+    except UtilityCRMError as error:
+        refuse(error)
+    else:
+        db.session.commit()
+        flash(_("The finding is updated."), "success")
+    return redirect(url_for("validation.finding", finding_id=finding_id))
+
+
+@bp.route("/findings/<int:finding_id>/assign", methods=["POST"])
+@requires(Permission.MANAGE_FINDINGS)
+def assign(finding_id: int):
+    def step(item, form):
+        assignee = db.session.get(User, form.assignee_id.data)
+        if assignee is None:
+            raise UtilityCRMError(_("Choose a person to assign."))
+        services.assign(
+            item,
+            assignee=assignee,
+            due_on=form.due_on.data,
+            note=form.note.data or "",
+            actor=current_user,
+            expected_version=form.expected_version,
+            today=date.today(),
+        )
+
+    return _workflow_step(finding_id, AssignForm, step, manage_only=True)
+
+
+@bp.route("/findings/<int:finding_id>/rectify", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def rectify(finding_id: int):
+    return _workflow_step(
+        finding_id,
+        NoteForm,
+        lambda item, form: services.start_rectification(
+            item,
+            note=form.note.data or "",
+            actor=current_user,
+            expected_version=form.expected_version,
+        ),
+    )
+
+
+@bp.route("/findings/<int:finding_id>/resolve", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def resolve(finding_id: int):
+    return _workflow_step(
+        finding_id,
+        NoteForm,
+        lambda item, form: services.resolve(
+            item,
+            note=form.note.data or "",
+            actor=current_user,
+            expected_version=form.expected_version,
+        ),
+    )
+
+
+@bp.route("/findings/<int:finding_id>/waive", methods=["POST"])
+@requires(Permission.MANAGE_FINDINGS)
+def waive(finding_id: int):
+    return _workflow_step(
+        finding_id,
+        WaiveForm,
+        lambda item, form: services.waive(
+            item,
+            reason=form.reason.data,
+            actor=current_user,
+            expected_version=form.expected_version,
+        ),
+        manage_only=True,
+    )
+
+
+@bp.route("/findings/<int:finding_id>/comment", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def comment(finding_id: int):
+    return _workflow_step(
+        finding_id,
+        CommentForm,
+        lambda item, form: services.comment(item, note=form.note.data, actor=current_user),
+    )
+
+
+@bp.route("/runs", methods=["GET", "POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def runs():
+    form = RunForm()
+    if request.method == "POST":
+        forbid_unless(current_user.can(Permission.RUN_VALIDATION))
+        if form.validate_on_submit():
+            try:
+                scope, label = services.resolve_scope(
+                    form.line_code.data, [form.account_no.data] if form.account_no.data else []
+                )
+                run = services.begin_run(label, trigger="ui", actor=current_user)
+            except UtilityCRMError as error:
+                refuse(error)
+            else:
+                db.session.commit()
+                background.start(current_app._get_current_object(), run.id, scope)
+                flash(_("Run %(id)s started; it continues while you work.", id=run.id), "success")
+                return redirect(url_for("validation.run", run_id=run.id))
+    page = queries.run_page(page=request.args.get("page", 1, type=int), **list_settings())
+    return render_template(
+        "validation/runs.html",
+        form=form,
+        page=page,
+        can_run=current_user.can(Permission.RUN_VALIDATION),
+    )
+
+
+@bp.route("/runs/<int:run_id>")
+@requires(Permission.VIEW_ARCHIVE)
+def run(run_id: int):
+    item = db.session.get(ValidationRun, run_id) or abort(404)
+    limit = current_app.config["PAGE_SIZE"]
+    return render_template(
+        "validation/run.html",
+        run=item,
+        new=queries.run_changes(item, EventAction.FOUND, limit=limit),
+        reopened=queries.run_changes(item, EventAction.REOPENED, limit=limit),
+        resolved=queries.run_changes(item, EventAction.AUTO_RESOLVED, limit=limit),
+    )
+
+
+@bp.route("/runs/<int:run_id>/progress")
+@requires(Permission.VIEW_ARCHIVE)
+def run_progress(run_id: int):
+    """Polled by the run page's progress bar."""
+    item = db.session.get(ValidationRun, run_id) or abort(404)
+    db.session.refresh(item)
+    return jsonify(status=item.status, progress=item.progress)
+
+
+@bp.route("/thresholds", methods=["GET", "POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def thresholds():
+    form_class = threshold_form_class()
+    standards, effective_on = standards_on(date.today())
+    current = dataclasses.asdict(standards)
+    form = form_class(data={**current, "effective_on": date.today()})
+    if request.method == "POST":
+        forbid_unless(current_user.can(Permission.EDIT_THRESHOLDS))
+        form = form_class()
+        if form.validate_on_submit():
+            values = {name: form[name].data for name in current}
+            try:
+                services.add_threshold_set(
+                    values,
+                    effective_on=form.effective_on.data,
+                    note=form.note.data or "",
+                    actor=current_user,
+                )
+            except UtilityCRMError as error:
+                refuse(error)
+            else:
+                db.session.commit()
+                flash(_("The thresholds are saved."), "success")
+                return redirect(url_for("validation.thresholds"))
+    sets = db.session.scalars(select(ThresholdSet).order_by(ThresholdSet.effective_on.desc())).all()
+    return render_template(
+        "validation/thresholds.html",
+        form=form,
+        sets=[(item, json.loads(item.values)) for item in sets],
+        effective_on=effective_on,
+        can_edit=current_user.can(Permission.EDIT_THRESHOLDS),
+        current=current,
+        defaults=dataclasses.asdict(DEFAULT),
+    )
