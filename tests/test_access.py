@@ -9,11 +9,13 @@ from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.auth.roles import Role
 from utilitycrm.extensions import db
+from utilitycrm.validation.models import Finding, ValidationRun
 
 ANY = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
 EDITORS_AND_OWN_MANAGER = EDITORS | {Role.ACCOUNT_MANAGER}  # the customer's own manager
+INSPECTORS = frozenset({Role.INSPECTOR})  # and whoever a finding is assigned to
 PUBLIC = "public"
 C = "/archive/customers/{customer}"
 
@@ -59,6 +61,18 @@ ACCESS_TABLE = {
     "archive.line": ("GET", "/archive/lines/{line}", ANY),
     "archive.transformers": ("GET", "/archive/transformers", ANY),
     "archive.meters": ("GET", "/archive/meters", ANY),
+    "validation.findings": ("GET", "/validation/findings?family=metering", ANY),
+    "validation.finding": ("GET", "/validation/findings/{finding}", ANY),
+    "validation.assign": ("POST", "/validation/findings/{finding}/assign", INSPECTORS),
+    "validation.rectify": ("POST", "/validation/findings/{finding}/rectify", INSPECTORS),
+    "validation.resolve": ("POST", "/validation/findings/{finding}/resolve", INSPECTORS),
+    "validation.waive": ("POST", "/validation/findings/{finding}/waive", INSPECTORS),
+    "validation.comment": ("POST", "/validation/findings/{finding}/comment", INSPECTORS),
+    # Starting a run (POST) is tested in tests/validation/test_pages.py: it starts a thread.
+    "validation.runs": ("GET", "/validation/runs", ANY),
+    "validation.run": ("GET", "/validation/runs/{run}", ANY),
+    "validation.run_progress": ("GET", "/validation/runs/{run}/progress", ANY),
+    "validation.thresholds": ("GET", "/validation/thresholds", ANY),
 }
 
 # Contacts and documents: also the customer's own account manager, and nobody else.
@@ -85,7 +99,27 @@ def records(users) -> dict[str, object]:
         "sha": uploads.keep(b"not a workbook", "x.xlsx"),
         "batch": _batch(),
         "token": 999_999,  # revoking someone else's or no token: refused, never a 403
+        **_finding(customer),
     }
+
+
+def _finding(customer) -> dict[str, int]:
+    run = ValidationRun(trigger="cli", status="done")
+    db.session.add(run)
+    db.session.flush()
+    finding = Finding(
+        fingerprint="0" * 64,
+        rule_id="completeness.missing_phone",
+        family="completeness",
+        severity="warning",
+        customer_id=customer.id,
+        objects="[]",
+        first_run_id=run.id,
+        last_run_id=run.id,
+    )
+    db.session.add(finding)
+    db.session.commit()
+    return {"run": run.id, "finding": finding.id}
 
 
 def _batch() -> int:

@@ -23,7 +23,16 @@ SETTINGS = settings(
 def _seed_and_validate(runner, customers: int, seed: int, faults: str) -> list[Finding]:
     empty_all_tables()
     result = runner.invoke(
-        args=["demo", "seed", "--customers", str(customers), "--seed", str(seed), "--faults", faults]
+        args=[
+            "demo",
+            "seed",
+            "--customers",
+            str(customers),
+            "--seed",
+            str(seed),
+            "--faults",
+            faults,
+        ]
     )
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["validate", "run"])

@@ -313,3 +313,17 @@ def import_batches(*, page: int, per_page: int, limit: int) -> Page:
         .order_by(ImportBatch.id.desc())
     )
     return paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
+
+
+def customers_touched(customer: Customer | None, record) -> list[int]:
+    """The customers whose checks a saved record can change: its own customer, or the
+    customers a public transformer supplies."""
+    if customer is not None:
+        return [customer.id]
+    if isinstance(record, Transformer) and record.customer_id is None:
+        return list(
+            db.session.scalars(
+                select(Customer.id).where(Customer.supply_transformer_id == record.id)
+            )
+        )
+    return []

@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from utilitycrm.archive.forms.base import optional_int
@@ -35,8 +36,8 @@ class FindingSearchForm(SearchForm):
     status = SelectField(
         _l("Status"),
         choices=[
-            ("current", _l("Open or in rectification")),
-            ("", ANY),
+            SelectChoice("current", _l("Open or in rectification")),
+            SelectChoice("", ANY),
             *enum_choices(FindingStatus),
         ],
         default="current",

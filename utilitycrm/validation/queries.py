@@ -165,3 +165,11 @@ def overdue_count(today: date, *, assignee_id: int | None = None) -> int:
     if assignee_id is not None:
         query = query.where(Finding.assignee_id == assignee_id)
     return db.session.scalar(query)
+
+
+def open_count(customer_ids: list[int]) -> int:
+    return db.session.scalar(
+        select(func.count(Finding.id)).where(
+            Finding.customer_id.in_(customer_ids), Finding.status.in_(OPEN_STATUSES)
+        )
+    )

@@ -20,7 +20,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
+from utilitycrm.archive.forms.search import ANY
 from utilitycrm.archive.models import Substation
 from utilitycrm.archive.standards import DEFAULT
 from utilitycrm.archive.views.common import forbid_unless, list_settings, refuse
@@ -47,17 +49,21 @@ from utilitycrm.validation.snapshot import standards_on
 bp = Blueprint("validation", __name__, url_prefix="/validation")
 
 
-def _users(**where) -> list[tuple[int, str]]:
+def _choices(rows) -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in rows]
+
+
+def _users(**where) -> list[SelectChoice]:
     query = select(User.id, User.display_name).where(User.is_active.is_(True))
     for key, value in where.items():
         query = query.where(getattr(User, key) == value)
-    return list(db.session.execute(query.order_by(User.display_name)))
+    return _choices(db.session.execute(query.order_by(User.display_name)))
 
 
 def _finding_search_form() -> FindingSearchForm:
     form = FindingSearchForm(request.args)
-    blank = [("", _("— any —"))]
-    form.substation_id.choices = blank + list(
+    blank = [SelectChoice("", ANY)]
+    form.substation_id.choices = blank + _choices(
         db.session.execute(select(Substation.id, Substation.name).order_by(Substation.name))
     )
     form.account_manager_id.choices = blank + _users(role=Role.ACCOUNT_MANAGER.value)

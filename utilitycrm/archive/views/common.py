@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from utilitycrm.archive import queries
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.access import deny_access
 from utilitycrm.errors import StaleEditError, UtilityCRMError
 from utilitycrm.extensions import db
+from utilitycrm.validation.queries import open_count
+from utilitycrm.validation.services import check_customers
 
 
 def get_customer_or_404(account_no: str) -> Customer:
@@ -47,3 +51,24 @@ def flash_warnings(form) -> None:
 def forbid_unless(allowed: bool) -> None:
     if not allowed:
         deny_access()
+
+
+def check_on_save(customer_ids: list[int]) -> None:
+    """Re-run the rules for the customers a save touched, so the page they land on shows
+    their findings at once. The save is committed already: a failed check only warns."""
+    try:
+        check_customers(customer_ids, actor=current_user)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("check on save failed for customers %s", customer_ids)
+        flash(_("Saved, but the archive rules could not be checked now."), "warning")
+        return
+    count = open_count(customer_ids)
+    if count:
+        flash(
+            _(
+                "The archive rules find %(count)d open problems here: see Findings below.",
+                count=count,
+            ),
+            "warning",
+        )

@@ -14,6 +14,7 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.archive.services import customers as service
 from utilitycrm.archive.views import bp
 from utilitycrm.archive.views.common import (
+    check_on_save,
     flash_warnings,
     forbid_unless,
     get_customer_or_404,
@@ -26,6 +27,7 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
+from utilitycrm.validation.queries import customer_findings
 
 
 @bp.route("/customers")
@@ -93,6 +95,7 @@ def create_customer():
             db.session.commit()
             flash_warnings(form)
             flash(_("Customer %(no)s is created.", no=customer.account_no), "success")
+            check_on_save([customer.id])
             return redirect(url_for("archive.customer", account_no=customer.account_no))
     return render_template("archive/customer_form.html", form=form, customer=None, changes=[])
 
@@ -109,6 +112,7 @@ def customer(account_no: str):
         can_edit=customer.can_edit(current_user),
         can_edit_relationship=customer.can_edit_relationship(current_user),
         recent=recent,
+        findings=customer_findings(customer.id),
         close_form=CloseCustomerForm(formdata=None, version=customer.version),
     )
 
@@ -137,6 +141,7 @@ def edit_customer(account_no: str):
             db.session.commit()
             flash_warnings(form)
             flash(_("Customer %(no)s is saved.", no=customer.account_no), "success")
+            check_on_save([customer.id])
             return redirect(url_for("archive.customer", account_no=customer.account_no))
     return render_template(
         "archive/customer_form.html", form=form, customer=customer, changes=changes

@@ -12,6 +12,7 @@ from utilitycrm.archive.kinds import CUSTOMER_KINDS, NETWORK_KINDS, RecordKind
 from utilitycrm.archive.services.kind_records import delete_kind_record, save_kind_record
 from utilitycrm.archive.views import bp
 from utilitycrm.archive.views.common import (
+    check_on_save,
     flash_warnings,
     forbid_unless,
     get_customer_or_404,
@@ -84,6 +85,7 @@ def _edit(kind: RecordKind, customer, record, back_url: str):
             db.session.commit()
             flash_warnings(form)
             flash(_("%(kind)s is saved.", kind=kind.title), "success")
+            check_on_save(queries.customers_touched(customer, record))
             return redirect(back_url)
     return render_template(
         "archive/record_form.html",
@@ -112,6 +114,8 @@ def _delete(kind: RecordKind, customer, record, back_url: str):
     else:
         db.session.commit()
         flash(_("%(kind)s is deleted; the history keeps it.", kind=kind.title), "success")
+        if customer is not None:
+            check_on_save([customer.id])
     return redirect(back_url)
 
 

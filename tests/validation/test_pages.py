@@ -1,0 +1,160 @@
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tests.archive.form_data import customer_form
+from tests.validation.dbarchive import change, key_account
+from utilitycrm.auth.roles import Role
+from utilitycrm.extensions import db
+from utilitycrm.validation import background
+from utilitycrm.validation.models import Finding, ValidationRun
+
+
+def _broken_account(runner):
+    account = key_account()
+    change(account.meter, multiplier=80)
+    assert runner.invoke(args=["validate", "run"]).exit_code == 0
+    return account, db.session.scalars(select(Finding)).one()
+
+
+def test_the_findings_list_filters_and_explains(client, login_as, runner):
+    account, finding = _broken_account(runner)
+    login_as(Role.MARKETING)
+    html = client.get("/validation/findings?family=metering").get_data(as_text=True)
+    assert "综合倍率不等于 CT × PT" in html and account.customer.account_no in html
+    assert "CT × PT 为 800" in html  # what would be right
+    html = client.get("/validation/findings?family=tariff").get_data(as_text=True)
+    assert "没有符合条件的问题" in html
+    page = client.get(f"/validation/findings/{finding.id}").get_data(as_text=True)
+    assert (
+        f"/archive/customers/{account.customer.account_no}/meters/{account.meter.id}/edit" in page
+    )
+
+
+def test_assign_rectify_and_resolve(client, login_as, users, runner):
+    _account, finding = _broken_account(runner)
+    login_as(Role.INSPECTOR)
+    marketing = users[Role.MARKETING]
+    due = (date.today() + timedelta(days=5)).isoformat()
+    response = client.post(
+        f"/validation/findings/{finding.id}/assign",
+        data={"assignee_id": marketing.id, "due_on": due, "version": finding.version},
+    )
+    assert response.status_code == 302
+    db.session.refresh(finding)
+    assert finding.assignee_id == marketing.id and finding.due_on.isoformat() == due
+    # The assignee works on it; a stale version is refused.
+    client.post("/logout")
+    login_as(Role.MARKETING)
+    client.post(f"/validation/findings/{finding.id}/rectify", data={"version": finding.version})
+    db.session.refresh(finding)
+    assert finding.status == "rectifying"
+    response = client.post(
+        f"/validation/findings/{finding.id}/resolve",
+        data={"version": finding.version - 1},
+        follow_redirects=True,
+    )
+    assert "有人修改了此问题" in response.get_data(as_text=True)
+    client.post(f"/validation/findings/{finding.id}/resolve", data={"version": finding.version})
+    db.session.refresh(finding)
+    assert finding.status == "resolved"
+    # The archive still breaks the rule: the next run reopens it.
+    runner.invoke(args=["validate", "run"])
+    db.session.refresh(finding)
+    assert finding.status == "open"
+
+
+def test_a_waiver_needs_a_reason_and_only_inspectors_waive(client, login_as, runner):
+    _account, finding = _broken_account(runner)
+    login_as(Role.MARKETING)
+    assert (
+        client.post(f"/validation/findings/{finding.id}/waive", data={"reason": "x"}).status_code
+        == 403
+    )
+    client.post("/logout")
+    login_as(Role.INSPECTOR)
+    response = client.post(
+        f"/validation/findings/{finding.id}/waive", data={"reason": " "}, follow_redirects=True
+    )
+    db.session.refresh(finding)
+    assert finding.status == "open"
+    client.post(
+        f"/validation/findings/{finding.id}/waive",
+        data={"reason": "已报批改造", "version": finding.version},
+    )
+    db.session.refresh(finding)
+    assert finding.status == "waived" and finding.waive_reason == "已报批改造"
+    assert response.status_code == 200
+
+
+def test_overdue_rectification_is_marked(client, login_as, runner):
+    _account, finding = _broken_account(runner)
+    finding.due_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    login_as(Role.INSPECTOR)
+    assert "已超期" in client.get("/validation/findings").get_data(as_text=True)
+
+
+def test_a_run_started_in_the_browser_goes_on_in_the_background(client, login_as):
+    key_account()
+    login_as(Role.MARKETING)
+    assert client.post("/validation/runs", data={}).status_code == 403
+    client.post("/logout")
+    login_as(Role.INSPECTOR)
+    response = client.post("/validation/runs", data={})
+    assert response.status_code == 302
+    background.wait_all()
+    run = db.session.scalars(select(ValidationRun).execution_options(populate_existing=True)).one()
+    assert run.status == "done" and run.progress == 100 and run.customers_checked == 1
+    assert client.get(f"/validation/runs/{run.id}/progress").get_json() == {
+        "status": "done",
+        "progress": 100,
+    }
+    assert "中压拓扑关系准确率" in client.get(f"/validation/runs/{run.id}").get_data(as_text=True)
+
+
+def test_saving_a_customer_checks_it_at_once(client, login_as):
+    account = key_account()
+    login_as(Role.MARKETING)
+    response = client.post(
+        f"/archive/customers/{account.customer.account_no}/edit",
+        data=customer_form(account.customer, operating_capacity_kva=500, reason="核对"),
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "运行容量为 500 kVA；运行中的变压器合计 630 kVA" in html
+    finding = db.session.scalars(select(Finding)).one()
+    assert finding.rule_id == "capacity.transformer_sum"
+    run = db.session.get(ValidationRun, finding.first_run_id)
+    assert run.trigger == "save"
+
+
+def test_thresholds_are_kept_as_dated_sets_by_the_admin(client, login_as):
+    login_as(Role.INSPECTOR)
+    assert client.post("/validation/thresholds", data={}).status_code == 403
+    client.post("/logout")
+    login_as(Role.ADMIN)
+    html = client.get("/validation/thresholds").get_data(as_text=True)
+    assert "两部制电价起点" in html
+    from dataclasses import asdict
+
+    from utilitycrm.archive.standards import DEFAULT
+
+    data = {
+        **asdict(DEFAULT),
+        "two_part_min_kva": 400,
+        "effective_on": "2027-01-01",
+        "note": "新政策",
+    }
+    response = client.post("/validation/thresholds", data=data, follow_redirects=True)
+    assert "阈值已保存" in response.get_data(as_text=True)
+    response = client.post("/validation/thresholds", data=data, follow_redirects=True)
+    assert "2027-01-01 已有一套阈值生效" in response.get_data(as_text=True)
+    data["two_part_min_kva"] = "lots"
+    response = client.post("/validation/thresholds", data={**data, "effective_on": "2027-02-01"})
+    assert response.status_code == 200  # the form again, with its error; nothing saved
+    from utilitycrm.validation.models import ThresholdSet
+
+    assert [s.effective_on.isoformat() for s in db.session.scalars(select(ThresholdSet))] == [
+        "2027-01-01"
+    ]
