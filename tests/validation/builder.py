@@ -74,8 +74,8 @@ class Archive:
             "phone": "13800000000",
             "category": "large_industry",
             "voltage_kv": "10",
-            "contract_kva": 630,
-            "operating_kva": 630,
+            "contract_capacity_kva": 630,
+            "operating_capacity_kva": 630,
             "tariff_code": "DGY-10",
             "tariff_structure": "two_part",
             "basic_charge_basis": "capacity",
@@ -125,7 +125,7 @@ class Archive:
         return row
 
     def point(self, customer, **fields) -> facts.MeteringPoint:
-        kva = customer.contract_kva
+        kva = customer.contract_capacity_kva
         method = standards.expected_metering_method(customer.voltage_kv, kva).value
         hv = method == "hv_hv"
         values = {
@@ -164,7 +164,7 @@ class Archive:
 
     def hv_customer(self, line, node, kva=630, **fields):
         """A consistent 10 kV key account on `node` of `line`: source, transformer, metering."""
-        customer = self.customer(contract_kva=kva, operating_kva=kva, **fields)
+        customer = self.customer(contract_capacity_kva=kva, operating_capacity_kva=kva, **fields)
         source = self.source(customer, line)
         transformer = self.transformer(customer, node, kva, source=source)
         point = self.point(customer)

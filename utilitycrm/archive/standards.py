@@ -78,6 +78,11 @@ DEFAULT = Standards()
 INDUSTRIAL = {Category.LARGE_INDUSTRY.value, Category.INDUSTRIAL_COMMERCIAL.value}
 
 
+def line_rating_kva(voltage_kv: float, rated_current_a: int) -> int:
+    """A line's thermal rating: S = √3 · U · I."""
+    return round(math.sqrt(3) * voltage_kv * rated_current_a)
+
+
 def full_load_current(kva: float, voltage_kv: float) -> float:
     """I = S / (√3 · U)."""
     return kva / (math.sqrt(3) * voltage_kv)

@@ -20,4 +20,5 @@ def init_app(app: Flask) -> None:
         run_status_enum=models.RunStatus,
         severities=list(registry.Severity),
         families=list(registry.Family),
+        severity_style={"error": "danger", "warning": "warning", "info": "secondary"},
     )

@@ -25,6 +25,7 @@ def start(app: Flask, run_id: int, scope: Scope) -> threading.Thread:
                 db.session.remove()
 
     thread = threading.Thread(target=work, name=f"validation-run-{run_id}", daemon=True)
+    _threads[:] = [other for other in _threads if other.is_alive()]
     _threads.append(thread)
     thread.start()
     return thread

@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from utilitycrm.errors import UtilityCRMError
+from utilitycrm.extensions import db
 from utilitycrm.validation import reports, services
+from utilitycrm.validation.engine import select_rules
 
 
 @click.group()
@@ -32,13 +34,13 @@ def run(line_code, account_nos, rule_ids, json_path) -> None:
     """Run the rules, store the findings and print the run's summary."""
     try:
         scope, label = services.resolve_scope(line_code, account_nos)
-        services.engine.select_rules(rule_ids)
+        select_rules(rule_ids)
         started = services.begin_run(label, trigger="cli", actor=None)
     except KeyError as error:
         raise click.ClickException(f"Unknown rule: {error.args[0]}") from error
     except UtilityCRMError as error:
         raise click.ClickException(str(error.message)) from error
-    services.db.session.commit()
+    db.session.commit()
     finished = services.execute_run(started.id, scope, rule_ids=rule_ids or None)
     counts = finished.counts_dict
     click.echo(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from utilitycrm.database import utcnow
 from utilitycrm.extensions import db
@@ -52,7 +52,6 @@ class Evaluation:
     """What a run found, before it is stored."""
 
     found: dict[str, Found] = field(default_factory=dict)
-    customers_checked: int = 0
     customer_ids: set[int] = field(default_factory=set)
     transformers: int = 0  # dedicated, not removed, of the customers checked
     lv_customers: int = 0  # on a public transformer
@@ -79,19 +78,13 @@ def _ratio(wrong: int, total: int) -> float | None:
     return round(1 - wrong / total, 6) if total else None
 
 
-def _main_line(snap: Snapshot, customer_id: int) -> int | None:
-    sources = snap.sources.get(customer_id) or []
-    main = next((s for s in sources if s.is_main), sources[0] if sources else None)
-    return main.line_id if main else None
-
-
 def evaluate_snapshot(snap: Snapshot, rules: Iterable[Rule], evaluation: Evaluation) -> None:
     """Run customer rules on one slice and add what they find."""
     transformers = snap.network.transformers
     for rule in rules:
         for hit in rule.check(snap):
-            line_id = hit.line_id or (hit.customer_id and _main_line(snap, hit.customer_id))
-            evaluation.add(rule, hit, line_id or None)
+            main = snap.main_source(hit.customer_id) if hit.customer_id else None
+            evaluation.add(rule, hit, hit.line_id or (main.line_id if main else None))
             if rule.id in TOPOLOGY_WRONG:
                 for ref in hit.objects:
                     if ref.type != "transformer":
@@ -100,7 +93,6 @@ def evaluate_snapshot(snap: Snapshot, rules: Iterable[Rule], evaluation: Evaluat
                         evaluation.wrong_lv_customers.add(hit.customer_id)
                     else:
                         evaluation.wrong_transformers.add(ref.id)
-    evaluation.customers_checked += len(snap.customers)
     evaluation.customer_ids.update(c.id for c in snap.customers)
     for customer in snap.customers:
         evaluation.transformers += sum(
@@ -197,8 +189,7 @@ def store(run: ValidationRun, scope: snapshot.Scope, rules, evaluation: Evaluati
             existing[row.fingerprint] = row
     now = utcnow()
     counts = Counter()
-    events = []
-    created = []
+    events, created, reopened, changed_params = [], [], [], []
     for key, item in found.items():
         params = json.dumps(item.hit.params, ensure_ascii=False, sort_keys=True)
         row = existing.get(key)
@@ -221,21 +212,27 @@ def store(run: ValidationRun, scope: snapshot.Scope, rules, evaluation: Evaluati
             created.append(finding)
             counts["new"] += 1
             continue
-        values = {}
         if params != row.params:
-            values["params"] = params
+            changed_params.append({"b_id": row.id, "b_params": params})
         if row.status == FindingStatus.RESOLVED.value:
-            values.update(status=FindingStatus.OPEN.value, version=Finding.version + 1)
+            reopened.append(row.id)
             events.append(_event(row.id, run, EventAction.REOPENED, now))
             counts["reopened"] += 1
         elif row.status == FindingStatus.WAIVED.value:
             counts["waived"] += 1
         else:
             counts["still_open"] += 1
-        if values:
-            db.session.execute(update(Finding).where(Finding.id == row.id).values(**values))
+    table = Finding.__table__
+    if changed_params:  # one executemany, not an UPDATE per finding
+        db.session.execute(
+            table.update()
+            .where(table.c.id == bindparam("b_id"))
+            .values(params=bindparam("b_params")),
+            changed_params,
+        )
     for chunk in _chunks([row.id for row in existing.values()]):
         db.session.execute(update(Finding).where(Finding.id.in_(chunk)).values(last_run_id=run.id))
+    _set_status(reopened, FindingStatus.OPEN, now)
     db.session.add_all(created)
     db.session.flush()
     events += [_event(finding.id, run, EventAction.FOUND, now) for finding in created]
@@ -244,19 +241,22 @@ def store(run: ValidationRun, scope: snapshot.Scope, rules, evaluation: Evaluati
         for finding_id, key in _open_in_scope(scope, evaluation, rules)
         if key not in found
     ]
-    for chunk in _chunks(gone):
-        db.session.execute(
-            update(Finding)
-            .where(Finding.id.in_(chunk))
-            .values(
-                status=FindingStatus.RESOLVED.value, version=Finding.version + 1, updated_at=now
-            )
-        )
+    _set_status(gone, FindingStatus.RESOLVED, now)
     events += [_event(finding_id, run, EventAction.AUTO_RESOLVED, now) for finding_id in gone]
     counts["resolved"] = len(gone)
     if events:
         db.session.execute(FindingEvent.__table__.insert(), events)
     return dict(counts)
+
+
+def _set_status(ids: Sequence[int], status: FindingStatus, now) -> None:
+    """A run's status change; the version moves so a form opened before it is refused."""
+    for chunk in _chunks(ids):
+        db.session.execute(
+            update(Finding)
+            .where(Finding.id.in_(chunk))
+            .values(status=status.value, version=Finding.version + 1, updated_at=now)
+        )
 
 
 def _event(finding_id: int, run: ValidationRun, action: EventAction, at) -> dict:
@@ -282,7 +282,7 @@ def execute(
     evaluation, effective_on = evaluate(scope, rules, today=today, progress=progress)
     counts = store(run, scope, rules, evaluation)
     run.counts = json.dumps(counts, sort_keys=True)
-    run.customers_checked = evaluation.customers_checked
+    run.customers_checked = len(evaluation.customer_ids)
     run.thresholds_effective_on = effective_on
     if scope.customer_ids is None:
         run.indicators = json.dumps(evaluation.indicators())

@@ -6,12 +6,12 @@ archive built by hand and a run reads the database once, not once per rule or cu
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
+from utilitycrm.archive import standards
 from utilitycrm.archive.enums import Ownership, SourceKind, TransformerState, VoltageLevel
 from utilitycrm.archive.standards import DEFAULT, Standards
 from utilitycrm.archive.topology import Edge
@@ -44,7 +44,7 @@ class Line:
 
     @property
     def rating_kva(self) -> int:
-        return round(math.sqrt(3) * float(self.voltage_kv) * self.rated_current_a)
+        return standards.line_rating_kva(float(self.voltage_kv), self.rated_current_a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +98,8 @@ class Customer:
     phone: str | None
     category: str
     voltage_kv: str
-    contract_kva: int
-    operating_kva: int
+    contract_capacity_kva: int
+    operating_capacity_kva: int
     tariff_code: str | None
     tariff_structure: str
     basic_charge_basis: str | None
@@ -155,9 +155,10 @@ class MeteringPoint:
 
     @property
     def expected_multiplier(self) -> int:
-        ct = self.ct_primary_a / self.ct_secondary_a if self.ct_primary_a else 1
-        pt = self.pt_primary_v / self.pt_secondary_v if self.pt_primary_v else 1
-        return round(ct * pt)
+        return standards.multiplier(
+            (self.ct_primary_a, self.ct_secondary_a) if self.ct_primary_a else None,
+            (self.pt_primary_v, self.pt_secondary_v) if self.pt_primary_v else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,3 +216,8 @@ class Snapshot:
     meters: dict[int, list[Meter]] = field(default_factory=dict)
     # Customer id → the other customers with the same name, address and category.
     namesakes: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def main_source(self, customer_id: int) -> Source | None:
+        """The 主供 source; the first one when none is marked main."""
+        sources = self.sources.get(customer_id) or []
+        return next((s for s in sources if s.is_main), sources[0] if sources else None)

@@ -111,14 +111,15 @@ THRESHOLD_LABELS = {
 }
 
 
-def threshold_form_class():
-    """A form with one field per threshold (`Standards`), built from the dataclass so a
+class ThresholdForm(Form):
+    """One field per threshold of `Standards`, added from the dataclass below so that a
     new threshold cannot be forgotten here."""
 
-    class ThresholdForm(Form):
-        effective_on = DateField(_l("In effect from"), validators=[InputRequired()])
-        note = StringField(_l("Why"), validators=[Optional(), Length(max=300)])
+    effective_on = DateField(_l("In effect from"), validators=[InputRequired()])
+    note = StringField(_l("Why"), validators=[Optional(), Length(max=300)])
 
+
+def _add_threshold_fields(form_class) -> None:
     for item in dataclasses.fields(Standards):
         field_class = FloatField if item.type in ("float", float) else IntegerField
         limits = (
@@ -127,8 +128,10 @@ def threshold_form_class():
             else NumberRange(min=0, max=1_000_000)
         )
         setattr(
-            ThresholdForm,
+            form_class,
             item.name,
             field_class(THRESHOLD_LABELS[item.name], validators=[InputRequired(), limits]),
         )
-    return ThresholdForm
+
+
+_add_threshold_fields(ThresholdForm)

@@ -105,7 +105,7 @@ def customer_findings(customer_id: int) -> list[Finding]:
 
 def summary(filters: FindingFilters) -> dict:
     """Counts by family and severity, and by line, of the findings the filters select."""
-    base = finding_query(filters).order_by(None).options().subquery()
+    base = finding_query(filters).order_by(None).subquery()
     by_family = {
         (family, severity): count
         for family, severity, count in db.session.execute(
@@ -135,15 +135,6 @@ def run_page(*, page: int, per_page: int, limit: int, include_saves: bool = Fals
     return paginate(query, page=page, per_page=per_page, limit=limit)
 
 
-def latest_full_run() -> ValidationRun | None:
-    return db.session.scalar(
-        select(ValidationRun)
-        .where(ValidationRun.scope == "{}", ValidationRun.finished_at.is_not(None))
-        .order_by(ValidationRun.id.desc())
-        .limit(1)
-    )
-
-
 def run_changes(run: ValidationRun, action: EventAction, *, limit: int) -> list[Finding]:
     """Findings a run found first, found again or found gone."""
     return list(
@@ -156,15 +147,6 @@ def run_changes(run: ValidationRun, action: EventAction, *, limit: int) -> list[
             .limit(limit)
         )
     )
-
-
-def overdue_count(today: date, *, assignee_id: int | None = None) -> int:
-    query = select(func.count(Finding.id)).where(
-        Finding.status.in_(OPEN_STATUSES), Finding.due_on < today
-    )
-    if assignee_id is not None:
-        query = query.where(Finding.assignee_id == assignee_id)
-    return db.session.scalar(query)
 
 
 def open_count(customer_ids: list[int]) -> int:

@@ -5,7 +5,6 @@ Plain functions: they change models and flush; the request or command commits.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -168,7 +167,7 @@ def _require_open(finding: Finding) -> None:
 def assign(
     finding: Finding,
     *,
-    assignee: User,
+    assignee_id: int | None,
     due_on: date,
     note: str,
     actor: User,
@@ -177,6 +176,9 @@ def assign(
 ) -> None:
     _check_version(finding, expected_version)
     _require_open(finding)
+    assignee = db.session.get(User, assignee_id) if assignee_id else None
+    if assignee is None:
+        raise UtilityCRMError(_l("Choose a person to assign."))
     if not assignee.is_active:
         raise UtilityCRMError(
             _l("%(name)s is disabled and cannot be assigned.", name=assignee.username)
@@ -253,9 +255,3 @@ def add_threshold_set(values: dict, *, effective_on: date, note: str, actor: Use
     db.session.add(threshold_set)
     db.session.flush()
     return threshold_set
-
-
-def threshold_fields() -> list[dataclasses.Field]:
-    from utilitycrm.archive.standards import Standards
-
-    return list(dataclasses.fields(Standards))

@@ -111,9 +111,7 @@ def load_network(today: date) -> facts.Network:
     return facts.Network(
         substations={
             row.id: row
-            for row in _rows(
-                facts.Substation, select(Substation.id, Substation.code, Substation.name)
-            )
+            for row in _rows(facts.Substation, select(*_columns(facts.Substation, Substation)))
         },
         lines={row.id: row for row in _rows(facts.Line, select(*_columns(facts.Line, FeederLine)))},
         nodes={
@@ -143,25 +141,7 @@ def load_network(today: date) -> facts.Network:
     )
 
 
-_CUSTOMER_COLUMNS = (
-    Customer.id,
-    Customer.account_no,
-    Customer.name,
-    Customer.address,
-    Customer.phone,
-    Customer.category,
-    Customer.voltage_kv,
-    Customer.contract_capacity_kva,
-    Customer.operating_capacity_kva,
-    Customer.tariff_code,
-    Customer.tariff_structure,
-    Customer.basic_charge_basis,
-    Customer.contract_demand_kw,
-    Customer.pf_standard,
-    Customer.importance,
-    Customer.account_manager_id,
-    Customer.supply_transformer_id,
-)
+_CUSTOMER_COLUMNS = _columns(facts.Customer, Customer)
 _OPEN = Customer.status != CustomerStatus.CLOSED.value
 
 

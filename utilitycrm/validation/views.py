@@ -38,8 +38,8 @@ from utilitycrm.validation.forms import (
     FindingSearchForm,
     NoteForm,
     RunForm,
+    ThresholdForm,
     WaiveForm,
-    threshold_form_class,
 )
 from utilitycrm.validation.links import object_links
 from utilitycrm.validation.models import EventAction, Finding, ThresholdSet, ValidationRun
@@ -109,80 +109,74 @@ def finding(finding_id: int):
     )
 
 
-def _workflow_step(finding_id: int, form_class, step, *, manage_only: bool = False):
-    """One workflow action: check who may, validate, call the service, commit, back."""
+def _workflow_step(finding_id: int, form, step):
+    """One workflow action: check who may, validate, call the service, commit, back.
+    Routes that only inspectors may use say so in their `@requires`."""
     item = db.session.get(Finding, finding_id) or abort(404)
-    forbid_unless(
-        current_user.can(Permission.MANAGE_FINDINGS)
-        if manage_only
-        else services.may_work_on(current_user, item)
-    )
-    form = form_class()
-    if form_class is AssignForm:
-        form.assignee_id.choices = _users()
+    forbid_unless(services.may_work_on(current_user, item))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "danger")
-        return redirect(url_for("validation.finding", finding_id=finding_id))
-    try:
-        step(item, form)
-    except UtilityCRMError as error:
-        refuse(error)
     else:
-        db.session.commit()
-        flash(_("The finding is updated."), "success")
+        try:
+            step(item, form)
+        except UtilityCRMError as error:
+            refuse(error)
+        else:
+            db.session.commit()
+            flash(_("The finding is updated."), "success")
     return redirect(url_for("validation.finding", finding_id=finding_id))
+
+
+def _assign_form() -> AssignForm:
+    form = AssignForm()
+    form.assignee_id.choices = _users()
+    return form
 
 
 @bp.route("/findings/<int:finding_id>/assign", methods=["POST"])
 @requires(Permission.MANAGE_FINDINGS)
 def assign(finding_id: int):
-    def step(item, form):
-        assignee = db.session.get(User, form.assignee_id.data)
-        if assignee is None:
-            raise UtilityCRMError(_("Choose a person to assign."))
-        services.assign(
+    return _workflow_step(
+        finding_id,
+        _assign_form(),
+        lambda item, form: services.assign(
             item,
-            assignee=assignee,
+            assignee_id=form.assignee_id.data,
             due_on=form.due_on.data,
             note=form.note.data or "",
             actor=current_user,
             expected_version=form.expected_version,
             today=date.today(),
-        )
+        ),
+    )
 
-    return _workflow_step(finding_id, AssignForm, step, manage_only=True)
+
+def _note_step(finding_id: int, service_step):
+    """Start rectification or resolve: the same form, a different step."""
+    return _workflow_step(
+        finding_id,
+        NoteForm(),
+        lambda item, form: service_step(
+            item,
+            note=form.note.data or "",
+            actor=current_user,
+            expected_version=form.expected_version,
+        ),
+    )
 
 
 @bp.route("/findings/<int:finding_id>/rectify", methods=["POST"])
 @requires(Permission.VIEW_ARCHIVE)
 def rectify(finding_id: int):
-    return _workflow_step(
-        finding_id,
-        NoteForm,
-        lambda item, form: services.start_rectification(
-            item,
-            note=form.note.data or "",
-            actor=current_user,
-            expected_version=form.expected_version,
-        ),
-    )
+    return _note_step(finding_id, services.start_rectification)
 
 
 @bp.route("/findings/<int:finding_id>/resolve", methods=["POST"])
 @requires(Permission.VIEW_ARCHIVE)
 def resolve(finding_id: int):
-    return _workflow_step(
-        finding_id,
-        NoteForm,
-        lambda item, form: services.resolve(
-            item,
-            note=form.note.data or "",
-            actor=current_user,
-            expected_version=form.expected_version,
-        ),
-    )
+    return _note_step(finding_id, services.resolve)
 
 
 @bp.route("/findings/<int:finding_id>/waive", methods=["POST"])
@@ -190,14 +184,13 @@ def resolve(finding_id: int):
 def waive(finding_id: int):
     return _workflow_step(
         finding_id,
-        WaiveForm,
+        WaiveForm(),
         lambda item, form: services.waive(
             item,
             reason=form.reason.data,
             actor=current_user,
             expected_version=form.expected_version,
         ),
-        manage_only=True,
     )
 
 
@@ -206,7 +199,7 @@ def waive(finding_id: int):
 def comment(finding_id: int):
     return _workflow_step(
         finding_id,
-        CommentForm,
+        CommentForm(),
         lambda item, form: services.comment(item, note=form.note.data, actor=current_user),
     )
 
@@ -258,14 +251,13 @@ def run(run_id: int):
 def run_progress(run_id: int):
     """Polled by the run page's progress bar."""
     item = db.session.get(ValidationRun, run_id) or abort(404)
-    db.session.refresh(item)
     return jsonify(status=item.status, progress=item.progress)
 
 
 @bp.route("/thresholds", methods=["GET", "POST"])
 @requires(Permission.VIEW_ARCHIVE)
 def thresholds():
-    form_class = threshold_form_class()
+    form_class = ThresholdForm
     standards, effective_on = standards_on(date.today())
     current = dataclasses.asdict(standards)
     form = form_class(data={**current, "effective_on": date.today()})

@@ -6,7 +6,7 @@ from utilitycrm.validation.facts import StateChange
 
 def test_operating_and_contract_capacity_against_the_transformers():
     archive, *_, customer, _source, _transformer, _point = one_line_archive()
-    archive.replace(customer, operating_kva=580, contract_kva=700)
+    archive.replace(customer, operating_capacity_kva=580, contract_capacity_kva=700)
     found = {h.key: h for h in hits(archive, "capacity.transformer_sum")}
     assert found["operating"].params == {"recorded": 580, "expected": 630}
     assert found["contract"].params == {"recorded": 700, "expected": 630}
@@ -16,7 +16,7 @@ def test_operating_and_contract_capacity_against_the_transformers():
 def test_operating_above_contract():
     archive, *_, customer, _source, _transformer, _point = one_line_archive()
     assert hits(archive, "capacity.operating_above_contract") == []
-    archive.replace(customer, contract_kva=500)
+    archive.replace(customer, contract_capacity_kva=500)
     (hit,) = hits(archive, "capacity.operating_above_contract")
     assert hit.params == {"operating": 630, "contract": 500}
 

@@ -7,7 +7,7 @@ def test_missing_address_phone_and_capacity():
     assert refs(hits(archive, "completeness.missing_address")[0]) == [("customer", customer.id)]
     assert [h.customer_id for h in hits(archive, "completeness.missing_phone")] == [customer.id]
     assert hits(archive, "completeness.missing_capacity") == []
-    archive.replace(archive.customers[0], contract_kva=0)
+    archive.replace(archive.customers[0], contract_capacity_kva=0)
     assert [h.customer_id for h in hits(archive, "completeness.missing_capacity")] == [customer.id]
 
 

@@ -12,7 +12,7 @@ def test_a_paused_transformer_counts_in_contract_but_not_operating_capacity():
     archive = Archive()
     line, bay = archive.line(archive.substation("城东站"), "城东一线")
     pole = archive.node(line, after=bay)
-    customer = archive.customer(contract_kva=1030, operating_kva=630)
+    customer = archive.customer(contract_capacity_kva=1030, operating_capacity_kva=630)
     source = archive.source(customer, line)
     archive.transformer(customer, pole, 630, source=source)
     archive.transformer(customer, pole, 400, source=source, state="paused")
@@ -35,7 +35,9 @@ def test_dual_sources_from_two_substations_satisfy_a_first_grade_customer():
     line1, bay1 = archive.line(east, "城东一线")
     line2, bay2 = archive.line(west, "城西一线")
     pole1, pole2 = archive.node(line1, after=bay1), archive.node(line2, after=bay2)
-    customer = archive.customer(importance="first", contract_kva=1260, operating_kva=1260)
+    customer = archive.customer(
+        importance="first", contract_capacity_kva=1260, operating_capacity_kva=1260
+    )
     main = archive.source(customer, line1)
     backup = archive.source(customer, line2, kind="backup")
     archive.transformer(customer, pole1, 630, source=main)
@@ -51,8 +53,8 @@ def test_a_low_voltage_customer_on_a_public_transformer_is_consistent():
         name="王伟",
         category="residential",
         voltage_kv="0.4",
-        contract_kva=8,
-        operating_kva=8,
+        contract_capacity_kva=8,
+        operating_capacity_kva=8,
         tariff_code="JM-0.4",
         tariff_structure="single",
         basic_charge_basis=None,

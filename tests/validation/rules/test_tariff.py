@@ -30,7 +30,7 @@ def test_two_part_threshold():
 
 def test_two_part_below_the_single_part_limit_and_missing_demand():
     archive, *_, customer, _s, _t, _p = one_line_archive()
-    archive.replace(customer, contract_kva=80, basic_charge_basis="demand")
+    archive.replace(customer, contract_capacity_kva=80, basic_charge_basis="demand")
     keys = sorted(h.key for h in hits(archive, "tariff.two_part"))
     assert keys == ["demand", "forbidden"]
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from utilitycrm.archive import standards
 from utilitycrm.archive.enums import (
     Connection,
     MeterAccuracy,
@@ -156,10 +157,10 @@ class MeteringPoint(Audited, Versioned, db.Model):
 
     @property
     def expected_multiplier(self) -> int:
-        """综合倍率 = CT ratio × PT ratio (PT ratio 1 without a PT)."""
-        ct = self.ct_primary_a / self.ct_secondary_a if self.ct_primary_a else 1
-        pt = self.pt_primary_v / self.pt_secondary_v if self.pt_primary_v else 1
-        return round(ct * pt)
+        return standards.multiplier(
+            (self.ct_primary_a, self.ct_secondary_a) if self.ct_primary_a else None,
+            (self.pt_primary_v, self.pt_secondary_v) if self.pt_primary_v else None,
+        )
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()

@@ -7,11 +7,10 @@ operated radially.
 
 from __future__ import annotations
 
-import math
-
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from utilitycrm.archive import standards
 from utilitycrm.archive.enums import Connection, EdgeKind, NodeKind, VoltageLevel
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.database import Versioned, pattern_index
@@ -56,8 +55,7 @@ class FeederLine(Audited, Versioned, db.Model):
 
     @property
     def rating_kva(self) -> int:
-        """Thermal rating: S = √3 · U · I."""
-        return round(math.sqrt(3) * float(self.voltage_kv) * self.rated_current_a)
+        return standards.line_rating_kva(float(self.voltage_kv), self.rated_current_a)
 
     def __str__(self) -> str:
         return self.name

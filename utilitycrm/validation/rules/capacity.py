@@ -41,8 +41,8 @@ def transformer_sum(snap: Snapshot) -> Iterator[Hit]:
         if not own:
             continue  # low-voltage customers on a public transformer
         for key, recorded, expected in (
-            ("operating", customer.operating_kva, standards.operating_capacity(own)),
-            ("contract", customer.contract_kva, standards.contract_capacity(own)),
+            ("operating", customer.operating_capacity_kva, standards.operating_capacity(own)),
+            ("contract", customer.contract_capacity_kva, standards.contract_capacity(own)),
         ):
             if recorded != expected:
                 yield Hit(
@@ -68,11 +68,14 @@ def transformer_sum(snap: Snapshot) -> Iterator[Hit]:
 def operating_above_contract(snap: Snapshot) -> Iterator[Hit]:
     """A customer cannot run more than it contracted for."""
     for customer in snap.customers:
-        if customer.operating_kva > customer.contract_kva:
+        if customer.operating_capacity_kva > customer.contract_capacity_kva:
             yield Hit(
                 (refs.customer(customer),),
                 customer.id,
-                params={"operating": customer.operating_kva, "contract": customer.contract_kva},
+                params={
+                    "operating": customer.operating_capacity_kva,
+                    "contract": customer.contract_capacity_kva,
+                },
             )
 
 

@@ -51,7 +51,7 @@ def missing_phone(snap: Snapshot) -> Iterator[Hit]:
 def missing_capacity(snap: Snapshot) -> Iterator[Hit]:
     """Billing, the power-factor standard and the two-part tariff all follow the capacity."""
     for customer in snap.customers:
-        if customer.contract_kva <= 0:
+        if customer.contract_capacity_kva <= 0:
             yield Hit((refs.customer(customer),), customer.id)
 
 

@@ -49,7 +49,7 @@ def method(snap: Snapshot) -> Iterator[Hit]:
     below their transformer; low-voltage customers on the low-voltage side."""
     for customer, point in _points(snap):
         expected = standards.expected_metering_method(
-            customer.voltage_kv, customer.contract_kva, snap.standards
+            customer.voltage_kv, customer.contract_capacity_kva, snap.standards
         )
         if point.method != expected.value:
             yield _point_hit(
@@ -58,7 +58,7 @@ def method(snap: Snapshot) -> Iterator[Hit]:
                 method=point.method,
                 expected_method=expected.value,
                 voltage=customer.voltage_kv,
-                kva=customer.contract_kva,
+                kva=customer.contract_capacity_kva,
             )
 
 
@@ -106,21 +106,23 @@ def ct_band(snap: Snapshot) -> Iterator[Hit]:
     30%–120% of the rated primary at full load)."""
     s = snap.standards
     for customer, point in _points(snap):
-        if not point.ct_primary_a or customer.contract_kva <= 0:
+        if not point.ct_primary_a or customer.contract_capacity_kva <= 0:
             continue
         voltage = metering_voltage_kv(customer, point)
-        loading = standards.ct_loading(customer.contract_kva, voltage, point.ct_primary_a)
+        loading = standards.ct_loading(customer.contract_capacity_kva, voltage, point.ct_primary_a)
         if not s.ct_band_min <= loading <= s.ct_band_max:
             yield _point_hit(
                 customer,
                 point,
                 ct=f"{point.ct_primary_a}/{point.ct_secondary_a}",
-                kva=customer.contract_kva,
-                current=round(standards.full_load_current(customer.contract_kva, voltage), 1),
+                kva=customer.contract_capacity_kva,
+                current=round(
+                    standards.full_load_current(customer.contract_capacity_kva, voltage), 1
+                ),
                 percent=round(loading * 100),
                 low=round(s.ct_band_min * 100),
                 high=round(s.ct_band_max * 100),
-                suggested=standards.choose_ct_primary(customer.contract_kva, voltage),
+                suggested=standards.choose_ct_primary(customer.contract_capacity_kva, voltage),
                 secondary=point.ct_secondary_a,
             )
 
@@ -214,7 +216,7 @@ def metering_class(snap: Snapshot) -> Iterator[Hit]:
     ≥315 III, below IV, single-phase V."""
     for customer, point in _points(snap):
         expected = standards.expected_metering_class(
-            customer.contract_kva,
+            customer.contract_capacity_kva,
             single_phase=point.wiring == Wiring.SINGLE_PHASE.value,
             s=snap.standards,
         )
@@ -224,5 +226,5 @@ def metering_class(snap: Snapshot) -> Iterator[Hit]:
                 point,
                 metering_class=point.metering_class,
                 expected_class=expected.value,
-                kva=customer.contract_kva,
+                kva=customer.contract_capacity_kva,
             )

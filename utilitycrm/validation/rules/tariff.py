@@ -56,40 +56,26 @@ def code_mismatch(snap: Snapshot) -> Iterator[Hit]:
         if tariff is None:
             yield Hit(ref, customer.id, key="missing")
             continue
-        params = {"tariff": tariff.code}
-        if not categories_agree(customer.category, tariff.category):
-            yield Hit(
-                ref,
-                customer.id,
-                key="category",
-                params={
-                    **params,
-                    "tariff_category": tariff.category,
-                    "category": customer.category,
-                },
-            )
-        if tariff.voltage_kv != customer.voltage_kv:
-            yield Hit(
-                ref,
-                customer.id,
-                key="voltage",
-                params={
-                    **params,
-                    "tariff_voltage": tariff.voltage_kv,
-                    "voltage": customer.voltage_kv,
-                },
-            )
-        if tariff.structure != customer.tariff_structure:
-            yield Hit(
-                ref,
-                customer.id,
-                key="structure",
-                params={
-                    **params,
-                    "expected_structure": tariff.structure,
-                    "structure": customer.tariff_structure,
-                },
-            )
+        checks = (
+            (
+                "category",
+                categories_agree(customer.category, tariff.category),
+                {"tariff_category": tariff.category, "category": customer.category},
+            ),
+            (
+                "voltage",
+                tariff.voltage_kv == customer.voltage_kv,
+                {"tariff_voltage": tariff.voltage_kv, "voltage": customer.voltage_kv},
+            ),
+            (
+                "structure",
+                tariff.structure == customer.tariff_structure,
+                {"expected_structure": tariff.structure, "structure": customer.tariff_structure},
+            ),
+        )
+        for key, agrees, params in checks:
+            if not agrees:
+                yield Hit(ref, customer.id, key=key, params={"tariff": tariff.code, **params})
 
 
 @rule(
@@ -116,7 +102,7 @@ def two_part(snap: Snapshot) -> Iterator[Hit]:
     s = snap.standards
     for customer in snap.customers:
         ref = (refs.customer(customer),)
-        kva = customer.contract_kva
+        kva = customer.contract_capacity_kva
         is_two_part = customer.tariff_structure == TariffStructure.TWO_PART.value
         required = standards.two_part_rule(kva, s)
         if required is True and not is_two_part:
@@ -159,7 +145,7 @@ def power_factor(snap: Snapshot) -> Iterator[Hit]:
     under-charges every month."""
     for customer in snap.customers:
         expected = standards.expected_pf_standard(
-            customer.category, customer.voltage_kv, customer.contract_kva, snap.standards
+            customer.category, customer.voltage_kv, customer.contract_capacity_kva, snap.standards
         )
         if customer.pf_standard != expected.value:
             yield Hit(
@@ -169,7 +155,7 @@ def power_factor(snap: Snapshot) -> Iterator[Hit]:
                     "pf": customer.pf_standard,
                     "expected_pf": expected.value,
                     "category": customer.category,
-                    "kva": customer.contract_kva,
+                    "kva": customer.contract_capacity_kva,
                     "voltage": customer.voltage_kv,
                 },
             )

@@ -34,9 +34,8 @@ class Supply:
 def supplies(snap: Snapshot, customer: facts.Customer) -> Iterator[Supply]:
     """Each transformer of a customer with its source: dedicated ones by their source
     (the main one when unset), a low-voltage customer's public transformer by its main source."""
-    sources = snap.sources.get(customer.id, [])
-    main = next((s for s in sources if s.is_main), sources[0] if sources else None)
-    by_id = {s.id: s for s in sources}
+    main = snap.main_source(customer.id)
+    by_id = {s.id: s for s in snap.sources.get(customer.id, ())}
     for transformer in snap.network.transformers_of[customer.id]:
         source = by_id.get(transformer.source_id, main)
         if source is not None and not transformer.is_removed:
