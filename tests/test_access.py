@@ -62,6 +62,8 @@ ACCESS_TABLE = {
     "archive.transformers": ("GET", "/archive/transformers", ANY),
     "archive.meters": ("GET", "/archive/meters", ANY),
     "validation.findings": ("GET", "/validation/findings?family=metering", ANY),
+    "validation.findings_report": ("GET", "/validation/findings/report.pdf?family=metering", ANY),
+    "validation.export_findings": ("GET", "/validation/findings/export.xlsx?family=metering", ANY),
     "validation.finding": ("GET", "/validation/findings/{finding}", ANY),
     "validation.assign": ("POST", "/validation/findings/{finding}/assign", INSPECTORS),
     "validation.rectify": ("POST", "/validation/findings/{finding}/rectify", INSPECTORS),

@@ -25,10 +25,22 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     else:
         app.config.from_object(config)
 
-    from utilitycrm import api, archive, auth, demo, errors, home, i18n, templating, validation
+    from utilitycrm import (
+        api,
+        archive,
+        auth,
+        demo,
+        errors,
+        home,
+        i18n,
+        routing,
+        templating,
+        validation,
+    )
     from utilitycrm.auth.access import check_declarations
     from utilitycrm.extensions import bootstrap, csrf, db, migrate
 
+    routing.init_app(app)  # before any route is added
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
     csrf.init_app(app)

@@ -73,6 +73,8 @@ class Config:
     ARCHIVE_ACCOUNT_NO_PATTERN = r"\d{10}"
     # Lists never count or page past this many rows: narrow the search instead.
     LIST_ROW_LIMIT = 10_000
+    # A PDF findings report lists at most this many findings (the workbook lists all).
+    REPORT_MAX_FINDINGS = 2_000
     # Workbook imports: the file, its rows, and what its zip may unpack to.
     IMPORT_MAX_BYTES = 50 * 2**20
     IMPORT_MAX_ROWS = 1_000_000

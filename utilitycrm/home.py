@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -10,11 +12,13 @@ from utilitycrm.auth import services as auth_services
 from utilitycrm.auth.access import login_required
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Role
+from utilitycrm.validation import queries as validation_queries
 
 bp = Blueprint("home", __name__)
+WORKLIST = 10
 
 
-def _admin_context() -> dict[str, object]:
+def _admin_context(today: date) -> dict[str, object]:
     return {
         "user_counts": auth_services.user_counts_by_role(),
         "security_events": auth_services.recent_events(
@@ -28,18 +32,29 @@ def _admin_context() -> dict[str, object]:
     }
 
 
-def _marketing_context() -> dict[str, object]:
+def _marketing_context(today: date) -> dict[str, object]:
     return {"recent": archive_queries.recent_customers_changed_by(current_user.id, limit=10)}
 
 
-def _manager_context() -> dict[str, object]:
+def _manager_context(today: date) -> dict[str, object]:
     return {"portfolio": archive_queries.portfolio(current_user.id, limit=15)}
+
+
+def _inspector_context(today: date) -> dict[str, object]:
+    overdue, overdue_count = validation_queries.overdue_findings(today, limit=WORKLIST)
+    return {
+        "open_counts": validation_queries.open_by_severity(),
+        "overdue": overdue,
+        "overdue_count": overdue_count,
+        "runs": validation_queries.run_page(page=1, per_page=5, limit=5).items,
+    }
 
 
 ROLE_CONTEXT = {
     Role.ADMIN: _admin_context,
     Role.MARKETING: _marketing_context,
     Role.ACCOUNT_MANAGER: _manager_context,
+    Role.INSPECTOR: _inspector_context,
 }
 
 
@@ -47,5 +62,10 @@ ROLE_CONTEXT = {
 @login_required
 def index():
     role = current_user.role_enum
-    context = ROLE_CONTEXT.get(role, dict)()
-    return render_template(f"home/{role.value}.html", **context)
+    today = date.today()
+    return render_template(
+        f"home/{role.value}.html",
+        today=today,
+        my_findings=validation_queries.assigned_findings(current_user.id, limit=WORKLIST),
+        **ROLE_CONTEXT[role](today),
+    )

@@ -6,6 +6,8 @@ import pytest
 
 from tests.factories import create_customer, create_line
 from utilitycrm.auth.roles import Role
+from utilitycrm.extensions import db
+from utilitycrm.validation.models import Finding, ValidationRun
 
 ANY = frozenset(Role)
 EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
@@ -21,6 +23,10 @@ API_ACCESS = {
     ("post", "/api/v1/customers/{account_no}/metering-points"): EDITORS,
     ("get", "/api/v1/lines"): ANY,
     ("get", "/api/v1/lines/{code}"): ANY,
+    ("get", "/api/v1/validation-runs"): ANY,
+    ("get", "/api/v1/validation-runs/{run_id}"): ANY,
+    ("get", "/api/v1/findings"): ANY,
+    ("get", "/api/v1/findings/{finding_id}"): ANY,
 }
 
 
@@ -43,7 +49,17 @@ def test_api_access(api, operation, role):
     method, template = operation
     customer = create_customer(account_no="3100004001")
     line = create_line(code="L0001")
-    path = template.format(account_no=customer.account_no, code=line.code)
+    run = ValidationRun(trigger="cli", status="done")
+    db.session.add(run)
+    db.session.flush()
+    finding = Finding(fingerprint="0" * 64, rule_id="completeness.missing_phone",
+                      family="completeness", severity="warning", customer_id=customer.id,
+                      objects="[]", first_run_id=run.id, last_run_id=run.id)  # fmt: skip
+    db.session.add(finding)
+    db.session.commit()
+    path = template.format(
+        account_no=customer.account_no, code=line.code, run_id=run.id, finding_id=finding.id
+    )
     bodies = {"post": {}, "patch": {"version": customer.version}}
     response = getattr(api(role), method)(path, json=bodies.get(method))
     if role in API_ACCESS[operation]:

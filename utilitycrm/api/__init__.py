@@ -27,8 +27,11 @@ def init_app(app: Flask) -> None:
     )
     api.init_app(app)
     declare_endpoint(app, "api-docs.openapi_json", public)  # the API's description is no secret
-    api.register_blueprint(archive_api)
+    from utilitycrm.validation.api import blp as validation_api
+
     # Tokens authenticate the API, and it ignores session cookies: no CSRF token needed.
-    csrf.exempt(archive_api)
+    for blueprint in (archive_api, validation_api):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
     # flask-smorest installs its own error handler; the app keeps one error path.
     errors.init_app(app)

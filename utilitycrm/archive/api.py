@@ -7,10 +7,11 @@ services as the web forms, with the same permissions.
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from utilitycrm.api.paging import page_document
 from utilitycrm.archive import queries
 from utilitycrm.archive.kinds import CUSTOMER_KINDS
 from utilitycrm.archive.models import FeederLine
@@ -31,7 +32,6 @@ from utilitycrm.archive.schemas import (
     TransformerCreateSchema,
     TransformerSchema,
 )
-from utilitycrm.archive.search import Page
 from utilitycrm.archive.services import customers as customer_service
 from utilitycrm.archive.services.kind_records import save_kind_record
 from utilitycrm.archive.topology import line_diagram
@@ -40,17 +40,6 @@ from utilitycrm.auth.roles import Permission
 from utilitycrm.extensions import db
 
 blp = Blueprint("api_archive", __name__, url_prefix="/api/v1", description="Customer archive")
-
-
-def _page(page: Page, endpoint: str, args: dict) -> dict:
-    def link(number):
-        return url_for(endpoint, **{**args, "page": number}) if number else None
-
-    return {
-        "items": page.items, "page": page.page, "per_page": page.per_page,
-        "total": page.total, "is_capped": page.is_capped,
-        "links": {"next": link(page.next_num), "prev": link(page.prev_num)},
-    }  # fmt: skip
 
 
 def _customer(account_no: str):
@@ -69,8 +58,7 @@ def list_customers(page: int, per_page: int, **filters):
     result = queries.customer_page(
         queries.CustomerFilters(**filters), page=page, per_page=per_page, limit=10_000
     )
-    args = {key: value for key, value in filters.items() if value not in (None, "", False)}
-    return _page(result, "api_archive.list_customers", {**args, "per_page": per_page})
+    return page_document(result, "api_archive.list_customers", filters)
 
 
 @blp.route("/customers", methods=["POST"])
@@ -153,8 +141,7 @@ def list_lines(page: int, per_page: int, **filters):
     result = queries.line_page(
         queries.LineFilters(**filters), page=page, per_page=per_page, limit=10_000
     )
-    args = {key: value for key, value in filters.items() if value not in (None, "")}
-    return _page(result, "api_archive.list_lines", {**args, "per_page": per_page})
+    return page_document(result, "api_archive.list_lines", filters)
 
 
 @blp.route("/lines/<code>")

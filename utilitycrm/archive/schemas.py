@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from utilitycrm.api.paging import PageArgsSchema, PageSchema
 from utilitycrm.archive import enums
 
 
@@ -165,7 +166,7 @@ class CustomerUpdateSchema(CustomerWriteSchema):
 UPDATE_PARTIAL = tuple(CustomerWriteSchema._declared_fields)
 
 
-class CustomerQuerySchema(Schema):
+class CustomerQuerySchema(PageArgsSchema):
     q = fields.Str(load_default="", validate=validate.Length(max=100))
     anywhere = fields.Bool(load_default=False)
     substation_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
@@ -181,21 +182,6 @@ class CustomerQuerySchema(Schema):
     sort = fields.Str(
         load_default="account_no", validate=validate.OneOf(["account_no", "name", "-capacity"])
     )
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10_000))
-    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-class LinksSchema(Schema):
-    next = fields.Str(allow_none=True)
-    prev = fields.Str(allow_none=True)
-
-
-class PageSchema(Schema):
-    page = fields.Int()
-    per_page = fields.Int()
-    total = fields.Int()
-    is_capped = fields.Bool()
-    links = fields.Nested(LinksSchema)
 
 
 class CustomerPageSchema(PageSchema):
@@ -212,11 +198,9 @@ class LineSchema(Schema):
     rating_kva = fields.Int()
 
 
-class LineQuerySchema(Schema):
+class LineQuerySchema(PageArgsSchema):
     q = fields.Str(load_default="", validate=validate.Length(max=60))
     substation_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
-    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=10_000))
-    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class LinePageSchema(PageSchema):

@@ -6,6 +6,7 @@ import dataclasses
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     FloatField,
     HiddenField,
@@ -50,6 +51,7 @@ class FindingSearchForm(SearchForm):
     )
     assignee_id = SelectField(_l("Assigned to"), coerce=optional_int, validators=[Optional()])
     rule_id = StringField(_l("Rule"), validators=[Optional(), Length(max=60)])
+    overdue = BooleanField(_l("Overdue rectifications only"))
 
 
 class RunForm(Form):

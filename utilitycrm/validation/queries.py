@@ -36,6 +36,7 @@ class FindingFilters:
     q: str = ""  # a customer's 户号 or name, from its start
     rule_id: str = ""
     customer_id: int | None = None
+    account_no: str = ""  # one customer, by its 户号
     overdue_on: date | None = None  # only rectifications past their due date on that day
 
 
@@ -84,6 +85,12 @@ def finding_query(filters: FindingFilters) -> Select:
         query = query.where(Finding.assignee_id == filters.assignee_id)
     if filters.customer_id:
         query = query.where(Finding.customer_id == filters.customer_id)
+    if filters.account_no:
+        query = query.where(
+            Finding.customer_id.in_(
+                select(Customer.id).where(Customer.account_no == filters.account_no)
+            )
+        )
     if filters.overdue_on:
         query = query.where(Finding.status.in_(OPEN_STATUSES), Finding.due_on < filters.overdue_on)
     return query.order_by(Finding.severity, Finding.rule_id, Finding.id)
@@ -146,6 +153,42 @@ def run_changes(run: ValidationRun, action: EventAction, *, limit: int) -> list[
             .order_by(Finding.id)
             .limit(limit)
         )
+    )
+
+
+def assigned_findings(user_id: int, *, limit: int) -> list[Finding]:
+    """What a person has to rectify: their open findings, soonest due first."""
+    return list(
+        db.session.scalars(
+            select(Finding)
+            .where(Finding.assignee_id == user_id, Finding.status.in_(OPEN_STATUSES))
+            .options(selectinload(Finding.customer))
+            .order_by(Finding.due_on, Finding.id)
+            .limit(limit)
+        )
+    )
+
+
+def overdue_findings(today: date, *, limit: int) -> tuple[list[Finding], int]:
+    """Rectifications past their due date, most overdue first, and how many there are."""
+    query = finding_query(FindingFilters(overdue_on=today))
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(
+        query.options(selectinload(Finding.assignee))
+        .order_by(None)
+        .order_by(Finding.due_on, Finding.id)
+        .limit(limit)
+    ).all()
+    return list(items), count
+
+
+def open_by_severity() -> dict[str, int]:
+    return dict(
+        db.session.execute(
+            select(Finding.severity, func.count())
+            .where(Finding.status.in_(OPEN_STATUSES))
+            .group_by(Finding.severity)
+        ).all()
     )
 
 

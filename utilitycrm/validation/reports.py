@@ -1,13 +1,29 @@
-"""Findings as documents: the run's JSON, the workbook and the PDF report."""
+"""Findings as documents: the run's JSON, the workbook and the PDF report.
+
+The report and the workbook take the filters of the findings page, so an inspector
+prints or downloads exactly what they are looking at.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from utilitycrm.archive import label
+from utilitycrm.archive.workbook import to_bytes
+from utilitycrm.database import utcnow
 from utilitycrm.extensions import db
-from utilitycrm.validation.models import Finding, ValidationRun
-from utilitycrm.validation.queries import OPEN_STATUSES
+from utilitycrm.pdf import render_pdf
+from utilitycrm.validation import queries
+from utilitycrm.validation.models import Finding, FindingStatus, RunStatus, ValidationRun
+from utilitycrm.validation.queries import OPEN_STATUSES, FindingFilters
+from utilitycrm.validation.registry import Family, Severity
 
 
 def finding_document(finding: Finding) -> dict:
@@ -28,6 +44,23 @@ def finding_document(finding: Finding) -> dict:
     }
 
 
+def run_summary(run: ValidationRun) -> dict:
+    return {
+        "id": run.id,
+        "status": run.status,
+        "trigger": run.trigger,
+        "scope": run.scope_dict,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "customers_checked": run.customers_checked,
+        "counts": run.counts_dict,
+        "indicators": run.indicators_dict,
+        "thresholds_effective_on": (
+            run.thresholds_effective_on.isoformat() if run.thresholds_effective_on else None
+        ),
+    }
+
+
 def run_document(run: ValidationRun) -> dict:
     """The run and the findings it saw open, as `validate run --json` writes them."""
     findings = db.session.scalars(
@@ -40,19 +73,133 @@ def run_document(run: ValidationRun) -> dict:
         )
         .order_by(Finding.id)
     )
-    return {
-        "run": {
-            "id": run.id,
-            "status": run.status,
-            "scope": run.scope_dict,
-            "started_at": run.started_at.isoformat(),
-            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-            "customers_checked": run.customers_checked,
-            "counts": run.counts_dict,
-            "indicators": run.indicators_dict,
-            "thresholds_effective_on": (
-                run.thresholds_effective_on.isoformat() if run.thresholds_effective_on else None
-            ),
-        },
-        "findings": [finding_document(finding) for finding in findings],
-    }
+    return {"run": run_summary(run), "findings": [finding_document(f) for f in findings]}
+
+
+def latest_full_run() -> ValidationRun | None:
+    """The last finished whole-archive run: the one whose indicators describe the archive."""
+    return db.session.scalar(
+        select(ValidationRun)
+        .where(ValidationRun.status == RunStatus.DONE.value, ValidationRun.scope == "{}")
+        .order_by(ValidationRun.id.desc())
+        .limit(1)
+    )
+
+
+@dataclass
+class Report:
+    """What the PDF report shows; the findings list is capped, the counts are not."""
+
+    filters: list[tuple[str, str]]
+    generated_at: datetime
+    today: date
+    summary: dict
+    by_status: dict[str, int]
+    run: ValidationRun | None
+    findings: list[Finding] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def indicators(self) -> list[tuple[str, object]]:
+        return indicator_rows(self.run) if self.run else []
+
+    @property
+    def omitted(self) -> int:
+        return self.total - len(self.findings)
+
+    def family_total(self, family: Family) -> int:
+        return sum(self.summary["by_family"].get((family.value, s.value), 0) for s in Severity)
+
+
+def build_report(
+    filters: FindingFilters, described: list[tuple[str, str]], *, limit: int, today: date
+) -> Report:
+    base = queries.finding_query(filters).order_by(None).subquery()
+    by_status = dict(
+        db.session.execute(select(base.c.status, func.count()).group_by(base.c.status)).all()
+    )
+    findings = list(db.session.scalars(queries.finding_query(filters).limit(limit)))
+    return Report(
+        filters=described,
+        generated_at=utcnow(),
+        today=today,
+        summary=queries.summary(filters),
+        by_status=by_status,
+        run=latest_full_run(),
+        findings=findings,
+        total=sum(by_status.values()),
+    )
+
+
+def report_pdf(report: Report) -> bytes:
+    return render_pdf("pdf/validation_report.html", report=report)
+
+
+def findings_workbook(filters: FindingFilters, described: list[tuple[str, str]]) -> BytesIO:
+    """Every finding the filters select (streamed), after a summary sheet."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("Summary"))
+    summary.append([_("Archive validation findings"), utcnow().date()])
+    for name, value in described:
+        summary.append([name, value])
+    summary.append([])
+    counts = queries.summary(filters)["by_family"]
+    summary.append([_("Family"), *[severity.label for severity in Severity]])
+    for family in Family:
+        summary.append([family.label, *[counts.get((family.value, s.value), 0) for s in Severity]])
+    run = latest_full_run()
+    if run is not None:
+        summary.append([])
+        for name, value in indicator_rows(run):
+            summary.append([name, value])
+    sheet = workbook.create_sheet(_("Findings"))
+    sheet.append(
+        [
+            _("Finding"), _("Severity"), _("Family"), _("Rule"), _("Rule id"),
+            _("What is wrong"), _("Account number (户号)"), _("Customer name"), _("Line"),
+            _("Objects"), _("Status"), _("Assigned to"), _("Rectify by"), _("First run"),
+            _("Last run"),
+        ]
+    )  # fmt: skip
+    for finding in db.session.scalars(
+        queries.finding_query(filters).execution_options(yield_per=1000)
+    ):
+        sheet.append(
+            [
+                finding.id,
+                label(finding.severity, Severity),
+                label(finding.family, Family),
+                str(finding.rule.title) if finding.rule else finding.rule_id,
+                finding.rule_id,
+                finding.message,
+                finding.customer.account_no if finding.customer else None,
+                finding.customer.name if finding.customer else None,
+                finding.line.name if finding.line else None,
+                "; ".join(ref["label"] for ref in finding.object_list),
+                label(finding.status, FindingStatus),
+                finding.assignee.display_name if finding.assignee else None,
+                finding.due_on,
+                finding.first_run_id,
+                finding.last_run_id,
+            ]
+        )
+    return to_bytes(workbook)
+
+
+def indicator_rows(run: ValidationRun) -> list[tuple[str, object]]:
+    """The topology indicators of domain.md §3 as (name, value) rows of a run."""
+    values = run.indicators_dict
+
+    def percent(key: str) -> str:
+        value = values.get(key)
+        return "—" if value is None else f"{value * 100:.2f}%"
+
+    return [
+        (_("Customers checked"), run.customers_checked),
+        (_("中压拓扑关系准确率 (MV topology accuracy)"), percent("mv_accuracy")),
+        (_("Dedicated transformers checked"), values.get("transformers", 0)),
+        (_("Transformers on a wrong line"), values.get("transformers_wrong", 0)),
+        (_("低压户变关系准确率 (LV customer-transformer accuracy)"), percent("lv_accuracy")),
+        (_("Low-voltage customers checked"), values.get("lv_customers", 0)),
+        (_("Customers on a wrong transformer"), values.get("lv_customers_wrong", 0)),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import date
+from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -15,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -26,12 +28,14 @@ from utilitycrm.archive.forms.search import ANY
 from utilitycrm.archive.models import Substation
 from utilitycrm.archive.standards import DEFAULT
 from utilitycrm.archive.views.common import forbid_unless, list_settings, refuse
+from utilitycrm.archive.workbook import XLSX_MIMETYPE
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
-from utilitycrm.validation import background, queries, services
+from utilitycrm.pdf import PDF_MIMETYPE
+from utilitycrm.validation import background, queries, reports, services
 from utilitycrm.validation.forms import (
     AssignForm,
     CommentForm,
@@ -72,11 +76,18 @@ def _finding_search_form() -> FindingSearchForm:
     return form
 
 
+def _filters(form: FindingSearchForm) -> queries.FindingFilters:
+    filters = form.filters(queries.FindingFilters)
+    if form.overdue.data:
+        filters.overdue_on = date.today()
+    return filters
+
+
 @bp.route("/findings")
 @requires(Permission.VIEW_ARCHIVE)
 def findings():
     form = _finding_search_form()
-    filters = form.filters(queries.FindingFilters)
+    filters = _filters(form)
     page = queries.finding_page(filters, page=form.page_number, **list_settings())
     return render_template(
         "validation/findings.html",
@@ -86,6 +97,36 @@ def findings():
         args={key: value for key, value in request.args.items() if key != "page"},
         rules=RULES,
         today=date.today(),
+    )
+
+
+@bp.route("/findings/report.pdf")
+@requires(Permission.VIEW_ARCHIVE)
+def findings_report():
+    """The findings page's selection as a PDF report: summary, indicators, findings."""
+    form = _finding_search_form()
+    report = reports.build_report(
+        _filters(form),
+        form.described(),
+        limit=current_app.config["REPORT_MAX_FINDINGS"],
+        today=date.today(),
+    )
+    return send_file(
+        BytesIO(reports.report_pdf(report)),
+        mimetype=PDF_MIMETYPE,
+        download_name=f"findings-{date.today().isoformat()}.pdf",
+    )
+
+
+@bp.route("/findings/export.xlsx")
+@requires(Permission.VIEW_ARCHIVE)
+def export_findings():
+    form = _finding_search_form()
+    return send_file(
+        reports.findings_workbook(_filters(form), form.described()),
+        as_attachment=True,
+        mimetype=XLSX_MIMETYPE,
+        download_name=f"findings-{date.today().isoformat()}.xlsx",
     )
 
 

@@ -40,6 +40,19 @@ class SearchForm(Form):
                 values[name] = self[name].data
         return filter_class(**values)
 
+    def described(self) -> list[tuple[str, str]]:
+        """The filters in effect as (label, value) as the user chose them, for the
+        heading of a report or an export."""
+        shown = []
+        for field in self:
+            if field.name == "page" or field.errors or field.data in (None, "", False):
+                continue
+            value = field.data
+            if field.type == "SelectField":
+                value = next((str(c.label) for c in field.iter_choices() if c.selected), value)
+            shown.append((str(field.label.text), "✓" if value is True else str(value)))
+        return shown
+
     @property
     def page_number(self) -> int:
         return self.page.data if self.page.data and not self.page.errors else 1

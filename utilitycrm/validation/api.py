@@ -1,0 +1,65 @@
+"""Read access to validation runs and findings under /api/v1 (the pages' permissions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from flask_smorest import Blueprint
+
+from utilitycrm.api.paging import page_document
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.roles import Permission
+from utilitycrm.extensions import db
+from utilitycrm.validation import queries
+from utilitycrm.validation.models import Finding, ValidationRun
+from utilitycrm.validation.schemas import (
+    FindingPageSchema,
+    FindingQuerySchema,
+    FindingSchema,
+    RunPageSchema,
+    RunQuerySchema,
+    RunSchema,
+)
+
+blp = Blueprint("api_validation", __name__, url_prefix="/api/v1", description="Validation")
+LIMIT = 10_000
+
+
+@blp.route("/validation-runs")
+@blp.arguments(RunQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, RunPageSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def list_runs(page: int, per_page: int, include_saves: bool):
+    """Validation runs, newest first."""
+    result = queries.run_page(
+        page=page, per_page=per_page, limit=LIMIT, include_saves=include_saves
+    )
+    return page_document(result, "api_validation.list_runs", {"include_saves": include_saves})
+
+
+@blp.route("/validation-runs/<int:run_id>")
+@blp.response(200, RunSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def get_run(run_id: int):
+    """A run with its counts and the topology indicators."""
+    return db.session.get(ValidationRun, run_id) or abort(404)
+
+
+@blp.route("/findings")
+@blp.arguments(FindingQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, FindingPageSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def list_findings(page: int, per_page: int, overdue: bool, **filters):
+    """Findings, by default those still open or in rectification."""
+    query_filters = queries.FindingFilters(**filters, overdue_on=date.today() if overdue else None)
+    result = queries.finding_page(query_filters, page=page, per_page=per_page, limit=LIMIT)
+    return page_document(result, "api_validation.list_findings", {**filters, "overdue": overdue})
+
+
+@blp.route("/findings/<int:finding_id>")
+@blp.response(200, FindingSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def get_finding(finding_id: int):
+    """A finding with the objects it points at."""
+    return db.session.get(Finding, finding_id) or abort(404)
