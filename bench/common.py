@@ -30,7 +30,7 @@ def bench_app(name: str):
     return create_app(settings)
 
 
-def ensure_archive(app, customers: int) -> float | None:
+def ensure_archive(app, customers: int, *, fault_rate: float = 0.0) -> float | None:
     """Seed the demo utility unless a database of that size is there; the seconds it took."""
     with app.app_context():
         upgrade()
@@ -43,7 +43,7 @@ def ensure_archive(app, customers: int) -> float | None:
                 " remove it or point DATABASE_URL at an empty database"
             )
         started = time.perf_counter()
-        seeding.seed(customers=customers, seed=1, fault_rate=0.0)
+        seeding.seed(customers=customers, seed=1, fault_rate=fault_rate)
         db.session.commit()
         return time.perf_counter() - started
 

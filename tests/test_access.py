@@ -75,6 +75,11 @@ ACCESS_TABLE = {
     "validation.run": ("GET", "/validation/runs/{run}", ANY),
     "validation.run_progress": ("GET", "/validation/runs/{run}/progress", ANY),
     "validation.thresholds": ("GET", "/validation/thresholds", ANY),
+    "deadlines.calendar": ("GET", "/calendar?year=2027", ANY),
+    "deadlines.set_day": ("POST", "/calendar/days", ADMIN),
+    "deadlines.remove_day": ("POST", "/calendar/days/2027-01-01/delete", ADMIN),
+    "deadlines.confirm_year": ("POST", "/calendar/years", ADMIN),
+    "deadlines.notifications": ("GET", "/notifications", ANY),
 }
 
 # Contacts and documents: also the customer's own account manager, and nobody else.

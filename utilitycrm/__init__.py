@@ -29,6 +29,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
         api,
         archive,
         auth,
+        deadlines,
         demo,
         errors,
         home,
@@ -51,6 +52,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(home.bp)
     archive.init_app(app)
+    deadlines.init_app(app)
     validation.init_app(app)
     api.init_app(app)
     demo.init_app(app)

@@ -81,6 +81,16 @@ class Config:
     IMPORT_MAX_UNCOMPRESSED = 1024 * 2**20
     # Where uploaded workbooks are kept between check and commit (default instance/imports).
     IMPORT_FOLDER: str | None = None
+    # Alerts: a deadline is due soon once this share of its limit is used.
+    DEADLINE_WARN_SHARE = 0.8
+    # Expansion projects: numbers, the 户号 given to a new applicant, supply plan validity.
+    PROJECT_NUMBER_PATTERN = "YK-{year}-{seq:06d}"
+    PROJECT_ACCOUNT_NO_PATTERN = "9{seq:09d}"
+    SUPPLY_PLAN_VALID_MONTHS_HV = 12
+    SUPPLY_PLAN_VALID_MONTHS_LV = 3
+    SUPPLY_PLAN_WARN_DAYS = 30
+    # The address staff reach the app at, for links in alert mails sent by cron.
+    PUBLIC_URL = "http://localhost:5000"
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_USE_TLS = False
@@ -98,6 +108,7 @@ class Config:
             "SESSION_COOKIE_SECURE": secure,
             "REMEMBER_COOKIE_SECURE": secure,
             "BABEL_DEFAULT_LOCALE": os.environ.get("UTILITYCRM_LOCALE", cls.BABEL_DEFAULT_LOCALE),
+            "PUBLIC_URL": os.environ.get("UTILITYCRM_PUBLIC_URL", cls.PUBLIC_URL),
             "MAIL_SERVER": os.environ.get("MAIL_SERVER", cls.MAIL_SERVER),
             "MAIL_PORT": int(os.environ.get("MAIL_PORT", cls.MAIL_PORT)),
             "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),

@@ -3,6 +3,7 @@
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -18,3 +19,4 @@ login_manager = LoginManager()
 babel = Babel()
 bootstrap = Bootstrap5()
 api = Api()
+mail = Mail()

@@ -12,6 +12,8 @@ from utilitycrm.auth import services as auth_services
 from utilitycrm.auth.access import login_required
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Role
+from utilitycrm.deadlines.alerts import load_by_owner, open_alerts
+from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.validation import queries as validation_queries
 
 bp = Blueprint("home", __name__)
@@ -50,11 +52,19 @@ def _inspector_context(today: date) -> dict[str, object]:
     }
 
 
+def _chief_context(today: date) -> dict[str, object]:
+    return {
+        "loads": load_by_owner(today),
+        "team_alerts": open_alerts(today, limit=WORKLIST),
+    }
+
+
 ROLE_CONTEXT = {
     Role.ADMIN: _admin_context,
     Role.MARKETING: _marketing_context,
     Role.ACCOUNT_MANAGER: _manager_context,
     Role.INSPECTOR: _inspector_context,
+    Role.CHIEF: _chief_context,
 }
 
 
@@ -62,10 +72,11 @@ ROLE_CONTEXT = {
 @login_required
 def index():
     role = current_user.role_enum
-    today = date.today()
+    today = local_today()
     return render_template(
         f"home/{role.value}.html",
         today=today,
+        my_alerts=open_alerts(today, owner_id=current_user.id, limit=WORKLIST),
         my_findings=validation_queries.assigned_findings(current_user.id, limit=WORKLIST),
         **ROLE_CONTEXT[role](today),
     )

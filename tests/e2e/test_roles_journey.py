@@ -15,6 +15,7 @@ HOME_HEADINGS = {
     Role.MARKETING: ("营销工作台", "Marketing workbench"),
     Role.ACCOUNT_MANAGER: ("客户经理工作台", "Account manager workbench"),
     Role.INSPECTOR: ("稽查工作台", "Inspection workbench"),
+    Role.CHIEF: ("主管工作台", "Chief workbench"),
 }
 
 

@@ -12,6 +12,7 @@ class Role(StrEnum):
     MARKETING = "marketing"
     ACCOUNT_MANAGER = "account_manager"
     INSPECTOR = "inspector"
+    CHIEF = "chief"
 
     @property
     def label(self) -> str:
@@ -23,6 +24,7 @@ ROLE_LABELS = {
     Role.MARKETING: _l("Marketing staff (营销人员)"),
     Role.ACCOUNT_MANAGER: _l("Account manager (客户经理)"),
     Role.INSPECTOR: _l("Inspector (稽查)"),
+    Role.CHIEF: _l("Chief of account managers (主管)"),
 }
 
 
@@ -37,6 +39,13 @@ class Permission(StrEnum):
     # Assign, waive and close any finding; anyone may work on findings assigned to them.
     MANAGE_FINDINGS = "findings.manage"
     EDIT_THRESHOLDS = "thresholds.edit"
+    # The working-day calendar's overrides and the time-limit profiles.
+    EDIT_CALENDAR = "calendar.edit"
+    # Create and drive any expansion project; account managers drive their own.
+    MANAGE_PROJECTS = "projects.manage"
+    WORK_OWN_PROJECTS = "projects.work_own"
+    # Every manager's portfolio and load, reassignment of key accounts.
+    MANAGE_PORTFOLIOS = "portfolios.manage"
 
 
 _READ = {Permission.VIEW_ARCHIVE}
@@ -49,10 +58,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_ARCHIVE,
             Permission.RUN_VALIDATION,
             Permission.EDIT_THRESHOLDS,
+            Permission.EDIT_CALENDAR,
             *_READ,
         }
     ),
-    Role.MARKETING: frozenset({Permission.EDIT_ARCHIVE, *_READ}),
-    Role.ACCOUNT_MANAGER: frozenset({Permission.EDIT_OWN_RELATIONSHIPS, *_READ}),
+    Role.MARKETING: frozenset({Permission.EDIT_ARCHIVE, Permission.MANAGE_PROJECTS, *_READ}),
+    Role.ACCOUNT_MANAGER: frozenset(
+        {Permission.EDIT_OWN_RELATIONSHIPS, Permission.WORK_OWN_PROJECTS, *_READ}
+    ),
     Role.INSPECTOR: frozenset({Permission.RUN_VALIDATION, Permission.MANAGE_FINDINGS, *_READ}),
+    Role.CHIEF: frozenset({Permission.MANAGE_PROJECTS, Permission.MANAGE_PORTFOLIOS, *_READ}),
 }

@@ -46,6 +46,7 @@ DEMO_USERS = (
     ("manager2", "陈静", Role.ACCOUNT_MANAGER),
     ("manager3", "刘洋", Role.ACCOUNT_MANAGER),
     ("inspector", "赵静", Role.INSPECTOR),
+    ("chief", "孙伟", Role.CHIEF),
 )
 # Batch tables in the order their references need; public transformers precede the
 # customers they supply, dedicated ones follow their customers and sources.

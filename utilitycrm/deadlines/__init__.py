@@ -1,0 +1,33 @@
+"""Deadlines on the Chinese working-day calendar, shared by expansion projects and
+key-account work: one clock, one alert mechanism."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+
+def init_app(app: Flask) -> None:
+    from utilitycrm.deadlines import models
+    from utilitycrm.deadlines.cli import alerts_command, calendar_cli
+    from utilitycrm.deadlines.views import bp
+    from utilitycrm.extensions import mail
+
+    mail.init_app(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(calendar_cli)
+    app.cli.add_command(
+        alerts_command(None, "Every due-soon and overdue deadline; --send mails what is new.")
+    )
+    app.jinja_env.globals["alert_level_enum"] = models.AlertLevel
+    app.context_processor(_alert_badge)
+
+
+def _alert_badge() -> dict[str, object]:
+    """The navigation bar's count of the user's due-soon and overdue deadlines."""
+    from utilitycrm.deadlines.alerts import alert_count
+    from utilitycrm.deadlines.calendar import local_today
+
+    if not current_user.is_authenticated:
+        return {}
+    return {"my_alert_count": alert_count(local_today(), owner_id=current_user.id)}
