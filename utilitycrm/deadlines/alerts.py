@@ -127,8 +127,8 @@ def send(alerts: Sequence[Alert], today: date) -> SendReport:
     by_owner: dict[int, list[Alert]] = defaultdict(list)
     for alert in _unsent([a for a in alerts if a.deadline.owner_id is not None]):
         by_owner[alert.deadline.owner_id].append(alert)
-    for owner_id, items in by_owner.items():
-        owner = db.session.get(User, owner_id)
+    for items in by_owner.values():
+        owner = items[0].deadline.owner  # loaded with the alerts (open_alerts)
         if not owner.email:
             report.skipped_no_address.append(owner.username)
             continue

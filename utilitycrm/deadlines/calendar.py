@@ -36,10 +36,6 @@ def local_today() -> date:
     return local_now().date()
 
 
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 class CalendarSpanError(ValueError):
     """No working day within the longest span a deadline can have."""
 

@@ -36,10 +36,6 @@ class Reading:
     is_paused: bool
     is_uncertain: bool
 
-    @property
-    def remaining(self) -> int:
-        return self.limit - self.used
-
 
 def warn_count(limit: int, warn_share: float) -> int:
     """The working day on which the share of the limit is used (at least the first)."""
