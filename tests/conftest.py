@@ -11,7 +11,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
 
 from tests.factories import DEFAULT_PASSWORD, create_user
 from utilitycrm import create_app
@@ -54,7 +54,10 @@ def app(database_url, tmp_path_factory):
     )
     app.test_client_class = IsolatedClient
     with app.app_context():
-        db.drop_all()
+        # Reflected, so that tables another branch left in the scratch database go too.
+        leftover = MetaData()
+        leftover.reflect(db.engine)
+        leftover.drop_all(db.engine)
         db.create_all()
     return app
 
