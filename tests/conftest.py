@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from sqlalchemy import MetaData, text
 
@@ -126,3 +128,29 @@ def login_as(client, users, auth):
         return users[role]
 
     return login
+
+
+class Sink:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink(app, monkeypatch):
+    """Mail really goes over SMTP to a local server for the test."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    state = app.extensions["mail"]
+    monkeypatch.setattr(state, "server", "127.0.0.1")
+    monkeypatch.setattr(state, "port", port)
+    monkeypatch.setattr(state, "suppress", False)
+    yield sink
+    controller.stop()

@@ -16,8 +16,11 @@ ADMIN = frozenset({Role.ADMIN})
 EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
 EDITORS_AND_OWN_MANAGER = EDITORS | {Role.ACCOUNT_MANAGER}  # the customer's own manager
 INSPECTORS = frozenset({Role.INSPECTOR})  # and whoever a finding is assigned to
+PROJECT_MANAGERS = frozenset({Role.MARKETING, Role.CHIEF})
+PROJECT_WORKERS = PROJECT_MANAGERS | {Role.ACCOUNT_MANAGER}  # the project's own manager
 PUBLIC = "public"
 C = "/archive/customers/{customer}"
+P = "/projects/{project}"
 
 # endpoint: (method, path, who may use it). Placeholders name records made by `records`.
 ACCESS_TABLE = {
@@ -80,6 +83,17 @@ ACCESS_TABLE = {
     "deadlines.remove_day": ("POST", "/calendar/days/2027-01-01/delete", ADMIN),
     "deadlines.confirm_year": ("POST", "/calendar/years", ADMIN),
     "deadlines.notifications": ("GET", "/notifications", ANY),
+    "projects.index": ("GET", "/projects?manager=all", ANY),
+    "projects.new": ("GET", "/projects/new", PROJECT_MANAGERS),
+    "projects.project": ("GET", P, ANY),
+    "projects.start": ("POST", P + "/start", PROJECT_WORKERS),
+    "projects.finish": ("POST", P + "/finish", PROJECT_WORKERS),
+    "projects.pause": ("POST", P + "/pause", PROJECT_WORKERS),
+    "projects.resume": ("POST", P + "/resume", PROJECT_WORKERS),
+    "projects.cancel": ("POST", P + "/cancel", PROJECT_WORKERS),
+    "projects.metering": ("POST", P + "/metering", PROJECT_WORKERS),
+    "projects.report": ("GET", "/projects/report?start=2026-01-01&end=2026-12-31", ANY),
+    "projects.profiles": ("GET", "/projects/profiles", ANY),
 }
 
 # Contacts and documents: also the customer's own account manager, and nobody else.
@@ -106,8 +120,34 @@ def records(users) -> dict[str, object]:
         "sha": uploads.keep(b"not a workbook", "x.xlsx"),
         "batch": _batch(),
         "token": 999_999,  # revoking someone else's or no token: refused, never a 403
+        "project": _project(customer, users[Role.MARKETING]),
         **_finding(customer),
     }
+
+
+def _project(customer, actor) -> str:
+    """A change of use of the manager's customer, so that it is the manager's project."""
+    import json
+    from datetime import date
+
+    from utilitycrm.deadlines.calendar import WorkCalendar
+    from utilitycrm.projects import services
+    from utilitycrm.projects.models import TimeLimitProfile
+    from utilitycrm.projects.profiles import SGCC_2023
+    from utilitycrm.projects.types import BusinessType
+
+    db.session.add(
+        TimeLimitProfile(code="sgcc", name="SGCC", effective_on=date(2023, 1, 1),
+                         is_default=True, limits_json=json.dumps(SGCC_2023["limits"]))
+    )  # fmt: skip
+    accepted = date(2026, 9, 28)
+    request = services.ProjectRequest(
+        BusinessType.CATEGORY_CHANGE, accepted, customer=customer,
+        new_category="general_commercial", effective_on=date(2026, 10, 16),
+    )  # fmt: skip
+    project = services.accept(request, actor=actor, calendar=WorkCalendar(), today=accepted)
+    db.session.commit()
+    return project.number
 
 
 def _finding(customer) -> dict[str, int]:

@@ -34,6 +34,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
         errors,
         home,
         i18n,
+        projects,
         routing,
         templating,
         validation,
@@ -53,6 +54,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(home.bp)
     archive.init_app(app)
     deadlines.init_app(app)
+    projects.init_app(app)
     validation.init_app(app)
     api.init_app(app)
     demo.init_app(app)

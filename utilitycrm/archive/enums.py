@@ -60,6 +60,9 @@ class CustomerStatus(Labelled):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     CLOSED = "closed"
+    # An applicant for a new connection (新装): in the archive once accepted, supplied
+    # only when the project completes.
+    APPLYING = "applying"
 
 
 class TariffStructure(Labelled):
@@ -222,6 +225,7 @@ LABELS = {
         CustomerStatus.ACTIVE: _l("In use (在用)"),
         CustomerStatus.SUSPENDED: _l("Suspended (暂停)"),
         CustomerStatus.CLOSED: _l("Closed (销户)"),
+        CustomerStatus.APPLYING: _l("Applying (报装中)"),
     },
     TariffStructure: {
         TariffStructure.SINGLE: _l("Single-part (单一制)"),

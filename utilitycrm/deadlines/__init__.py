@@ -8,7 +8,7 @@ from flask_login import current_user
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.deadlines import models
+    from utilitycrm.deadlines import models, services
     from utilitycrm.deadlines.cli import alerts_command, calendar_cli
     from utilitycrm.deadlines.views import bp
     from utilitycrm.extensions import mail
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         alerts_command(None, "Every due-soon and overdue deadline; --send mails what is new.")
     )
     app.jinja_env.globals["alert_level_enum"] = models.AlertLevel
+    app.jinja_env.globals["pause_reason_enum"] = services.PauseReason
     app.context_processor(_alert_badge)
 
 

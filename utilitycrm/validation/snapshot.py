@@ -142,7 +142,8 @@ def load_network(today: date) -> facts.Network:
 
 
 _CUSTOMER_COLUMNS = _columns(facts.Customer, Customer)
-_OPEN = Customer.status != CustomerStatus.CLOSED.value
+# Closed accounts and applicants (whose archive a project is still building) are not checked.
+_OPEN = Customer.status.not_in([CustomerStatus.CLOSED.value, CustomerStatus.APPLYING.value])
 
 
 def customer_ids(scope: Scope) -> list[int]:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from utilitycrm.archive.enums import CustomerStatus
+from utilitycrm.archive.history import ChangeSource
 from utilitycrm.archive.models import Customer, Tariff
 from utilitycrm.archive.services.records import ArchiveConflict, ensure_unique, save_record
 from utilitycrm.auth.models import User
@@ -33,8 +34,16 @@ def _tariff_exists(code: str) -> bool:
     return db.session.scalar(select(Tariff.id).where(Tariff.code == code)) is not None
 
 
-def create_customer(data: dict[str, object], *, actor: User, reason: str = "") -> Customer:
-    return save_record(Customer(), data, actor=actor, reason=reason, checks=[_checks])
+def create_customer(
+    data: dict[str, object],
+    *,
+    actor: User,
+    reason: str = "",
+    source: ChangeSource = ChangeSource.FORM,
+) -> Customer:
+    return save_record(
+        Customer(), data, actor=actor, reason=reason, checks=[_checks], source=source
+    )
 
 
 def update_customer(

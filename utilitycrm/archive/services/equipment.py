@@ -46,7 +46,7 @@ def prepare_source(customer: Customer, data: dict[str, object]) -> dict[str, obj
         raise ArchiveConflict(_l("The chosen substation does not exist."))
     prepared = {**data, "customer_id": customer.id}
     if not data.get("code"):
-        prepared["code"] = next_source_code(customer)
+        prepared["code"] = next_code(PowerSource, customer, "S")
     if line is not None:
         prepared["line_name"] = line.name
         prepared["substation_id"] = data.get("substation_id") or line.substation_id
@@ -55,17 +55,14 @@ def prepare_source(customer: Customer, data: dict[str, object]) -> dict[str, obj
     return prepared
 
 
-def next_source_code(customer: Customer) -> str:
-    """户号-S1, -S2, …: the first number not taken."""
-    taken = set(
-        db.session.scalars(
-            select(PowerSource.code).where(PowerSource.code.like(f"{customer.account_no}-S%"))
-        )
-    )
+def next_code(model, customer: Customer, letter: str) -> str:
+    """户号-S1, -S2, … (or -T, -M): the first number of the customer's not taken."""
+    prefix = f"{customer.account_no}-{letter}"
+    taken = set(db.session.scalars(select(model.code).where(model.code.like(f"{prefix}%"))))
     number = 1
-    while f"{customer.account_no}-S{number}" in taken:
+    while f"{prefix}{number}" in taken:
         number += 1
-    return f"{customer.account_no}-S{number}"
+    return f"{prefix}{number}"
 
 
 def check_source(source: PowerSource) -> None:

@@ -79,7 +79,7 @@ def ensure_unique(model, column: str, value: object, obj, message) -> None:
 Check = Callable[[object], None]
 
 
-def _flush() -> None:
+def flush_or_conflict() -> None:
     try:
         db.session.flush()
     except IntegrityError as error:
@@ -111,7 +111,7 @@ def save_record(
         for check in checks:
             check(obj)
         db.session.add(obj)
-        _flush()
+        flush_or_conflict()
     return obj
 
 
@@ -126,4 +126,4 @@ def delete_record(
     with recording(actor, source=source, reason=reason):
         check_version(obj, expected_version)
         db.session.delete(obj)
-        _flush()
+        flush_or_conflict()

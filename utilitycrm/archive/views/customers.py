@@ -27,6 +27,7 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
+from utilitycrm.projects.queries import for_customer as projects_for_customer
 from utilitycrm.validation.queries import customer_findings
 
 
@@ -113,6 +114,8 @@ def customer(account_no: str):
         can_edit_relationship=customer.can_edit_relationship(current_user),
         recent=recent,
         findings=customer_findings(customer.id),
+        projects=projects_for_customer(customer.id),
+        can_accept_project=current_user.can(Permission.MANAGE_PROJECTS),
         close_form=CloseCustomerForm(formdata=None, version=customer.version),
     )
 

@@ -1,0 +1,75 @@
+"""The seeded time-limit profiles, and projects accepted through the service."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from tests import factories
+from utilitycrm.deadlines.calendar import WorkCalendar
+from utilitycrm.extensions import db
+from utilitycrm.projects import services
+from utilitycrm.projects.models import TimeLimitProfile
+from utilitycrm.projects.profiles import SEEDED
+from utilitycrm.projects.types import BusinessType
+
+MONDAY = date(2026, 9, 28)  # the week before National Day
+
+
+@pytest.fixture(autouse=True)
+def profiles(app_context):
+    """What migration 0008 seeds (the suite's schema is made by create_all)."""
+    for profile in SEEDED:
+        db.session.add(
+            TimeLimitProfile(
+                code=profile["code"],
+                name=profile["name"],
+                effective_on=profile["effective_on"],
+                is_default=profile["is_default"],
+                limits_json=json.dumps(profile["limits"]),
+            )
+        )
+    db.session.commit()
+
+
+@pytest.fixture
+def manager():
+    return factories.create_user(role="account_manager", username="li", email="li@example.cn")
+
+
+@pytest.fixture
+def staff():
+    return factories.create_user(role="marketing", username="wang")
+
+
+def accept(request: services.ProjectRequest, actor, today: date | None = None):
+    project = services.accept(
+        request, actor=actor, calendar=WorkCalendar(), today=today or request.accepted_on
+    )
+    db.session.commit()
+    return project
+
+
+def new_connection(line, manager, *, voltage="10", kva=(630,), on=MONDAY, **extra):
+    """An applicant's request for a new connection on `line`."""
+    return services.ProjectRequest(
+        business_type=BusinessType.NEW,
+        accepted_on=on,
+        applicant=services.Applicant("示范新材料有限公司", "large_industry", voltage, "新区1号"),
+        account_manager_id=manager.id,
+        added=[services.AddedTransformer(k) for k in kva],
+        sources=[services.SourceRequest("main", line.id, "#12杆", "#12杆T接点")],
+        **extra,
+    )
+
+
+def change(customer, business_type, manager, *, on=MONDAY, **extra):
+    return services.ProjectRequest(
+        business_type=business_type,
+        accepted_on=on,
+        customer=customer,
+        account_manager_id=manager.id,
+        **extra,
+    )

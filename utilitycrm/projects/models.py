@@ -1,0 +1,202 @@
+"""Expansion projects, their stages, the equipment they add or act on, and the
+time-limit profiles that time them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from utilitycrm.archive.enums import Category, SourceKind, VoltageLevel
+from utilitycrm.archive.models import Customer, FeederLine, Substation, Transformer
+from utilitycrm.auth.models import User
+from utilitycrm.database import Versioned, utcnow
+from utilitycrm.extensions import db
+from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
+
+
+class TimeLimitProfile(db.Model):
+    """Per-clock limits in working days, in effect from a date (dated configuration)."""
+
+    __tablename__ = "time_limit_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    effective_on: Mapped[date]
+    is_default: Mapped[bool] = mapped_column(default=False)
+    limits_json: Mapped[str] = mapped_column(Text)
+
+    @property
+    def limits(self) -> dict[str, int]:
+        return json.loads(self.limits_json)
+
+
+class Project(Versioned, db.Model):
+    __tablename__ = "project"
+    __table_args__ = (
+        CheckConstraint(BusinessType.check_sql("business_type"), name="business_type"),
+        CheckConstraint(ProjectStatus.check_sql("status"), name="status"),
+        CheckConstraint(VoltageLevel.check_sql("voltage_kv"), name="voltage"),
+        CheckConstraint(
+            f"new_category IS NULL OR {Category.check_sql('new_category')}", name="new_category"
+        ),
+        CheckConstraint(
+            f"new_voltage_kv IS NULL OR {VoltageLevel.check_sql('new_voltage_kv')}",
+            name="new_voltage",
+        ),
+        CheckConstraint("ends_on IS NULL OR ends_on >= effective_on", name="period"),
+        # Worklists: a manager's open projects; reports: by type over a period.
+        Index("ix_project_status_manager", "status", "account_manager_id"),
+        Index("ix_project_type_accepted", "business_type", "accepted_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    business_type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default=ProjectStatus.ACTIVE.value)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    voltage_kv: Mapped[str] = mapped_column(String(5))
+    is_dual_source: Mapped[bool] = mapped_column(default=False)
+    is_important: Mapped[bool] = mapped_column(default=False)
+    has_external_works: Mapped[bool] = mapped_column(default=False)
+    account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    profile_id: Mapped[int] = mapped_column(ForeignKey("time_limit_profile.id"))
+    accepted_on: Mapped[date]
+    completed_on: Mapped[date | None]
+    cancelled_on: Mapped[date | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    # What the change of use asks for (only the fields its type needs).
+    effective_on: Mapped[date | None]  # the day the change takes effect
+    ends_on: Mapped[date | None]  # the end of a suspension (暂停)
+    new_name: Mapped[str | None] = mapped_column(String(200))
+    new_id_type: Mapped[str | None] = mapped_column(String(20))
+    new_id_number: Mapped[str | None] = mapped_column(String(30))
+    new_address: Mapped[str | None] = mapped_column(String(300))
+    new_category: Mapped[str | None] = mapped_column(String(30))
+    new_voltage_kv: Mapped[str | None] = mapped_column(String(5))
+    other_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    # The account a split (分户) creates, once completed.
+    created_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    # Metering as installed at connection (装表接电), for new connections and increases.
+    metering_method: Mapped[str | None] = mapped_column(String(10))
+    wiring: Mapped[str | None] = mapped_column(String(5))
+    metering_class: Mapped[str | None] = mapped_column(String(3))
+    ct_primary_a: Mapped[int | None]
+    ct_secondary_a: Mapped[int | None]
+    pt_primary_v: Mapped[int | None]
+    pt_secondary_v: Mapped[int | None]
+    meter_asset_no: Mapped[str | None] = mapped_column(String(30))
+    meter_accuracy: Mapped[str | None] = mapped_column(String(5))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer] = relationship(foreign_keys=[customer_id])
+    other_customer: Mapped[Customer | None] = relationship(foreign_keys=[other_customer_id])
+    created_customer: Mapped[Customer | None] = relationship(foreign_keys=[created_customer_id])
+    account_manager: Mapped[User | None] = relationship(foreign_keys=[account_manager_id])
+    profile: Mapped[TimeLimitProfile] = relationship()
+    stages: Mapped[list[ProjectStage]] = relationship(
+        back_populates="project", order_by="ProjectStage.position", cascade="all"
+    )
+    transformers: Mapped[list[ProjectTransformer]] = relationship(
+        back_populates="project", order_by="ProjectTransformer.id", cascade="all"
+    )
+    sources: Mapped[list[ProjectSource]] = relationship(
+        back_populates="project", order_by="ProjectSource.id", cascade="all"
+    )
+
+    @property
+    def type_enum(self) -> BusinessType:
+        return BusinessType(self.business_type)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProjectStatus.ACTIVE.value
+
+    @property
+    def applied_kva(self) -> int:
+        return sum(t.rated_kva for t in self.transformers if t.action == "add")
+
+    @property
+    def current_stage(self) -> ProjectStage | None:
+        return next((s for s in self.stages if s.status != StageStatus.DONE.value), None)
+
+    def can_work(self, user) -> bool:
+        from utilitycrm.auth.roles import Permission
+
+        return user.can(Permission.MANAGE_PROJECTS) or (
+            user.can(Permission.WORK_OWN_PROJECTS) and self.account_manager_id == user.id
+        )
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ProjectStage(db.Model):
+    __tablename__ = "project_stage"
+    __table_args__ = (
+        UniqueConstraint("project_id", "code"),
+        CheckConstraint(StageStatus.check_sql("status"), name="status"),
+        CheckConstraint("finished_on IS NULL OR finished_on >= started_on", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    position: Mapped[int]
+    code: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default=StageStatus.WAITING.value)
+    started_on: Mapped[date | None]
+    finished_on: Mapped[date | None]
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    project: Mapped[Project] = relationship(back_populates="stages")
+    started_by: Mapped[User | None] = relationship(foreign_keys=[started_by_id])
+    finished_by: Mapped[User | None] = relationship(foreign_keys=[finished_by_id])
+
+
+class ProjectTransformer(db.Model):
+    """A transformer the project adds (action add), or an existing one it acts on."""
+
+    __tablename__ = "project_transformer"
+    __table_args__ = (
+        CheckConstraint("rated_kva > 0", name="rated_kva"),
+        CheckConstraint("action = 'add' OR transformer_id IS NOT NULL", name="existing"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # add, or the type's act on an existing
+    transformer_id: Mapped[int | None] = mapped_column(ForeignKey("transformer.id"), index=True)
+    code: Mapped[str | None] = mapped_column(String(30))  # for an added one; None: numbered
+    name: Mapped[str] = mapped_column(String(80), default="")
+    rated_kva: Mapped[int]
+    model: Mapped[str | None] = mapped_column(String(50))
+
+    project: Mapped[Project] = relationship(back_populates="transformers")
+    transformer: Mapped[Transformer | None] = relationship()
+
+
+class ProjectSource(db.Model):
+    """A supply the project builds: where it connects and where ownership changes."""
+
+    __tablename__ = "project_source"
+    __table_args__ = (CheckConstraint(SourceKind.check_sql("kind"), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default=SourceKind.MAIN.value)
+    substation_id: Mapped[int | None] = mapped_column(ForeignKey("substation.id"))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"))
+    pole_or_bay: Mapped[str | None] = mapped_column(String(60))
+    property_boundary: Mapped[str | None] = mapped_column(String(300))
+
+    project: Mapped[Project] = relationship(back_populates="sources")
+    substation: Mapped[Substation | None] = relationship()
+    line: Mapped[FeederLine | None] = relationship()

@@ -1,0 +1,274 @@
+"""Reading projects: worklists by urgency, the overdue report and monthly figures.
+Each is a fixed number of queries, whatever the number of projects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from utilitycrm.archive.enums import VoltageLevel
+from utilitycrm.deadlines.models import Deadline
+from utilitycrm.deadlines.services import Described
+from utilitycrm.extensions import db
+from utilitycrm.projects import chains
+from utilitycrm.projects.models import Project, ProjectStage
+from utilitycrm.projects.services import KIND, PLAN_VALIDITY
+from utilitycrm.projects.types import BusinessType, ProjectStatus
+
+
+def _clock_join():
+    return and_(
+        Deadline.kind == KIND,
+        Deadline.subject_id == Project.id,
+        Deadline.key != PLAN_VALIDITY,
+    )
+
+
+def by_number(number: str) -> Project | None:
+    return db.session.scalar(
+        select(Project)
+        .where(Project.number == number)
+        .options(
+            joinedload(Project.customer),
+            joinedload(Project.account_manager),
+            joinedload(Project.profile),
+            selectinload(Project.stages).joinedload(ProjectStage.started_by),
+            selectinload(Project.stages).joinedload(ProjectStage.finished_by),
+            selectinload(Project.transformers),
+            selectinload(Project.sources),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    project: Project
+    due_on: date | None  # the running clock's due day
+    clock: Deadline | None
+
+
+def worklist(
+    *,
+    manager_id: int | None = None,
+    status: ProjectStatus = ProjectStatus.ACTIVE,
+    business_type: str | None = None,
+    customer_id: int | None = None,
+    limit: int = 200,
+) -> list[WorkItem]:
+    """Projects most urgent first: the soonest-due running clock, overdue ones first."""
+    open_clock = and_(_clock_join(), Deadline.finished_on.is_(None))
+    due = func.min(Deadline.due_on)
+    query = (
+        select(Project.id, due)
+        .outerjoin(Deadline, open_clock)
+        .where(Project.status == status.value)
+        .group_by(Project.id)
+        .order_by(case((due.is_(None), 1), else_=0), due, Project.accepted_on.desc())
+        .limit(limit)
+    )
+    if manager_id is not None:
+        query = query.where(Project.account_manager_id == manager_id)
+    if business_type:
+        query = query.where(Project.business_type == business_type)
+    if customer_id is not None:
+        query = query.where(Project.customer_id == customer_id)
+    rows = db.session.execute(query).all()
+    ids = [row[0] for row in rows]
+    projects = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Project)
+            .where(Project.id.in_(ids))
+            .options(
+                joinedload(Project.customer),
+                joinedload(Project.account_manager),
+                selectinload(Project.stages),
+                selectinload(Project.transformers),
+            )
+        )
+    }
+    clocks = {
+        d.subject_id: d
+        for d in db.session.scalars(
+            select(Deadline)
+            .where(
+                Deadline.kind == KIND,
+                Deadline.subject_id.in_(ids),
+                Deadline.finished_on.is_(None),
+                Deadline.key != PLAN_VALIDITY,
+            )
+            .order_by(Deadline.due_on.desc())
+        )
+    }
+    return [WorkItem(projects[i], due_on, clocks.get(i)) for i, due_on in rows]
+
+
+def for_customer(customer_id: int) -> list[Project]:
+    return list(
+        db.session.scalars(
+            select(Project)
+            .where(Project.customer_id == customer_id)
+            .order_by(Project.accepted_on.desc(), Project.id.desc())
+        )
+    )
+
+
+def describe_deadlines(deadlines: list[Deadline]) -> dict[int, Described]:
+    """How alerts name a project's clocks: one query for all of them."""
+    ids = {d.subject_id for d in deadlines}
+    projects = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Project).where(Project.id.in_(ids)).options(joinedload(Project.customer))
+        )
+    }
+    described = {}
+    for deadline in deadlines:
+        project = projects[deadline.subject_id]
+        label = chains.CLOCK_LABELS[deadline.key]
+        described[deadline.id] = Described(
+            f"{project.number} {label}",
+            str(project.customer),
+            url_for("projects.project", number=project.number),
+        )
+    return described
+
+
+@dataclass(frozen=True)
+class LateClock:
+    project: Project
+    clock: Deadline
+    late_workdays: int | None  # finished late: working days beyond the limit
+
+
+def overdue_report(
+    today: date,
+    *,
+    start: date,
+    end: date,
+    business_type: str | None = None,
+    manager_id: int | None = None,
+    limit: int = 2000,
+) -> list[LateClock]:
+    """Stage clocks due in the period that are overdue now or finished late."""
+    late = case(
+        (Deadline.finished_on.is_(None), Deadline.due_on < today),
+        else_=Deadline.finished_on > Deadline.due_on,
+    )
+    query = (
+        select(Project, Deadline)
+        .join(Deadline, _clock_join())
+        .where(Deadline.due_on.between(start, end), late)
+        .options(joinedload(Project.customer), joinedload(Project.account_manager))
+        .order_by(Deadline.due_on, Project.number)
+        .limit(limit)
+    )
+    if business_type:
+        query = query.where(Project.business_type == business_type)
+    if manager_id is not None:
+        query = query.where(Project.account_manager_id == manager_id)
+    return [
+        LateClock(
+            project,
+            clock,
+            clock.used_workdays - clock.limit_workdays if clock.used_workdays is not None else None,
+        )
+        for project, clock in db.session.execute(query).unique().all()
+    ]
+
+
+GROUPS = {
+    "high_voltage": _l("High-voltage connections and increases"),
+    "low_voltage": _l("Low-voltage connections and increases"),
+    "change": _l("Changes of use"),
+}
+
+
+def group_of(business_type: str, voltage_kv: str) -> str:
+    if BusinessType(business_type).is_change_of_use:
+        return "change"
+    return "high_voltage" if VoltageLevel(voltage_kv).is_high_voltage else "low_voltage"
+
+
+@dataclass
+class MonthFigures:
+    month: str  # YYYY-MM
+    completed: int = 0
+    on_time: int = 0
+    used: int = 0  # utility working days, summed
+    target: int = 0  # the profile's limits, summed
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.completed if self.completed else None
+
+    @property
+    def average_used(self) -> float | None:
+        return self.used / self.completed if self.completed else None
+
+    @property
+    def average_target(self) -> float | None:
+        return self.target / self.completed if self.completed else None
+
+
+def monthly(start: date, end: date) -> dict[str, list[MonthFigures]]:
+    """Per type group and month of completion: on-time rate and average utility working
+    days against the profile's target (the sum of the project's clock limits)."""
+    late = func.sum(case((Deadline.finished_on > Deadline.due_on, 1), else_=0))
+    rows = db.session.execute(
+        select(
+            Project.business_type,
+            Project.voltage_kv,
+            Project.completed_on,
+            func.coalesce(func.sum(Deadline.used_workdays), 0),
+            func.coalesce(func.sum(Deadline.limit_workdays), 0),
+            func.coalesce(late, 0),
+        )
+        .outerjoin(Deadline, _clock_join())
+        .where(
+            Project.status == ProjectStatus.COMPLETED.value,
+            Project.completed_on.between(start, end),
+        )
+        .group_by(Project.id, Project.business_type, Project.voltage_kv, Project.completed_on)
+    ).all()
+    months = []
+    day = date(start.year, start.month, 1)
+    while day <= end:
+        months.append(day.strftime("%Y-%m"))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    figures = {g: {m: MonthFigures(m) for m in months} for g in GROUPS}
+    for business_type, voltage, completed_on, used, target, late_count in rows:
+        month = figures[group_of(business_type, voltage)][completed_on.strftime("%Y-%m")]
+        month.completed += 1
+        month.on_time += 0 if late_count else 1
+        month.used += used
+        month.target += target
+    return {group: list(by_month.values()) for group, by_month in figures.items()}
+
+
+def manager_counts() -> dict[int, int]:
+    """Active projects per account manager."""
+    rows = db.session.execute(
+        select(Project.account_manager_id, func.count())
+        .where(Project.status == ProjectStatus.ACTIVE.value)
+        .group_by(Project.account_manager_id)
+    )
+    return {manager_id: count for manager_id, count in rows if manager_id is not None}
+
+
+def group_totals(figures: dict[str, list[MonthFigures]]) -> dict[str, MonthFigures]:
+    totals = defaultdict(lambda: MonthFigures("total"))
+    for group, months in figures.items():
+        total = totals[group]
+        for month in months:
+            total.completed += month.completed
+            total.on_time += month.on_time
+            total.used += month.used
+            total.target += month.target
+    return dict(totals)

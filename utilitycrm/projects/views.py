@@ -1,0 +1,392 @@
+"""Project pages: worklists, acceptance, a project's stages and actions, the report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from utilitycrm.archive import choices
+from utilitycrm.archive.enums import TransformerState
+from utilitycrm.archive.views.common import forbid_unless, refuse
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission, Role
+from utilitycrm.deadlines.alerts import load_by_owner
+from utilitycrm.deadlines.calendar import WorkCalendar, local_today
+from utilitycrm.deadlines.forms import PauseForm, ResumeForm
+from utilitycrm.deadlines.services import reading
+from utilitycrm.errors import UtilityCRMError
+from utilitycrm.extensions import db
+from utilitycrm.projects import chains, pictures, queries, services
+from utilitycrm.projects.forms import (
+    CancelForm,
+    ChooseForm,
+    DayForm,
+    MeteringForm,
+    ProjectForm,
+    sections_for,
+    to_request,
+)
+from utilitycrm.projects.models import Project, TimeLimitProfile
+from utilitycrm.projects.profiles import LIMIT_LABELS
+from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def _project_or_404(number: str) -> Project:
+    project = queries.by_number(number)
+    if project is None:
+        abort(404)
+    return project
+
+
+def _managers() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.ACCOUNT_MANAGER.value, User.is_active.is_(True))
+            .order_by(User.display_name)
+        )
+    )
+
+
+def _manager_filter() -> int | None:
+    """Account managers see their own by default; ?manager=all shows everyone's."""
+    value = request.args.get("manager", "")
+    if value == "all":
+        return None
+    if value.isdigit():
+        return int(value)
+    is_manager = current_user.role_enum is Role.ACCOUNT_MANAGER
+    return current_user.id if is_manager else None
+
+
+@bp.route("")
+@requires(Permission.VIEW_ARCHIVE)
+def index():
+    today = local_today()
+    manager_id = _manager_filter()
+    status = request.args.get("status", ProjectStatus.ACTIVE.value)
+    status = ProjectStatus(status) if status in set(ProjectStatus) else ProjectStatus.ACTIVE
+    business_type = (
+        request.args.get("type") if request.args.get("type") in set(BusinessType) else None
+    )
+    items = queries.worklist(manager_id=manager_id, status=status, business_type=business_type)
+    return render_template(
+        "projects/list.html",
+        items=items,
+        today=today,
+        managers=_managers(),
+        manager_id=manager_id,
+        status=status,
+        business_type=business_type,
+        loads=load_by_owner(today, kinds=[services.KIND]),
+        counts=queries.manager_counts(),
+        portfolio=(
+            pictures.portfolio(items, today, _url)
+            if manager_id is not None and status is ProjectStatus.ACTIVE
+            else None
+        ),
+        can_accept=current_user.can(Permission.MANAGE_PROJECTS),
+    )
+
+
+def _url(project: Project) -> str:
+    return url_for("projects.project", number=project.number)
+
+
+def _customer_for(account_no: str | None):
+    from utilitycrm.archive.queries import customer_by_account_no
+
+    return customer_by_account_no(account_no) if account_no else None
+
+
+def _project_form(business_type: BusinessType, customer) -> ProjectForm:
+    form = ProjectForm()
+    form.keep_sections(sections_for(business_type, applicant=customer is None))
+    form.account_manager_id.choices = choices.account_managers()
+    profiles = db.session.scalars(
+        select(TimeLimitProfile).order_by(TimeLimitProfile.is_default.desc(), TimeLimitProfile.id)
+    )
+    form.profile_id.choices = [(p.id, f"{p.name} ({p.effective_on.isoformat()})") for p in profiles]
+    if "acted_on" in form:
+        form.acted_on.choices = [
+            (t.id, f"{t.code} {t.rated_kva} kVA · {TransformerState(t.state).label}")
+            for t in customer.transformers
+        ]
+    if not form.is_submitted():
+        form.accepted_on.data = local_today()
+        if customer is not None and customer.account_manager_id:
+            form.account_manager_id.data = customer.account_manager_id
+    return form
+
+
+def _field_errors(form) -> list[str]:
+    """Each field's errors with its label (rows of the tables are named by their field)."""
+    messages = []
+    for name, errors in form.errors.items():
+        field = form[name]
+        for error in errors:
+            if isinstance(error, dict):  # a row of a field list
+                messages.extend(f"{field.label.text}: {e}" for row in error.values() for e in row)
+            else:
+                messages.append(f"{field.label.text}: {error}")
+    return messages
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PROJECTS)
+def new():
+    choose = ChooseForm(request.args)
+    if "type" not in request.args or not choose.validate():
+        return render_template("projects/choose.html", form=ChooseForm(request.args or None))
+    business_type = BusinessType(choose.type.data)
+    customer = _customer_for(choose.customer.data)
+    if choose.customer.data and customer is None:
+        flash(_("There is no account numbered %(no)s.", no=choose.customer.data), "danger")
+        return render_template("projects/choose.html", form=choose)
+    if customer is None and business_type is not BusinessType.NEW:
+        flash(
+            _("A change of use or an increase is for an existing account: give its number."),
+            "danger",
+        )
+        return render_template("projects/choose.html", form=choose)
+    form = _project_form(business_type, customer)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        lines, errors = form.line_ids()
+        if customer is None and not form.applicant_name.data:  # the one field it needs
+            errors.append(_("Give the applicant's name."))
+        if not errors:
+            try:
+                project = services.accept(
+                    to_request(form, business_type, customer, lines),
+                    actor=current_user, calendar=WorkCalendar.load(), today=local_today(),
+                )  # fmt: skip
+            except services.ProjectRefused as error:
+                db.session.rollback()
+                errors = error.messages
+            except UtilityCRMError as error:
+                refuse(error)
+            else:
+                db.session.commit()
+                flash(_("Project %(number)s is accepted.", number=project.number), "success")
+                return redirect(_url(project))
+    elif form.is_submitted():
+        errors = _field_errors(form)
+    return render_template(
+        "projects/new.html",
+        form=form,
+        business_type=business_type,
+        customer=customer,
+        sections=sections_for(business_type, applicant=customer is None),
+        errors=errors,
+    ), (422 if errors else 200)
+
+
+@bp.route("/<number>")
+@requires(Permission.VIEW_ARCHIVE)
+def project(number: str):
+    project = _project_or_404(number)
+    today = local_today()
+    clocks = services.clocks(project)
+    calendar = WorkCalendar.load()
+    stage_clocks = {}
+    for stage in project.stages:
+        clock_name = chains.stage_def(project.type_enum, project.voltage_kv, stage.code).clock
+        if clock_name and clock_name in clocks:
+            stage_clocks[stage.code] = (
+                clocks[clock_name],
+                reading(clocks[clock_name], calendar, today),
+            )
+    current = project.current_stage
+    running = services.running_clock(project)
+    return render_template(
+        "projects/project.html",
+        project=project,
+        today=today,
+        chain={s.code: s for s in chains.chain(project.type_enum, project.voltage_kv)},
+        stage_clocks=stage_clocks,
+        validity=clocks.get(chains.PLAN_VALIDITY),
+        current=current,
+        running=running,
+        is_paused=running is not None and any(p.ends_on is None for p in running.pauses),
+        on_time=services.is_on_time(project, today),
+        picture=pictures.timeline(project, clocks, today),
+        can_work=project.is_active and project.can_work(current_user),
+        day_form=DayForm(formdata=None, day=today),
+        pause_form=PauseForm(formdata=None, starts_on=today),
+        resume_form=ResumeForm(formdata=None, ends_on=today),
+        cancel_form=CancelForm(formdata=None, day=today),
+        metering_form=MeteringForm(formdata=None, obj=project),
+        stage_status=StageStatus,
+        clock_labels=chains.CLOCK_LABELS,
+    )
+
+
+def _act(number: str, form_class, action):
+    """Run one stage action from its form; refusals are flashed, nothing is saved."""
+    project = _project_or_404(number)
+    forbid_unless(project.is_active and project.can_work(current_user))
+    form = form_class()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect(_url(project))
+    try:
+        message = action(project, form, WorkCalendar.load(), local_today())
+    except UtilityCRMError as error:
+        refuse(error)
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(_url(project))
+
+
+@bp.route("/<number>/start", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def start(number: str):
+    def action(project, form, calendar, today):
+        services.start_stage(
+            project, day=form.day.data, actor=current_user, calendar=calendar, today=today
+        )
+        return _("The stage has started; its clock runs.")
+
+    return _act(number, DayForm, action)
+
+
+@bp.route("/<number>/finish", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def finish(number: str):
+    def action(project, form, calendar, today):
+        services.finish_stage(
+            project, day=form.day.data, note=form.note.data or "", actor=current_user,
+            calendar=calendar, today=today,
+        )  # fmt: skip
+        if project.status == ProjectStatus.COMPLETED.value:
+            return _("The project is complete; the archive is updated.")
+        return _("The stage is finished.")
+
+    return _act(number, DayForm, action)
+
+
+@bp.route("/<number>/pause", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def pause(number: str):
+    def action(project, form, calendar, today):
+        services.pause_clock(
+            project, day=form.starts_on.data, reason=form.reason.data, note=form.note.data,
+            actor=current_user, calendar=calendar, today=today,
+        )  # fmt: skip
+        return _("The clock is paused while the customer acts.")
+
+    return _act(number, PauseForm, action)
+
+
+@bp.route("/<number>/resume", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def resume(number: str):
+    def action(project, form, calendar, today):
+        services.resume_clock(
+            project, day=form.ends_on.data, actor=current_user, calendar=calendar, today=today
+        )
+        return _("The clock runs again.")
+
+    return _act(number, ResumeForm, action)
+
+
+@bp.route("/<number>/cancel", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def cancel(number: str):
+    def action(project, form, calendar, today):
+        services.cancel(
+            project, day=form.day.data, reason=form.reason.data, actor=current_user,
+            calendar=calendar, today=today,
+        )  # fmt: skip
+        return _("The project is cancelled.")
+
+    return _act(number, CancelForm, action)
+
+
+@bp.route("/<number>/metering", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def metering(number: str):
+    def action(project, form, calendar, today):
+        ct, pt = form.ct_ratio.data, form.pt_ratio.data
+        services.record_metering(
+            project,
+            {
+                "metering_method": form.metering_method.data,
+                "wiring": form.wiring.data,
+                "metering_class": form.metering_class.data,
+                "ct_primary_a": ct[0] if ct else None,
+                "ct_secondary_a": ct[1] if ct else None,
+                "pt_primary_v": pt[0] if pt else None,
+                "pt_secondary_v": pt[1] if pt else None,
+                "meter_asset_no": form.meter_asset_no.data,
+                "meter_accuracy": form.meter_accuracy.data,
+            },
+        )
+        return _("The metering is recorded; the archive gets it when the project completes.")
+
+    return _act(number, MeteringForm, action)
+
+
+def _period() -> tuple[date, date]:
+    today = local_today()
+    try:
+        start = date.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        start = date(today.year, 1, 1)
+    try:
+        end = date.fromisoformat(request.args.get("end", ""))
+    except ValueError:
+        end = today
+    if end < start:
+        start, end = end, start
+    return start, min(end, start + timedelta(days=3 * 366))
+
+
+@bp.route("/report")
+@requires(Permission.VIEW_ARCHIVE)
+def report():
+    today = local_today()
+    start, end = _period()
+    business_type = (
+        request.args.get("type") if request.args.get("type") in set(BusinessType) else None
+    )
+    manager = request.args.get("manager", "")
+    manager_id = int(manager) if manager.isdigit() else None
+    figures = queries.monthly(start, end)
+    return render_template(
+        "projects/report.html",
+        today=today,
+        start=start,
+        end=end,
+        business_type=business_type,
+        manager_id=manager_id,
+        managers=_managers(),
+        late=queries.overdue_report(
+            today, start=start, end=end, business_type=business_type, manager_id=manager_id
+        ),
+        groups=queries.GROUPS,
+        charts={group: pictures.monthly_chart(months) for group, months in figures.items()},
+        totals=queries.group_totals(figures),
+        clock_labels=chains.CLOCK_LABELS,
+    )
+
+
+@bp.route("/profiles")
+@requires(Permission.VIEW_ARCHIVE)
+def profiles():
+    return render_template(
+        "projects/profiles.html",
+        profiles=list(db.session.scalars(select(TimeLimitProfile).order_by(TimeLimitProfile.id))),
+        labels=LIMIT_LABELS,
+    )
