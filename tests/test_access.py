@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import pytest
 
 from tests.factories import create_contact, create_customer, create_line, create_node, create_source
 from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.auth.roles import Role
+from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.extensions import db
+from utilitycrm.projects import services
+from utilitycrm.projects.models import TimeLimitProfile
+from utilitycrm.projects.profiles import SGCC_2023
+from utilitycrm.projects.types import BusinessType
 from utilitycrm.validation.models import Finding, ValidationRun
 
 ANY = frozenset(Role)
@@ -127,15 +135,6 @@ def records(users) -> dict[str, object]:
 
 def _project(customer, actor) -> str:
     """A change of use of the manager's customer, so that it is the manager's project."""
-    import json
-    from datetime import date
-
-    from utilitycrm.deadlines.calendar import WorkCalendar
-    from utilitycrm.projects import services
-    from utilitycrm.projects.models import TimeLimitProfile
-    from utilitycrm.projects.profiles import SGCC_2023
-    from utilitycrm.projects.types import BusinessType
-
     db.session.add(
         TimeLimitProfile(code="sgcc", name="SGCC", effective_on=date(2023, 1, 1),
                          is_default=True, limits_json=json.dumps(SGCC_2023["limits"]))

@@ -16,8 +16,8 @@ from utilitycrm.archive.models import (
     Tariff,
     Transformer,
 )
-from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
+from utilitycrm.auth.services import active_users
 from utilitycrm.extensions import db
 
 BLANK = _l("— none —")
@@ -42,12 +42,8 @@ def lines() -> list[SelectChoice]:
 
 
 def account_managers() -> list[SelectChoice]:
-    rows = db.session.execute(
-        select(User.id, User.display_name)
-        .where(User.role == Role.ACCOUNT_MANAGER.value, User.is_active.is_(True))
-        .order_by(User.display_name)
-    )
-    return [_blank(), *(SelectChoice(id_, name) for id_, name in rows)]
+    managers = active_users(Role.ACCOUNT_MANAGER)
+    return [_blank(), *(SelectChoice(user.id, user.display_name) for user in managers)]
 
 
 def tariffs() -> list[SelectChoice]:

@@ -274,6 +274,17 @@ def set_locale(user: User, locale: str) -> None:
     user.locale = locale
 
 
+def active_users(role: Role) -> list[User]:
+    """Everyone of a role who may sign in, by name: the pickers and filters of people."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == role.value, User.is_active.is_(True))
+            .order_by(User.display_name)
+        )
+    )
+
+
 def user_counts_by_role() -> dict[Role, int]:
     rows = db.session.execute(
         select(User.role, func.count()).where(User.is_active.is_(True)).group_by(User.role)

@@ -40,6 +40,11 @@ NEW_STATE = {
 CONTRACT_SIGN = {T.NEW: 1, T.INCREASE: 1, T.REDUCE: -1, T.REDUCE_RESTORE: 1}
 
 
+def new_account_no() -> str:
+    """The 户号 of an account a project creates (an applicant's, a split's)."""
+    return next_number("account_no", current_app.config["PROJECT_ACCOUNT_NO_PATTERN"], 0)
+
+
 def apply_to_archive(project: Project, *, actor: User, day: date) -> None:
     kind = project.type_enum
     customer = project.customer
@@ -192,7 +197,7 @@ def _split(project: Project, customer: Customer, day: date) -> None:
     """分户: the named transformers, with copies of the sources feeding them, go to a new
     account with the same supply terms."""
     new = Customer(
-        account_no=next_number("account_no", current_app.config["PROJECT_ACCOUNT_NO_PATTERN"], 0),
+        account_no=new_account_no(),
         name=project.new_name,
         address=customer.address,
         category=customer.category,

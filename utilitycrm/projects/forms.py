@@ -276,3 +276,18 @@ class MeteringForm(Form):
         _l("Meter asset number"), validators=[DataRequired(), Length(max=30)]
     )
     meter_accuracy = SelectField(_l("Meter accuracy class"), choices=enum_choices(MeterAccuracy))
+
+    def values(self) -> dict[str, object]:
+        """The project's metering columns (ratios split into primary and secondary)."""
+        ct, pt = self.ct_ratio.data or (None, None), self.pt_ratio.data or (None, None)
+        return {
+            "metering_method": self.metering_method.data,
+            "wiring": self.wiring.data,
+            "metering_class": self.metering_class.data,
+            "ct_primary_a": ct[0],
+            "ct_secondary_a": ct[1],
+            "pt_primary_v": pt[0],
+            "pt_secondary_v": pt[1],
+            "meter_asset_no": self.meter_asset_no.data,
+            "meter_accuracy": self.meter_accuracy.data,
+        }

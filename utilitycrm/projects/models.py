@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from utilitycrm.archive.enums import Category, SourceKind, VoltageLevel
 from utilitycrm.archive.models import Customer, FeederLine, Substation, Transformer
 from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission
 from utilitycrm.database import Versioned, utcnow
 from utilitycrm.extensions import db
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
@@ -119,6 +120,11 @@ class Project(Versioned, db.Model):
         return self.status == ProjectStatus.ACTIVE.value
 
     @property
+    def records_metering(self) -> bool:
+        """New connections and increases install metering at 装表接电."""
+        return self.type_enum in (BusinessType.NEW, BusinessType.INCREASE)
+
+    @property
     def applied_kva(self) -> int:
         return sum(t.rated_kva for t in self.transformers if t.action == "add")
 
@@ -127,10 +133,10 @@ class Project(Versioned, db.Model):
         return next((s for s in self.stages if s.status != StageStatus.DONE.value), None)
 
     def can_work(self, user) -> bool:
-        from utilitycrm.auth.roles import Permission
-
-        return user.can(Permission.MANAGE_PROJECTS) or (
-            user.can(Permission.WORK_OWN_PROJECTS) and self.account_manager_id == user.id
+        """Open, and the user manages projects or is this project's manager."""
+        return self.is_active and (
+            user.can(Permission.MANAGE_PROJECTS)
+            or (user.can(Permission.WORK_OWN_PROJECTS) and self.account_manager_id == user.id)
         )
 
     def __str__(self) -> str:

@@ -13,6 +13,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from utilitycrm.archive.enums import VoltageLevel
+from utilitycrm.auth.models import User
+from utilitycrm.deadlines.alerts import load_by_owner
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
 from utilitycrm.extensions import db
@@ -49,8 +51,7 @@ def by_number(number: str) -> Project | None:
 @dataclass(frozen=True)
 class WorkItem:
     project: Project
-    due_on: date | None  # the running clock's due day
-    clock: Deadline | None
+    clock: Deadline | None  # the running stage's clock
 
 
 def worklist(
@@ -93,20 +94,19 @@ def worklist(
             )
         )
     }
+    # A project runs one stage clock at a time.
     clocks = {
         d.subject_id: d
         for d in db.session.scalars(
-            select(Deadline)
-            .where(
+            select(Deadline).where(
                 Deadline.kind == KIND,
                 Deadline.subject_id.in_(ids),
                 Deadline.finished_on.is_(None),
                 Deadline.key != PLAN_VALIDITY,
             )
-            .order_by(Deadline.due_on.desc())
         )
     }
-    return [WorkItem(projects[i], due_on, clocks.get(i)) for i, due_on in rows]
+    return [WorkItem(projects[i], clocks.get(i)) for i in ids]
 
 
 def for_customer(customer_id: int) -> list[Project]:
@@ -252,14 +252,42 @@ def monthly(start: date, end: date) -> dict[str, list[MonthFigures]]:
     return {group: list(by_month.values()) for group, by_month in figures.items()}
 
 
-def manager_counts() -> dict[int, int]:
-    """Active projects per account manager."""
-    rows = db.session.execute(
-        select(Project.account_manager_id, func.count())
-        .where(Project.status == ProjectStatus.ACTIVE.value)
-        .group_by(Project.account_manager_id)
+@dataclass(frozen=True)
+class ManagerLoad:
+    manager: User
+    in_progress: int
+    due_soon: int
+    overdue: int
+
+
+def manager_loads(today: date) -> list[ManagerLoad]:
+    """Each manager with projects in progress: how many, and how many of their stage
+    clocks are due soon or overdue; most overdue first."""
+    counts = dict(
+        db.session.execute(
+            select(Project.account_manager_id, func.count())
+            .where(
+                Project.status == ProjectStatus.ACTIVE.value,
+                Project.account_manager_id.is_not(None),
+            )
+            .group_by(Project.account_manager_id)
+        ).all()
     )
-    return {manager_id: count for manager_id, count in rows if manager_id is not None}
+    alerting = {load.owner.id: load for load in load_by_owner(today, kinds=[KIND])}
+    managers = {
+        user.id: user
+        for user in db.session.scalars(select(User).where(User.id.in_(set(counts) | set(alerting))))
+    }
+    loads = [
+        ManagerLoad(
+            managers[user_id],
+            counts.get(user_id, 0),
+            alerting[user_id].due_soon if user_id in alerting else 0,
+            alerting[user_id].overdue if user_id in alerting else 0,
+        )
+        for user_id in managers
+    ]
+    return sorted(loads, key=lambda load: (-load.overdue, -load.due_soon, -load.in_progress))
 
 
 def group_totals(figures: dict[str, list[MonthFigures]]) -> dict[str, MonthFigures]:

@@ -44,6 +44,7 @@ class Application:
     accepted_on: date
     earliest_effective_on: date  # NOTICE_WORKDAYS working days after acceptance
     customer_status: str | None  # None: a prospective customer made at acceptance
+    applicant_name: str | None = None
     customer_category: str | None = None
     customer_voltage_kv: str | None = None
     customer_name: str | None = None
@@ -75,7 +76,9 @@ Rule = Callable[[Application], list[str]]
 def _customer(app: Application) -> list[str]:
     status = app.customer_status
     if status is None:
-        return [] if app.business_type is T.NEW else [_l("Choose the customer's account.")]
+        if app.business_type is not T.NEW:
+            return [_l("Choose the customer's account.")]
+        return [] if app.applicant_name else [_l("Give the applicant's name.")]
     if status == CustomerStatus.CLOSED.value:
         return [_l("The account is closed (销户); a new supply there is a new connection.")]
     if status == CustomerStatus.APPLYING.value:

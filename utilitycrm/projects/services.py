@@ -16,17 +16,20 @@ from sqlalchemy import select
 
 from utilitycrm.archive.enums import CustomerStatus, VoltageLevel
 from utilitycrm.archive.history import ChangeSource
-from utilitycrm.archive.models import Customer, Transformer
+from utilitycrm.archive.models import Customer, Meter
 from utilitycrm.archive.services.customers import create_customer
+from utilitycrm.archive.services.equipment import check_meter
 from utilitycrm.archive.services.records import save_record
 from utilitycrm.auth.models import User
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.calendar import WorkCalendar
+from utilitycrm.deadlines.clock import Reading
 from utilitycrm.deadlines.models import AlertLevel, Deadline
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.numbering import next_number
 from utilitycrm.projects import chains, rules
+from utilitycrm.projects.completion import apply_to_archive, new_account_no
 from utilitycrm.projects.models import (
     Project,
     ProjectSource,
@@ -155,14 +158,26 @@ def _history(customer_id: int) -> tuple[dict[int, date], list[tuple[date, date]]
     return reduced, [tuple(period) for period in suspended]
 
 
-def application(request: ProjectRequest, calendar: WorkCalendar) -> rules.Application:
-    """The request and the archive's facts it is judged on."""
+def _merge_target(request: ProjectRequest) -> Customer | None:
+    if request.business_type is not BusinessType.MERGE or not request.other_account_no:
+        return None
+    return db.session.scalar(
+        select(Customer).where(Customer.account_no == request.other_account_no)
+    )
+
+
+def application(
+    request: ProjectRequest, other: Customer | None, calendar: WorkCalendar
+) -> rules.Application:
+    """The request and the archive's facts it is judged on (`other`: the account a merge
+    takes in)."""
     customer = request.customer
     app = rules.Application(
         business_type=request.business_type,
         accepted_on=request.accepted_on,
         earliest_effective_on=calendar.add_workdays(request.accepted_on, rules.NOTICE_WORKDAYS).day,
         customer_status=customer.status if customer else None,
+        applicant_name=request.applicant.name if request.applicant else None,
         is_high_voltage=VoltageLevel(request.voltage_kv).is_high_voltage,
         is_dual_source=request.is_dual_source,
         acted_on=list(request.acted_on),
@@ -182,17 +197,9 @@ def application(request: ProjectRequest, calendar: WorkCalendar) -> rules.Applic
     app.customer_category, app.customer_voltage_kv = customer.category, customer.voltage_kv
     app.customer_name = customer.name
     app.transformers = {
-        t.id: rules.ExistingTransformer(t.code, t.state, t.rated_kva)
-        for t in db.session.scalars(
-            select(Transformer).where(Transformer.customer_id == customer.id)
-        )
+        t.id: rules.ExistingTransformer(t.code, t.state, t.rated_kva) for t in customer.transformers
     }
-    other = None
-    if request.business_type is BusinessType.MERGE and request.other_account_no:
-        other = db.session.scalar(
-            select(Customer).where(Customer.account_no == request.other_account_no)
-        )
-        app.other_is_same = other is not None and other.id == customer.id
+    app.other_is_same = other is not None and other.id == customer.id
     active = _active_projects([customer.id] + ([other.id] if other else []))
     app.active_project = active.get(customer.id)
     if other is not None:
@@ -205,7 +212,8 @@ def accept(request: ProjectRequest, *, actor: User, calendar: WorkCalendar, toda
     """Check the application against the rules, then open the project at its first stage."""
     if request.accepted_on > today:
         raise ProjectRefused([str(_l("An application is accepted today or earlier."))])
-    messages = rules.refusals(application(request, calendar))
+    other = _merge_target(request)
+    messages = rules.refusals(application(request, other, calendar))
     if messages:
         raise ProjectRefused(messages)
     profile = (
@@ -216,7 +224,7 @@ def accept(request: ProjectRequest, *, actor: User, calendar: WorkCalendar, toda
     if profile is None:
         raise ProjectRefused([str(_l("The chosen time-limit profile does not exist."))])
     customer = request.customer or _prospective(request.applicant, request, actor)
-    project = _new_project(request, customer, profile, actor)
+    project = _new_project(request, customer, other, profile, actor)
     db.session.add(project)
     db.session.flush()
     first = project.stages[0]
@@ -226,10 +234,9 @@ def accept(request: ProjectRequest, *, actor: User, calendar: WorkCalendar, toda
 
 
 def _prospective(applicant: Applicant, request: ProjectRequest, actor: User) -> Customer:
-    account_no = next_number("account_no", current_app.config["PROJECT_ACCOUNT_NO_PATTERN"], 0)
     return create_customer(
         {
-            "account_no": account_no,
+            "account_no": new_account_no(),
             "name": applicant.name,
             "category": applicant.category,
             "voltage_kv": applicant.voltage_kv,
@@ -247,7 +254,11 @@ def _prospective(applicant: Applicant, request: ProjectRequest, actor: User) -> 
 
 
 def _new_project(
-    request: ProjectRequest, customer: Customer, profile: TimeLimitProfile, actor: User
+    request: ProjectRequest,
+    customer: Customer,
+    other: Customer | None,
+    profile: TimeLimitProfile,
+    actor: User,
 ) -> Project:
     number = next_number(
         "project", current_app.config["PROJECT_NUMBER_PATTERN"], request.accepted_on.year
@@ -274,13 +285,7 @@ def _new_project(
         new_address=request.new_address,
         new_category=request.new_category,
         new_voltage_kv=request.new_voltage_kv,
-        other_customer_id=(
-            db.session.scalar(
-                select(Customer.id).where(Customer.account_no == request.other_account_no)
-            )
-            if request.business_type is BusinessType.MERGE
-            else None
-        ),
+        other_customer=other,
         created_by_id=actor.id,
         stages=[
             ProjectStage(position=i, code=stage.code)
@@ -340,11 +345,11 @@ def _mark_started(stage: ProjectStage, day: date, actor: User) -> None:
 def _start(project: Project, stage: ProjectStage, day: date, actor: User, calendar, today) -> None:
     _mark_started(stage, day, actor)
     definition = _definition(project, stage)
-    if definition.code == "completion":  # the works are done: the plan has served
-        validity = clocks(project).get(PLAN_VALIDITY)
-        if validity is not None and validity.is_open:
-            validity.finished_on = day
-    if definition.clock and definition.clock not in clocks(project):
+    existing = clocks(project)
+    validity = existing.get(PLAN_VALIDITY)
+    if definition.code == "completion" and validity is not None and validity.is_open:
+        validity.finished_on = day  # the works are done: the plan has served
+    if definition.clock and definition.clock not in existing:
         deadlines.open_workday_deadline(
             KIND,
             project.id,
@@ -385,8 +390,6 @@ def _open_plan_validity(project: Project, day: date) -> None:
 
 
 def _finish(project: Project, stage: ProjectStage, day: date, actor: User, calendar, today) -> None:
-    from utilitycrm.projects.completion import apply_to_archive
-
     stage.status, stage.finished_on, stage.finished_by_id = StageStatus.DONE.value, day, actor.id
     definition = _definition(project, stage)
     following = next((s for s in project.stages if s.position == stage.position + 1), None)
@@ -446,19 +449,20 @@ def finish_stage(
     stage = _current(project, StageStatus.RUNNING)
     _check_day(day, stage.started_on, today)
     running = running_clock(project)
-    if running is not None and any(p.ends_on is None for p in running.pauses):
+    if running is not None and running.is_paused:
         raise UtilityCRMError(_l("The clock is paused: the customer hands back first."))
     stage.note = note.strip()
     _finish(project, stage, day, actor, calendar, today)
     return stage
 
 
-def running_clock(project: Project) -> Deadline | None:
+def running_clock(project: Project, by_key: dict[str, Deadline] | None = None) -> Deadline | None:
+    """The clock of the running stage (from `by_key` when the caller has the clocks)."""
     stage = project.current_stage
     if stage is None or stage.status != StageStatus.RUNNING.value:
         return None
     clock = _definition(project, stage).clock
-    return clocks(project).get(clock) if clock else None
+    return (clocks(project) if by_key is None else by_key).get(clock) if clock else None
 
 
 def pause_clock(
@@ -503,25 +507,44 @@ def cancel(project: Project, *, day: date, reason: str, actor: User, calendar, t
 
 
 def is_on_time(project: Project, today: date) -> bool:
-    """On time only if every stage clock is (finished by its due day, or not yet late)."""
-    for key, clock in clocks(project).items():
-        if key == PLAN_VALIDITY:  # the customer's time, not the utility's
-            continue
-        if clock.is_on_time is False or clock.level(today) is AlertLevel.OVERDUE:
-            return False
-    return True
+    return _on_time(clocks(project), today)
+
+
+def _on_time(by_key: dict[str, Deadline], today: date) -> bool:
+    """On time only if every stage clock is (finished by its due day, or not yet late);
+    the plan's validity is the customer's time, not the utility's."""
+    return not any(
+        clock.is_on_time is False or clock.level(today) is AlertLevel.OVERDUE
+        for key, clock in by_key.items()
+        if key != PLAN_VALIDITY
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a project stands today, for its page: one query for its clocks."""
+
+    clocks: dict[str, Deadline]
+    # Stage code → its clock and where the clock stands (timed stages only).
+    stage_readings: dict[str, tuple[Deadline, Reading]]
+    running: Deadline | None
+    on_time: bool
+
+
+def standing(project: Project, calendar: WorkCalendar, today: date) -> Standing:
+    by_key = clocks(project)
+    readings = {}
+    for stage in project.stages:
+        clock = by_key.get(_definition(project, stage).clock)
+        if clock is not None:
+            readings[stage.code] = (clock, deadlines.reading(clock, calendar, today))
+    return Standing(by_key, readings, running_clock(project, by_key), _on_time(by_key, today))
 
 
 def record_metering(project: Project, values: dict[str, object]) -> None:
     """The metering installed at connection; written to the archive when the project ends."""
-    from utilitycrm.archive.models import Meter
-
-    if not project.is_active or project.type_enum not in (BusinessType.NEW, BusinessType.INCREASE):
+    if not (project.is_active and project.records_metering):
         raise UtilityCRMError(_l("Only an open new connection or increase records metering."))
-    asset_no = values["meter_asset_no"]
-    if db.session.scalar(select(Meter.id).where(Meter.asset_no == asset_no)) is not None:
-        raise UtilityCRMError(
-            _l("Meter %(asset)s is recorded in the archive already.", asset=asset_no)
-        )
+    check_meter(Meter(asset_no=values["meter_asset_no"]))  # says where it is recorded
     for key, value in values.items():
         setattr(project, key, value)

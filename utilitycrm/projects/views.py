@@ -11,14 +11,13 @@ from sqlalchemy import select
 
 from utilitycrm.archive import choices
 from utilitycrm.archive.enums import TransformerState
+from utilitycrm.archive.queries import customer_by_account_no
 from utilitycrm.archive.views.common import forbid_unless, refuse
 from utilitycrm.auth.access import requires
-from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
-from utilitycrm.deadlines.alerts import load_by_owner
+from utilitycrm.auth.services import active_users
 from utilitycrm.deadlines.calendar import WorkCalendar, local_today
 from utilitycrm.deadlines.forms import PauseForm, ResumeForm
-from utilitycrm.deadlines.services import reading
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.projects import chains, pictures, queries, services
@@ -43,16 +42,6 @@ def _project_or_404(number: str) -> Project:
     if project is None:
         abort(404)
     return project
-
-
-def _managers() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.ACCOUNT_MANAGER.value, User.is_active.is_(True))
-            .order_by(User.display_name)
-        )
-    )
 
 
 def _manager_filter() -> int | None:
@@ -81,12 +70,11 @@ def index():
         "projects/list.html",
         items=items,
         today=today,
-        managers=_managers(),
+        managers=active_users(Role.ACCOUNT_MANAGER),
         manager_id=manager_id,
         status=status,
         business_type=business_type,
-        loads=load_by_owner(today, kinds=[services.KIND]),
-        counts=queries.manager_counts(),
+        loads=queries.manager_loads(today) if manager_id is None else [],
         portfolio=(
             pictures.portfolio(items, today, _url)
             if manager_id is not None and status is ProjectStatus.ACTIVE
@@ -98,12 +86,6 @@ def index():
 
 def _url(project: Project) -> str:
     return url_for("projects.project", number=project.number)
-
-
-def _customer_for(account_no: str | None):
-    from utilitycrm.archive.queries import customer_by_account_no
-
-    return customer_by_account_no(account_no) if account_no else None
 
 
 def _project_form(business_type: BusinessType, customer) -> ProjectForm:
@@ -146,7 +128,7 @@ def new():
     if "type" not in request.args or not choose.validate():
         return render_template("projects/choose.html", form=ChooseForm(request.args or None))
     business_type = BusinessType(choose.type.data)
-    customer = _customer_for(choose.customer.data)
+    customer = customer_by_account_no(choose.customer.data) if choose.customer.data else None
     if choose.customer.data and customer is None:
         flash(_("There is no account numbered %(no)s.", no=choose.customer.data), "danger")
         return render_template("projects/choose.html", form=choose)
@@ -160,8 +142,6 @@ def new():
     errors: list[str] = []
     if form.validate_on_submit():
         lines, errors = form.line_ids()
-        if customer is None and not form.applicant_name.data:  # the one field it needs
-            errors.append(_("Give the applicant's name."))
         if not errors:
             try:
                 project = services.accept(
@@ -194,31 +174,19 @@ def new():
 def project(number: str):
     project = _project_or_404(number)
     today = local_today()
-    clocks = services.clocks(project)
-    calendar = WorkCalendar.load()
-    stage_clocks = {}
-    for stage in project.stages:
-        clock_name = chains.stage_def(project.type_enum, project.voltage_kv, stage.code).clock
-        if clock_name and clock_name in clocks:
-            stage_clocks[stage.code] = (
-                clocks[clock_name],
-                reading(clocks[clock_name], calendar, today),
-            )
-    current = project.current_stage
-    running = services.running_clock(project)
+    now = services.standing(project, WorkCalendar.load(), today)
     return render_template(
         "projects/project.html",
         project=project,
         today=today,
         chain={s.code: s for s in chains.chain(project.type_enum, project.voltage_kv)},
-        stage_clocks=stage_clocks,
-        validity=clocks.get(chains.PLAN_VALIDITY),
-        current=current,
-        running=running,
-        is_paused=running is not None and any(p.ends_on is None for p in running.pauses),
-        on_time=services.is_on_time(project, today),
-        picture=pictures.timeline(project, clocks, today),
-        can_work=project.is_active and project.can_work(current_user),
+        stage_clocks=now.stage_readings,
+        validity=now.clocks.get(chains.PLAN_VALIDITY),
+        current=project.current_stage,
+        running=now.running,
+        on_time=now.on_time,
+        picture=pictures.timeline(project, now.clocks, today),
+        can_work=project.can_work(current_user),
         day_form=DayForm(formdata=None, day=today),
         pause_form=PauseForm(formdata=None, starts_on=today),
         resume_form=ResumeForm(formdata=None, ends_on=today),
@@ -232,7 +200,7 @@ def project(number: str):
 def _act(number: str, form_class, action):
     """Run one stage action from its form; refusals are flashed, nothing is saved."""
     project = _project_or_404(number)
-    forbid_unless(project.is_active and project.can_work(current_user))
+    forbid_unless(project.can_work(current_user))
     form = form_class()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -318,21 +286,7 @@ def cancel(number: str):
 @requires(Permission.VIEW_ARCHIVE)
 def metering(number: str):
     def action(project, form, calendar, today):
-        ct, pt = form.ct_ratio.data, form.pt_ratio.data
-        services.record_metering(
-            project,
-            {
-                "metering_method": form.metering_method.data,
-                "wiring": form.wiring.data,
-                "metering_class": form.metering_class.data,
-                "ct_primary_a": ct[0] if ct else None,
-                "ct_secondary_a": ct[1] if ct else None,
-                "pt_primary_v": pt[0] if pt else None,
-                "pt_secondary_v": pt[1] if pt else None,
-                "meter_asset_no": form.meter_asset_no.data,
-                "meter_accuracy": form.meter_accuracy.data,
-            },
-        )
+        services.record_metering(project, form.values())
         return _("The metering is recorded; the archive gets it when the project completes.")
 
     return _act(number, MeteringForm, action)
@@ -371,7 +325,7 @@ def report():
         end=end,
         business_type=business_type,
         manager_id=manager_id,
-        managers=_managers(),
+        managers=active_users(Role.ACCOUNT_MANAGER),
         late=queries.overdue_report(
             today, start=start, end=end, business_type=business_type, manager_id=manager_id
         ),
