@@ -6,9 +6,11 @@ SQLite file otherwise. The database it is pointed at is emptied: never point it 
 
 from __future__ import annotations
 
+import http.server
 import os
 import re
 import socket
+import threading
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -154,3 +156,24 @@ def smtp_sink(app, monkeypatch):
     monkeypatch.setattr(state, "suppress", False)
     yield sink
     controller.stop()
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP server that counts the requests it gets."""
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], hits
+    server.shutdown()

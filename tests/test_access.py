@@ -11,8 +11,10 @@ from tests.factories import create_contact, create_customer, create_line, create
 from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.auth.roles import Role
+from utilitycrm.contracts.models import Contract, ContractFile
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.extensions import db
+from utilitycrm.pdf import PDF_MIMETYPE as PDF
 from utilitycrm.projects import services
 from utilitycrm.projects.models import TimeLimitProfile
 from utilitycrm.projects.profiles import SGCC_2023
@@ -26,9 +28,11 @@ EDITORS_AND_OWN_MANAGER = EDITORS | {Role.ACCOUNT_MANAGER}  # the customer's own
 INSPECTORS = frozenset({Role.INSPECTOR})  # and whoever a finding is assigned to
 PROJECT_MANAGERS = frozenset({Role.MARKETING, Role.CHIEF})
 PROJECT_WORKERS = PROJECT_MANAGERS | {Role.ACCOUNT_MANAGER}  # the project's own manager
+CONTRACT_WORKERS = frozenset({Role.MARKETING, Role.ACCOUNT_MANAGER})  # managers: their own
 PUBLIC = "public"
 C = "/archive/customers/{customer}"
 P = "/projects/{project}"
+K = "/contracts/{contract}"
 
 # endpoint: (method, path, who may use it). Placeholders name records made by `records`.
 ACCESS_TABLE = {
@@ -102,6 +106,15 @@ ACCESS_TABLE = {
     "projects.metering": ("POST", P + "/metering", PROJECT_WORKERS),
     "projects.report": ("GET", "/projects/report?start=2026-01-01&end=2026-12-31", ANY),
     "projects.profiles": ("GET", "/projects/profiles", ANY),
+    "contracts.index": ("GET", "/contracts?q=GYD&ending=90", ANY),
+    "contracts.new": ("GET", "/contracts/new?customer={customer}", CONTRACT_WORKERS),
+    "contracts.contract": ("GET", K, ANY),
+    "contracts.document": ("GET", K + "/document.pdf", ANY),
+    "contracts.file": ("GET", K + "/files/{contract_file}", ANY),
+    "contracts.sign": ("POST", K + "/sign", CONTRACT_WORKERS),
+    "contracts.scan": ("POST", K + "/scan", CONTRACT_WORKERS),
+    "contracts.terminate": ("POST", K + "/terminate", CONTRACT_WORKERS),
+    "contracts.renew": ("POST", K + "/renew", CONTRACT_WORKERS),
 }
 
 # Contacts and documents: also the customer's own account manager, and nobody else.
@@ -128,12 +141,24 @@ def records(users) -> dict[str, object]:
         "sha": uploads.keep(b"not a workbook", "x.xlsx"),
         "batch": _batch(),
         "token": 999_999,  # revoking someone else's or no token: refused, never a 403
-        "project": _project(customer, users[Role.MARKETING]),
+        "project": project_record(customer, users[Role.MARKETING]),
         **_finding(customer),
+        **contract_records(customer),
     }
 
 
-def _project(customer, actor) -> str:
+def contract_records(customer) -> dict[str, object]:
+    """A draft of the customer's, with a stored file (made directly: this customer's
+    archive is too thin for the service to draft from)."""
+    contract = Contract(number="GYD-2026-000001", customer_id=customer.id, kind="hv")
+    contract.files.append(ContractFile(role="scan", filename="scan.pdf", media_type=PDF,
+                                       size=5, sha256="0" * 64, content=b"%PDF-"))  # fmt: skip
+    db.session.add(contract)
+    db.session.commit()
+    return {"contract": contract.number, "contract_file": contract.files[0].id}
+
+
+def project_record(customer, actor) -> str:
     """A change of use of the manager's customer, so that it is the manager's project."""
     db.session.add(
         TimeLimitProfile(code="sgcc", name="SGCC", effective_on=date(2023, 1, 1),

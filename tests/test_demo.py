@@ -42,6 +42,21 @@ def test_seed_creates_the_demo_users_who_can_sign_in(runner, app):
         assert response.status_code == 302, username
 
 
+def test_seed_signs_a_few_contracts_one_due_for_renewal(runner, app):
+    from utilitycrm.contracts import services
+    from utilitycrm.contracts.models import Contract
+    from utilitycrm.deadlines.alerts import open_alerts
+    from utilitycrm.deadlines.calendar import local_today
+
+    assert "supply contracts" in seed(runner, "--customers", "200").output
+    contracts = db.session.query(Contract).order_by(Contract.id).all()
+    assert [c.status for c in contracts] == ["signed"] * 5 + ["draft"]
+    assert all(changes == [] for changes in services.stale_changes(contracts).values())
+    with app.test_request_context():  # alerts link to the contract's page
+        due = open_alerts(local_today(), kinds=[services.KIND])
+    assert [a.deadline.subject_id for a in due] == [contracts[0].id]
+
+
 def test_seed_refuses_a_database_with_data(runner, users):
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 1

@@ -2,34 +2,8 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-
-import pytest
-
 from tests.pdftext import pdf_text
 from utilitycrm.pdf import StaticOnlyFetcher, html_to_pdf, static_root
-
-
-@pytest.fixture
-def listener():
-    """A local HTTP server that counts the requests it gets."""
-    hits = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], hits
-    server.shutdown()
 
 
 def test_only_static_files_are_fetched(app, listener, tmp_path):

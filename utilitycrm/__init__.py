@@ -29,6 +29,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
         api,
         archive,
         auth,
+        contracts,
         deadlines,
         demo,
         errors,
@@ -55,6 +56,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     archive.init_app(app)
     deadlines.init_app(app)
     projects.init_app(app)
+    contracts.init_app(app)
     validation.init_app(app)
     api.init_app(app)
     demo.init_app(app)

@@ -89,6 +89,19 @@ class Config:
     SUPPLY_PLAN_VALID_MONTHS_HV = 12
     SUPPLY_PLAN_VALID_MONTHS_LV = 3
     SUPPLY_PLAN_WARN_DAYS = 30
+    # Supply contracts: numbers, default terms in years, scans, the supplier's party block.
+    CONTRACT_NUMBER_PATTERN = "GYD-{year}-{seq:06d}"
+    CONTRACT_TERM_YEARS_HV = 5
+    CONTRACT_TERM_YEARS_LV = 5
+    CONTRACT_SCAN_MAX_BYTES = 20 * 2**20
+    CONTRACT_SUPPLIER = {
+        "name": "国网示范市供电公司",
+        "address": "示范市人民路 1 号",
+        "representative": "",
+        "phone": "95598",
+        "bank": "",
+        "account": "",
+    }
     # The address staff reach the app at, for links in alert mails sent by cron.
     PUBLIC_URL = "http://localhost:5000"
     MAIL_SERVER = "localhost"

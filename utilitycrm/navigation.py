@@ -26,6 +26,7 @@ NAV_ITEMS = (
     NavItem(_l("Imports"), "archive.import_batches", Permission.VIEW_ARCHIVE),
     NavItem(_l("Findings"), "validation.findings", Permission.VIEW_ARCHIVE),
     NavItem(_l("Projects"), "projects.index", Permission.VIEW_ARCHIVE),
+    NavItem(_l("Contracts"), "contracts.index", Permission.VIEW_ARCHIVE),
     NavItem(_l("Users"), "admin.users", Permission.MANAGE_USERS),
     NavItem(_l("Security log"), "admin.security_events", Permission.VIEW_SECURITY_LOG),
 )

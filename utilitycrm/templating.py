@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import format_datetime
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ from utilitycrm.navigation import nav_items_for
 
 def _template_context() -> dict[str, object]:
     locale = select_locale()
+    if not has_request_context():  # documents rendered by commands and scheduled jobs
+        return {"current_locale": locale, "html_lang": html_lang(locale)}
     return {
         "nav_items": nav_items_for(current_user),
         "language_form": LanguageForm(

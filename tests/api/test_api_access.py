@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import create_customer, create_line
+from tests.test_access import contract_records, project_record
 from utilitycrm.auth.roles import Role
 from utilitycrm.extensions import db
 from utilitycrm.validation.models import Finding, ValidationRun
@@ -27,6 +28,10 @@ API_ACCESS = {
     ("get", "/api/v1/validation-runs/{run_id}"): ANY,
     ("get", "/api/v1/findings"): ANY,
     ("get", "/api/v1/findings/{finding_id}"): ANY,
+    ("get", "/api/v1/projects"): ANY,
+    ("get", "/api/v1/projects/{number}"): ANY,
+    ("get", "/api/v1/contracts"): ANY,
+    ("get", "/api/v1/contracts/{number}"): ANY,
 }
 
 
@@ -45,7 +50,7 @@ def test_the_table_covers_the_openapi_document(app):
     [(op, role) for op in API_ACCESS for role in Role],
     ids=lambda value: value if isinstance(value, str) else "-".join(value),
 )
-def test_api_access(api, operation, role):
+def test_api_access(api, users, operation, role):
     method, template = operation
     customer = create_customer(account_no="3100004001")
     line = create_line(code="L0001")
@@ -57,9 +62,15 @@ def test_api_access(api, operation, role):
                       objects="[]", first_run_id=run.id, last_run_id=run.id)  # fmt: skip
     db.session.add(finding)
     db.session.commit()
-    path = template.format(
-        account_no=customer.account_no, code=line.code, run_id=run.id, finding_id=finding.id
+    number = (
+        project_record(customer, users[Role.MARKETING])
+        if "projects" in template
+        else contract_records(customer)["contract"]
     )
+    path = template.format(
+        account_no=customer.account_no, code=line.code, run_id=run.id, finding_id=finding.id,
+        number=number,
+    )  # fmt: skip
     bodies = {"post": {}, "patch": {"version": customer.version}}
     response = getattr(api(role), method)(path, json=bodies.get(method))
     if role in API_ACCESS[operation]:

@@ -8,16 +8,19 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from tests.factories import create_customer, create_line
+from tests.test_access import contract_records, project_record
 from utilitycrm.auth.roles import Role
 
 
-def test_no_server_error_for_any_generated_request(app, tokens):
-    create_customer(account_no="3100005001")
+def test_no_server_error_for_any_generated_request(app, tokens, users):
+    customer = create_customer(account_no="3100005001")
     create_line(code="L0001")
+    project_record(customer, users[Role.MARKETING])
+    contract_records(customer)
     headers = {"Authorization": f"Bearer {tokens[Role.MARKETING]}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 17
 
     for operation in operations:
 

@@ -129,3 +129,42 @@ def test_profiles_page_shows_both_seeded_profiles(client, login_as):
     login_as(Role.INSPECTOR)
     html = client.get("/projects/profiles").get_data(as_text=True)
     assert "国网供电服务承诺 2023" in html and "省公司考核标准" in html
+
+
+def test_the_contract_stage_prepares_the_projects_contract(client, login_as, manager, staff):
+    from datetime import timedelta
+
+    from tests.validation.dbarchive import change
+    from utilitycrm.contracts.models import Contract
+    from utilitycrm.deadlines.calendar import WorkCalendar, local_today
+
+    project = accept(new_connection(factories.create_line(), manager), staff)
+    services.record_metering(project, {
+        "metering_method": "hv_hv", "wiring": "3p3w", "metering_class": "III",
+        "ct_primary_a": 50, "ct_secondary_a": 5, "pt_primary_v": 10000, "pt_secondary_v": 100,
+        "meter_asset_no": "3310001230001", "meter_accuracy": "0.5S",
+    })  # fmt: skip
+    day = MONDAY
+    while project.current_stage.code != "contract":
+        day += timedelta(days=1)
+        act = services.start_stage if project.current_stage.status == "waiting" else None
+        if act:
+            act(project, day=day, actor=staff, calendar=WorkCalendar(), today=day)
+        else:
+            services.finish_stage(project, day=day, note="", actor=staff,
+                                  calendar=WorkCalendar(), today=day)  # fmt: skip
+        db.session.commit()
+    factories.create_tariff()
+    change(project.customer, tariff_code="DGY-10", pf_standard="0.90")
+
+    login_as(Role.MARKETING)
+    page = client.get(f"/projects/{project.number}").get_data(as_text=True)
+    assert 'id="project-new-contract"' in page
+    form = client.get(f"/contracts/new?project={project.number}").get_data(as_text=True)
+    assert "#12杆T接点" in form and "630 kVA" in form  # the project's plan
+    made = client.post(f"/contracts/new?project={project.number}", data={"language": "zh_CN"})
+    assert made.status_code == 302
+    contract = db.session.scalars(select(Contract)).one()
+    assert contract.project_id == project.id and contract.starts_on == local_today()
+    page = client.get(f"/projects/{project.number}").get_data(as_text=True)
+    assert contract.number in page and 'id="project-new-contract"' not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +10,9 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.projects.conftest import MONDAY, accept, new_connection
+from tests.validation.dbarchive import change
 from utilitycrm.archive.models import ChangeSet, Customer
+from utilitycrm.contracts import services as contract_services
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
@@ -131,12 +134,18 @@ def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff
         "meter_asset_no": "3310001234567", "meter_accuracy": "0.5S",
     })  # fmt: skip
     day = MONDAY
+    contract = None
     while project.status == ProjectStatus.ACTIVE.value:
         day += timedelta(days=1)
         if project.current_stage.status == "waiting":
             _start(project, day, staff)
-        else:
-            _finish(project, day, staff, today=day)
+            continue
+        if project.current_stage.code == "contract":
+            with pytest.raises(UtilityCRMError, match="供用电合同"):
+                _finish(project, day, staff, today=day)
+            db.session.rollback()
+            contract = _sign_contract(project, staff, day)
+        _finish(project, day, staff, today=day)
 
     customer = db.session.get(Customer, customer_id)
     assert customer.status == "active"
@@ -151,6 +160,27 @@ def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff
     ).all()
     assert [c.source for c in change_sets] == ["project"]
     assert all(not clock.is_open for clock in services.clocks(project).values())
+    # The contract, signed before connection from the project's plan, agrees with the
+    # archive the project completed.
+    assert json.loads(contract.data_json)["capacity"]["contract_kva"] == 1030
+    assert contract_services.stale_changes([contract]) == {contract.id: []}
+
+
+def _sign_contract(project, actor, day):
+    """The applicant's tariff is set in the archive, and the project's contract signed."""
+    factories.create_tariff()
+    change(project.customer, tariff_code="DGY-10", pf_standard="0.90")
+    contract = contract_services.create_draft(
+        project.customer, contract_services.DraftRequest(project=project), actor=actor, today=day
+    )
+    contract_services.sign(
+        contract,
+        contract_services.Signing(day, day, date(2031, 10, 1), "张总", "李主任"),
+        actor=actor,
+        today=day,
+    )
+    db.session.commit()
+    return contract
 
 
 def test_cancelling_stops_the_clocks_and_closes_the_applicant(manager, staff):

@@ -72,6 +72,7 @@ class Standards:
     special_min_sources: int = 3  # 特级: from different substations
     first_min_sources: int = 2  # 一级: from two substations
     second_min_sources: int = 2  # 二级: on different lines
+    contract_notice_days: int = 90  # a supply contract's renewal is due this long before it ends
 
 
 DEFAULT = Standards()

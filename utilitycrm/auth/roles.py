@@ -44,6 +44,9 @@ class Permission(StrEnum):
     # Create and drive any expansion project; account managers drive their own.
     MANAGE_PROJECTS = "projects.manage"
     WORK_OWN_PROJECTS = "projects.work_own"
+    # Draft, sign and end any supply contract; account managers those of their customers.
+    MANAGE_CONTRACTS = "contracts.manage"
+    WORK_OWN_CONTRACTS = "contracts.work_own"
     # Every manager's portfolio and load, reassignment of key accounts.
     MANAGE_PORTFOLIOS = "portfolios.manage"
 
@@ -62,9 +65,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             *_READ,
         }
     ),
-    Role.MARKETING: frozenset({Permission.EDIT_ARCHIVE, Permission.MANAGE_PROJECTS, *_READ}),
+    Role.MARKETING: frozenset(
+        {
+            Permission.EDIT_ARCHIVE,
+            Permission.MANAGE_PROJECTS,
+            Permission.MANAGE_CONTRACTS,
+            *_READ,
+        }
+    ),
     Role.ACCOUNT_MANAGER: frozenset(
-        {Permission.EDIT_OWN_RELATIONSHIPS, Permission.WORK_OWN_PROJECTS, *_READ}
+        {
+            Permission.EDIT_OWN_RELATIONSHIPS,
+            Permission.WORK_OWN_PROJECTS,
+            Permission.WORK_OWN_CONTRACTS,
+            *_READ,
+        }
     ),
     Role.INSPECTOR: frozenset({Permission.RUN_VALIDATION, Permission.MANAGE_FINDINGS, *_READ}),
     Role.CHIEF: frozenset({Permission.MANAGE_PROJECTS, Permission.MANAGE_PORTFOLIOS, *_READ}),

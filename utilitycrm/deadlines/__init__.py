@@ -29,6 +29,6 @@ def _alert_badge() -> dict[str, object]:
     from utilitycrm.deadlines.alerts import alert_count
     from utilitycrm.deadlines.calendar import local_today
 
-    if not current_user.is_authenticated:
+    if not current_user or not current_user.is_authenticated:  # no request: a command
         return {}
     return {"my_alert_count": alert_count(local_today(), owner_id=current_user.id)}

@@ -6,7 +6,9 @@ import time
 
 import click
 
+from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.demo import seeding
+from utilitycrm.demo.contracts import seed_contracts
 from utilitycrm.extensions import db
 
 
@@ -43,10 +45,13 @@ def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None
     started = time.monotonic()
     report = seeding.seed(customers=customers, seed=seed_value, fault_rate=faults)
     db.session.commit()
+    contracts = seed_contracts(local_today())
+    db.session.commit()
     click.echo(f"Demo utility seeded in {time.monotonic() - started:.1f} s:")
     for table, count in report.counts.items():
         click.echo(f"  {table:<24} {count:>9,}")
     click.echo(f"  {'injected faults':<24} {report.faults:>9,}")
+    click.echo(f"  {'supply contracts':<24} {contracts:>9,}")
     click.echo(f"Demo users (password: {seeding.DEMO_PASSWORD}):")
     for user in report.users:
         click.echo(f"  {user.username:<10} {user.role}")

@@ -26,6 +26,8 @@ class StageDef:
     customer_event: object | None = None
 
 
+# The stage that ends with the project's supply contract signed.
+CONTRACT_STAGE = "contract"
 ACCEPT = StageDef("accept", _l("Application accepted (业务受理)"))
 ARCHIVE = StageDef("archive", _l("Archived (归档)"))
 
@@ -51,7 +53,7 @@ HIGH_VOLTAGE = (
         "completion",
         _l("The customer reported the works complete"),
     ),
-    StageDef("contract", _l("Supply contract signed (供用电合同签订)")),
+    StageDef(CONTRACT_STAGE, _l("Supply contract signed (供用电合同签订)")),
     StageDef("connection", _l("Metering installed and connected (装表接电)"), "connection"),
     ARCHIVE,
 )

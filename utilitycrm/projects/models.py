@@ -14,6 +14,7 @@ from utilitycrm.archive.models import Customer, FeederLine, Substation, Transfor
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
 from utilitycrm.database import Versioned, utcnow
+from utilitycrm.deadlines.models import Deadline
 from utilitycrm.extensions import db
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
 
@@ -109,6 +110,12 @@ class Project(Versioned, db.Model):
     )
     sources: Mapped[list[ProjectSource]] = relationship(
         back_populates="project", order_by="ProjectSource.id", cascade="all"
+    )
+    # Its clocks (read only here: the deadlines' services write them).
+    deadlines: Mapped[list[Deadline]] = relationship(
+        primaryjoin="and_(Deadline.kind == 'project', foreign(Deadline.subject_id) == Project.id)",
+        viewonly=True,
+        order_by="Deadline.id",
     )
 
     @property

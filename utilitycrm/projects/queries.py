@@ -10,9 +10,11 @@ from datetime import date
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from utilitycrm.archive.enums import VoltageLevel
+from utilitycrm.archive.models import Customer
+from utilitycrm.archive.search import Page, paginate
 from utilitycrm.auth.models import User
 from utilitycrm.deadlines.alerts import load_by_owner
 from utilitycrm.deadlines.models import Deadline
@@ -117,6 +119,34 @@ def for_customer(customer_id: int) -> list[Project]:
             .order_by(Project.accepted_on.desc(), Project.id.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    status: str = ""
+    business_type: str = ""
+    account_no: str = ""
+    manager: str = ""  # the account manager's user name
+
+
+def project_page(filters: ProjectFilters, *, page: int, per_page: int, limit: int) -> Page:
+    """Projects newest first, with their customers and managers (for the API)."""
+    query = (
+        select(Project)
+        .join(Customer, Project.customer_id == Customer.id)
+        .outerjoin(User, Project.account_manager_id == User.id)
+        .options(contains_eager(Project.customer), contains_eager(Project.account_manager))
+        .order_by(Project.id.desc())
+    )
+    if filters.status:
+        query = query.where(Project.status == filters.status)
+    if filters.business_type:
+        query = query.where(Project.business_type == filters.business_type)
+    if filters.account_no:
+        query = query.where(Customer.account_no == filters.account_no)
+    if filters.manager:
+        query = query.where(User.username == filters.manager)
+    return paginate(query, page=page, per_page=per_page, limit=limit)
 
 
 def describe_deadlines(deadlines: list[Deadline]) -> dict[int, Described]:

@@ -21,6 +21,8 @@ from utilitycrm.archive.services.customers import create_customer
 from utilitycrm.archive.services.equipment import check_meter
 from utilitycrm.archive.services.records import save_record
 from utilitycrm.auth.models import User
+from utilitycrm.contracts.models import Contract
+from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.clock import Reading
@@ -41,6 +43,7 @@ from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
 
 KIND = "project"
 PLAN_VALIDITY = chains.PLAN_VALIDITY
+CONTRACT_STAGE = chains.CONTRACT_STAGE
 
 
 class ProjectRefused(UtilityCRMError):
@@ -451,9 +454,27 @@ def finish_stage(
     running = running_clock(project)
     if running is not None and running.is_paused:
         raise UtilityCRMError(_l("The clock is paused: the customer hands back first."))
+    if stage.code == CONTRACT_STAGE and not _has_signed_contract(project):
+        raise UtilityCRMError(
+            _l("Sign the project's supply contract first: the contract stage ends with it.")
+        )
     stage.note = note.strip()
     _finish(project, stage, day, actor, calendar, today)
     return stage
+
+
+def _has_signed_contract(project: Project) -> bool:
+    return (
+        db.session.scalar(
+            select(Contract.id)
+            .where(
+                Contract.project_id == project.id,
+                Contract.status == ContractStatus.SIGNED.value,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def running_clock(project: Project, by_key: dict[str, Deadline] | None = None) -> Deadline | None:

@@ -16,6 +16,8 @@ from utilitycrm.archive.views.common import forbid_unless, refuse
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.auth.services import active_users
+from utilitycrm.contracts import queries as contract_queries
+from utilitycrm.contracts import services as contract_services
 from utilitycrm.deadlines.calendar import WorkCalendar, local_today
 from utilitycrm.deadlines.forms import PauseForm, ResumeForm
 from utilitycrm.errors import UtilityCRMError
@@ -194,6 +196,9 @@ def project(number: str):
         metering_form=MeteringForm(formdata=None, obj=project),
         stage_status=StageStatus,
         clock_labels=chains.CLOCK_LABELS,
+        contracts=contract_queries.for_project(project.id),
+        can_draft_contract=project.is_active
+        and contract_services.can_work(current_user, project.customer),
     )
 
 

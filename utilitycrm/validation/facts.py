@@ -202,6 +202,20 @@ class Network:
         return feeders[0] if len(feeders) == 1 else None
 
 
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """A signed or expired supply contract; `frozen` and `current` are its tracked terms
+    as signed and as the archive holds them now (None for an expired one)."""
+
+    id: int
+    customer_id: int
+    number: str
+    status: str
+    ends_on: date | None
+    frozen: dict | None = None
+    current: dict | None = None
+
+
 @dataclass
 class Snapshot:
     """One slice of customers with everything they hang on; `network` is shared by all
@@ -216,6 +230,8 @@ class Snapshot:
     meters: dict[int, list[Meter]] = field(default_factory=dict)
     # Customer id → the other customers with the same name, address and category.
     namesakes: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    # Customer id → its signed and expired supply contracts.
+    contracts: dict[int, list[Contract]] = field(default_factory=dict)
 
     def main_source(self, customer_id: int) -> Source | None:
         """The 主供 source; the first one when none is marked main."""

@@ -110,6 +110,7 @@ THRESHOLD_LABELS = {
     "special_min_sources": _l("特级 customers: sources from different substations"),
     "first_min_sources": _l("一级 customers: sources from different substations"),
     "second_min_sources": _l("二级 customers: sources on different lines"),
+    "contract_notice_days": _l("Supply contracts: renewal reminder before the end (days)"),
 }
 
 

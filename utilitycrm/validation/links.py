@@ -16,6 +16,7 @@ TYPE_LABELS = {
     "feeder_line": _l("Line"),
     "network_edge": _l("Switch or section"),
     "substation": _l("Substation"),
+    "contract": _l("Supply contract"),
 }
 _CUSTOMER_KINDS = {
     "power_source": "sources",
@@ -46,6 +47,8 @@ def object_links(finding: Finding) -> list[tuple[object, str, str]]:
             )
         elif kind == "feeder_line":
             url = url_for("archive.line", line_id=record_id)
+        elif kind == "contract":
+            url = url_for("contracts.contract", number=label)
         elif kind == "network_edge":
             url = url_for("archive.edit_network_record", kind="edges", record_id=record_id)
         else:

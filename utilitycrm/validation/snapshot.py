@@ -35,6 +35,9 @@ from utilitycrm.archive.models import (
 )
 from utilitycrm.archive.standards import DEFAULT, Standards
 from utilitycrm.archive.topology import Edge
+from utilitycrm.contracts import terms
+from utilitycrm.contracts.models import Contract
+from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.extensions import db
 from utilitycrm.validation import facts
 from utilitycrm.validation.models import ThresholdSet
@@ -231,7 +234,35 @@ def load_slice(
         points=points,
         meters=meters,
         namesakes={c.id: namesakes[c.id] for c in customers if c.id in namesakes},
+        contracts=load_contracts(ids, contiguous),
     )
+
+
+def load_contracts(ids: Sequence[int], contiguous: bool) -> dict[int, list[facts.Contract]]:
+    """Signed and expired contracts of the slice; for signed ones the terms they froze and
+    the terms the archive gives now (through the contract's own reader, so that a contract
+    and this check can never disagree on what the archive says)."""
+    signed = ContractStatus.SIGNED.value
+    rows = db.session.execute(
+        select(Contract.id, Contract.customer_id, Contract.number, Contract.status,
+               Contract.ends_on, Contract.data_json)
+        .where(_within(Contract.customer_id, ids, contiguous),
+               Contract.status.in_([signed, ContractStatus.EXPIRED.value]))
+        .order_by(Contract.id)
+    ).all()  # fmt: skip
+    archive = terms.load_customers({r.customer_id for r in rows if r.status == signed})
+    current = {cid: terms.terms(terms.contract_data(c)) for cid, c in archive.items()}
+    result: dict[int, list[facts.Contract]] = defaultdict(list)
+    for contract_id, customer_id, number, status, ends_on, data_json in rows:
+        is_signed = status == signed and data_json is not None
+        result[customer_id].append(
+            facts.Contract(
+                contract_id, customer_id, number, status, ends_on,
+                frozen=terms.terms(json.loads(data_json)) if is_signed else None,
+                current=current.get(customer_id) if is_signed else None,
+            )
+        )  # fmt: skip
+    return dict(result)
 
 
 def load_namesakes(scope: Scope, ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:

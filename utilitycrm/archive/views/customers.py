@@ -25,6 +25,8 @@ from utilitycrm.archive.workbook import XLSX_MIMETYPE
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.contracts import services as contracts
+from utilitycrm.contracts.queries import for_customer as contracts_for_customer
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.projects.queries import for_customer as projects_for_customer
@@ -106,6 +108,7 @@ def create_customer():
 def customer(account_no: str):
     customer = get_customer_or_404(account_no)
     recent = queries.history(customer_id=customer.id, page=1, per_page=10, limit=10)
+    customer_contracts = contracts_for_customer(customer.id)
     return render_template(
         "archive/customer.html",
         customer=customer,
@@ -116,6 +119,9 @@ def customer(account_no: str):
         findings=customer_findings(customer.id),
         projects=projects_for_customer(customer.id),
         can_accept_project=current_user.can(Permission.MANAGE_PROJECTS),
+        contracts=customer_contracts,
+        contract_changes=contracts.stale_changes(customer_contracts),
+        can_draft_contract=contracts.can_work(current_user, customer),
         close_form=CloseCustomerForm(formdata=None, version=customer.version),
     )
 

@@ -3,6 +3,7 @@
 from utilitycrm.validation.rules import (  # noqa: F401 - registration
     capacity,
     completeness,
+    contract,
     identity,
     metering,
     tariff,

@@ -1,0 +1,41 @@
+"""Read access to the contract register under /api/v1 (the pages' permissions)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_smorest import Blueprint
+
+from utilitycrm.api.paging import page_document
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.roles import Permission
+from utilitycrm.contracts import queries
+from utilitycrm.contracts.schemas import (
+    ContractDetailSchema,
+    ContractPageSchema,
+    ContractQuerySchema,
+)
+from utilitycrm.deadlines.calendar import local_today
+
+blp = Blueprint("api_contracts", __name__, url_prefix="/api/v1", description="Supply contracts")
+LIMIT = 10_000
+
+
+@blp.route("/contracts")
+@blp.arguments(ContractQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, ContractPageSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def list_contracts(page: int, per_page: int, **filters):
+    """The register, newest number first."""
+    result = queries.register_page(
+        queries.RegisterFilters(**filters), local_today(), page=page, per_page=per_page,
+        limit=LIMIT,
+    )  # fmt: skip
+    return page_document(result, "api_contracts.list_contracts", filters)
+
+
+@blp.route("/contracts/<number>")
+@blp.response(200, ContractDetailSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def get_contract(number: str):
+    """A contract with its frozen data, files and the terms the archive has changed."""
+    return queries.by_number(number) or abort(404)

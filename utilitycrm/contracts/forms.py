@@ -1,0 +1,49 @@
+"""Forms of the registry: a draft, signing, a scan, termination."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from utilitycrm.auth.forms import LOCALE_LABELS
+from utilitycrm.forms import Form
+
+
+class DraftForm(Form):
+    language = SelectField(_l("Language of the contract"), validators=[DataRequired()])
+    starts_on = DateField(_l("In force from"), validators=[Optional()])
+    ends_on = DateField(_l("In force until (empty: the standard term)"), validators=[Optional()])
+    project = StringField(_l("Expansion project"), validators=[Optional(), Length(max=30)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = list(LOCALE_LABELS.items())
+
+
+class SignForm(Form):
+    signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
+    starts_on = DateField(_l("In force from"), validators=[InputRequired()])
+    ends_on = DateField(_l("In force until"), validators=[InputRequired()])
+    customer_signatory = StringField(
+        _l("Signed for the customer by"), validators=[DataRequired(), Length(max=50)]
+    )
+    utility_signatory = StringField(
+        _l("Signed for the supplier by"), validators=[DataRequired(), Length(max=50)]
+    )
+
+
+class ScanForm(Form):
+    scan = FileField(
+        _l("Scan of the signed paper (PDF, JPEG or PNG)"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["pdf", "jpg", "jpeg", "png"], _l("Only PDF, JPEG and PNG files.")),
+        ],
+    )
+
+
+class TerminateForm(Form):
+    day = DateField(_l("Ends on"), validators=[InputRequired()])
+    reason = TextAreaField(_l("Why"), validators=[DataRequired(), Length(max=500)])

@@ -1,0 +1,67 @@
+"""The contracts API's JSON shapes."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from utilitycrm.api.paging import PageArgsSchema, PageSchema
+from utilitycrm.contracts.services import stale_changes
+from utilitycrm.contracts.types import ContractKind, ContractStatus
+
+
+class ContractFileSchema(Schema):
+    id = fields.Int()
+    role = fields.Str(metadata={"description": "`signed`: the frozen PDF; `scan`: the paper."})
+    filename = fields.Str()
+    media_type = fields.Str()
+    size = fields.Int()
+    sha256 = fields.Str()
+    uploaded_at = fields.DateTime()
+
+
+class ContractSchema(Schema):
+    number = fields.Str()
+    kind = fields.Str()
+    status = fields.Str()
+    customer_account_no = fields.Function(lambda c: c.customer.account_no)
+    project_number = fields.Function(lambda c: c.project.number if c.project else None)
+    replaces = fields.Function(lambda c: c.replaces.number if c.replaces else None)
+    language = fields.Str()
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    signed_on = fields.Date(allow_none=True)
+    template_version = fields.Str(allow_none=True)
+    pdf_sha256 = fields.Str(allow_none=True)
+    ended_on = fields.Date(allow_none=True)
+    end_reason = fields.Str(allow_none=True)
+
+
+class ContractDetailSchema(ContractSchema):
+    data = fields.Dict(
+        attribute="frozen_data",
+        allow_none=True,
+        metadata={"description": "The archive data the signed contract was made from."},
+    )
+    stale_terms = fields.Function(
+        lambda c: [change.key for change in stale_changes([c]).get(c.id, [])],
+        metadata={"description": "Tracked terms the archive has changed since signing."},
+    )
+    files = fields.List(fields.Nested(ContractFileSchema))
+
+
+class ContractQuerySchema(PageArgsSchema):
+    q = fields.Str(load_default="", validate=validate.Length(max=100))
+    status = fields.Str(
+        load_default="", validate=validate.OneOf(["", *[s.value for s in ContractStatus]])
+    )
+    kind = fields.Str(
+        load_default="", validate=validate.OneOf(["", *[k.value for k in ContractKind]])
+    )
+    ending_within = fields.Int(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=3650),
+        metadata={"description": "Signed contracts ending within this many days."},
+    )  # fmt: skip
+
+
+class ContractPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ContractSchema))

@@ -1,0 +1,320 @@
+"""The contract registry's operations: draft, sign (freeze), attach a scan, end, expire.
+
+Each changes the session only; the caller commits, so a refusal leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from utilitycrm.archive.models import Customer
+from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission
+from utilitycrm.contracts import documents, terms
+from utilitycrm.contracts.models import Contract, ContractEvent, ContractFile
+from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
+from utilitycrm.deadlines import services as deadlines
+from utilitycrm.deadlines.models import Deadline
+from utilitycrm.errors import UtilityCRMError
+from utilitycrm.extensions import db
+from utilitycrm.numbering import next_number
+from utilitycrm.projects.services import add_months
+from utilitycrm.validation.snapshot import standards_on
+
+KIND = "contract"  # the deadlines' kind of a contract's expiry reminder
+EXPIRY = "expiry"
+NUMBER_SEQUENCE = "contract"
+# What a scan of the signed paper may be, by the bytes it starts with.
+SCAN_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
+              b"\x89PNG\r\n\x1a\n": "image/png"}  # fmt: skip
+
+
+class ContractRefused(UtilityCRMError):
+    """The archive lacks what a contract needs; `missing` lists all of it."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(
+            _l("The contract cannot be made; the archive lacks: %(items)s.",
+               items="; ".join(missing))
+        )  # fmt: skip
+        self.missing = missing
+
+
+def can_work(user: User, customer: Customer) -> bool:
+    """Contract staff, or the customer's own account manager."""
+    return user.can(Permission.MANAGE_CONTRACTS) or (
+        user.can(Permission.WORK_OWN_CONTRACTS) and customer.account_manager_id == user.id
+    )
+
+
+def _event(contract: Contract, kind: ContractEventKind, actor: User | None, note: str = "") -> None:
+    contract.events.append(
+        ContractEvent(kind=kind.value, actor_id=actor.id if actor else None, note=note)
+    )
+
+
+def current_data(contract: Contract) -> dict:
+    """The data a draft prints today (a signed contract prints its frozen data instead)."""
+    project = contract.project if contract.project_id else None
+    return terms.contract_data(contract.customer, project=project)
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    language: str = "zh_CN"
+    starts_on: date | None = None
+    ends_on: date | None = None
+    project: object | None = None  # the expansion project at its contract stage
+
+
+def create_draft(
+    customer: Customer, request: DraftRequest, *, actor: User, today: date
+) -> Contract:
+    """A numbered draft, refused with every missing item while the archive is not ready.
+
+    The number is taken now, so the draft the customer reviews carries the number it will
+    be signed under; a draft abandoned is terminated, never deleted, so numbers have no gaps.
+    """
+    if customer.is_closed:
+        raise UtilityCRMError(_l("A closed account gets no new contract."))
+    project = request.project
+    if project is not None and (project.customer_id != customer.id or not project.is_active):
+        raise UtilityCRMError(_l("The project is not an open project of this customer."))
+    missing = terms.missing(terms.contract_data(customer, project=project))
+    if missing:
+        raise ContractRefused(missing)
+    kind = ContractKind.for_voltage(customer.voltage_kv)
+    starts_on = request.starts_on or today
+    years = current_app.config[
+        "CONTRACT_TERM_YEARS_HV" if kind is ContractKind.HIGH_VOLTAGE else "CONTRACT_TERM_YEARS_LV"
+    ]
+    ends_on = request.ends_on or add_months(starts_on, 12 * years)
+    _check_term(starts_on, ends_on)
+    in_force = in_force_for(customer.id)
+    contract = Contract(
+        number=next_number(
+            NUMBER_SEQUENCE, current_app.config["CONTRACT_NUMBER_PATTERN"], today.year
+        ),
+        customer=customer,
+        kind=kind.value,
+        language=request.language,
+        project_id=project.id if project is not None else None,
+        replaces_id=in_force.id if in_force else None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by_id=actor.id,
+    )
+    db.session.add(contract)
+    _event(contract, ContractEventKind.DRAFTED, actor)
+    db.session.flush()
+    return contract
+
+
+def _check_term(starts_on: date, ends_on: date) -> None:
+    if ends_on <= starts_on:
+        raise UtilityCRMError(_l("The contract must end after it starts."))
+
+
+def in_force_for(customer_id: int) -> Contract | None:
+    return db.session.scalar(
+        select(Contract)
+        .where(Contract.customer_id == customer_id, Contract.status == ContractStatus.SIGNED.value)
+        .order_by(Contract.signed_on.desc(), Contract.id.desc())
+        .limit(1)
+    )
+
+
+def particulars(contract: Contract) -> documents.Particulars:
+    return documents.Particulars(
+        number=contract.number,
+        kind=contract.kind_enum,
+        starts_on=contract.starts_on,
+        ends_on=contract.ends_on,
+        signed_on=contract.signed_on,
+        customer_signatory=contract.customer_signatory or "",
+        utility_signatory=contract.utility_signatory or "",
+        is_draft=contract.is_draft,
+    )
+
+
+def render_draft(contract: Contract, *, language: str | None = None) -> bytes:
+    if not contract.is_draft:
+        raise UtilityCRMError(
+            _l("Only a draft is rendered; a signed contract is served as frozen.")
+        )
+    return documents.render(
+        particulars(contract), current_data(contract), language=language or contract.language
+    )
+
+
+@dataclass(frozen=True)
+class Signing:
+    signed_on: date
+    starts_on: date
+    ends_on: date
+    customer_signatory: str
+    utility_signatory: str
+
+
+def sign(contract: Contract, signing: Signing, *, actor: User, today: date) -> None:
+    """Freeze the draft as signed: the PDF, its SHA-256, the data and the template version.
+
+    The archive is read again now, so the frozen contract holds what the archive says on
+    the day it is signed; the contract it replaces ends, and the expiry reminder opens.
+    """
+    if not contract.is_draft:
+        raise UtilityCRMError(_l("Only a draft can be signed."))
+    if signing.signed_on > today:
+        raise UtilityCRMError(_l("A contract cannot be signed in the future."))
+    _check_term(signing.starts_on, signing.ends_on)
+    if not signing.customer_signatory.strip() or not signing.utility_signatory.strip():
+        raise UtilityCRMError(_l("Name who signed for each party."))
+    data = current_data(contract)
+    missing = terms.missing(data)
+    if missing:
+        raise ContractRefused(missing)
+    contract.signed_on = signing.signed_on
+    contract.starts_on, contract.ends_on = signing.starts_on, signing.ends_on
+    contract.customer_signatory = signing.customer_signatory.strip()
+    contract.utility_signatory = signing.utility_signatory.strip()
+    contract.status = ContractStatus.SIGNED.value
+    pdf = documents.render(particulars(contract), data, language=contract.language)
+    contract.template_version = documents.TEMPLATE_VERSIONS[contract.kind_enum]
+    contract.data_json = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    contract.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    contract.files.append(
+        ContractFile(
+            role="signed",
+            filename=f"{contract.number}.pdf",
+            media_type="application/pdf",
+            size=len(pdf),
+            sha256=contract.pdf_sha256,
+            content=pdf,
+            uploaded_by_id=actor.id,
+        )
+    )
+    _event(contract, ContractEventKind.SIGNED, actor)
+    replaced = contract.replaces
+    if replaced is not None and replaced.is_signed:
+        _end(replaced, ContractStatus.TERMINATED, signing.starts_on, actor,
+             str(_l("Replaced by contract %(number)s.", number=contract.number)))  # fmt: skip
+    _open_reminder(contract, today)
+
+
+def _open_reminder(contract: Contract, today: date) -> None:
+    notice_days = standards_on(today)[0].contract_notice_days
+    deadlines.open_date_deadline(
+        KIND,
+        contract.id,
+        EXPIRY,
+        owner_id=contract.customer.account_manager_id,
+        starts_on=contract.signed_on,
+        due_on=contract.ends_on,
+        warn_on=date.fromordinal(contract.ends_on.toordinal() - notice_days),
+    )
+
+
+def _close_reminder(contract: Contract, day: date) -> None:
+    db.session.execute(
+        update(Deadline)
+        .where(Deadline.kind == KIND, Deadline.subject_id == contract.id,
+               Deadline.finished_on.is_(None))
+        .values(finished_on=day)
+    )  # fmt: skip
+
+
+def _end(contract: Contract, status: ContractStatus, day: date, actor, reason: str) -> None:
+    contract.status = status.value
+    contract.ended_on = day
+    contract.end_reason = reason
+    kind = (
+        ContractEventKind.EXPIRED
+        if status is ContractStatus.EXPIRED
+        else ContractEventKind.TERMINATED
+    )
+    _event(contract, kind, actor, reason)
+    _close_reminder(contract, day)
+
+
+def terminate(contract: Contract, *, day: date, reason: str, actor: User, today: date) -> None:
+    """End a signed contract early, or abandon a draft (its number stays in the registry)."""
+    if contract.status not in (ContractStatus.DRAFT.value, ContractStatus.SIGNED.value):
+        raise UtilityCRMError(_l("Only a draft or a contract in force can be terminated."))
+    if not reason.strip():
+        raise UtilityCRMError(_l("Say why the contract ends."))
+    if day > today:
+        raise UtilityCRMError(_l("A contract is terminated today or on an earlier day."))
+    _end(contract, ContractStatus.TERMINATED, day, actor, reason.strip())
+
+
+def expire_due(today: date) -> list[Contract]:
+    """Signed contracts whose term has passed become expired (run daily by cron)."""
+    due = list(
+        db.session.scalars(
+            select(Contract).where(
+                Contract.status == ContractStatus.SIGNED.value, Contract.ends_on < today
+            )
+        )
+    )
+    for contract in due:
+        _end(contract, ContractStatus.EXPIRED, contract.ends_on, None,
+             str(_l("The term ended on %(day)s.", day=contract.ends_on.isoformat())))  # fmt: skip
+    return due
+
+
+def renew(contract: Contract, *, actor: User, today: date) -> Contract:
+    """A draft for the next term from today's archive; signing it ends this one."""
+    if contract.status not in (ContractStatus.SIGNED.value, ContractStatus.EXPIRED.value):
+        raise UtilityCRMError(_l("Only a signed or expired contract is renewed."))
+    starts_on = max(today, contract.ends_on) if contract.ends_on else today
+    return create_draft(
+        contract.customer,
+        DraftRequest(language=contract.language, starts_on=starts_on),
+        actor=actor,
+        today=today,
+    )
+
+
+def attach_scan(contract: Contract, *, data: bytes, filename: str, actor: User) -> ContractFile:
+    """Keep a scan of the signed paper beside the frozen PDF (earlier scans are kept too)."""
+    if contract.status == ContractStatus.DRAFT.value or contract.signed_on is None:
+        raise UtilityCRMError(_l("A scan is attached to a signed contract."))
+    media_type = next((t for magic, t in SCAN_TYPES.items() if data.startswith(magic)), None)
+    if media_type is None:
+        raise UtilityCRMError(_l("A scan must be a PDF, JPEG or PNG file."))
+    if len(data) > current_app.config["CONTRACT_SCAN_MAX_BYTES"]:
+        raise UtilityCRMError(_l("The scan is larger than the limit."))
+    item = ContractFile(
+        role="scan",
+        filename=(filename or "scan")[-200:],
+        media_type=media_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+        uploaded_by_id=actor.id,
+    )
+    contract.files.append(item)
+    _event(contract, ContractEventKind.SCAN, actor, item.filename)
+    return item
+
+
+# -- staleness ---------------------------------------------------------------------------
+
+
+def stale_changes(contracts: list[Contract]) -> dict[int, list[terms.Change]]:
+    """Contract id → the tracked terms the archive has changed since signing, for signed
+    contracts (their customers loaded in one batch)."""
+    signed = [c for c in contracts if c.is_signed and c.data_json]
+    customers = terms.load_customers({c.customer_id for c in signed})
+    result = {}
+    for contract in signed:
+        current = terms.terms(terms.contract_data(customers[contract.customer_id]))
+        result[contract.id] = terms.differences(terms.terms(contract.frozen_data), current)
+    return result

@@ -1,0 +1,262 @@
+"""Registry pages: the register, drafting from a customer or a project, a contract's page
+with its document, signing, scans and termination."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from utilitycrm.archive.views.common import (
+    forbid_unless,
+    get_customer_or_404,
+    list_settings,
+    refuse,
+)
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.roles import Permission
+from utilitycrm.config import SUPPORTED_LOCALES
+from utilitycrm.contracts import queries, services, terms
+from utilitycrm.contracts.forms import DraftForm, ScanForm, SignForm, TerminateForm
+from utilitycrm.contracts.models import Contract
+from utilitycrm.contracts.types import ContractKind, ContractStatus
+from utilitycrm.deadlines.calendar import local_today
+from utilitycrm.errors import UtilityCRMError
+from utilitycrm.extensions import db
+from utilitycrm.pdf import PDF_MIMETYPE
+from utilitycrm.projects.queries import by_number as project_by_number
+
+bp = Blueprint("contracts", __name__, url_prefix="/contracts")
+
+
+def _contract_or_404(number: str) -> Contract:
+    contract = queries.by_number(number)
+    if contract is None:
+        abort(404)
+    return contract
+
+
+def _url(contract: Contract) -> str:
+    return url_for("contracts.contract", number=contract.number)
+
+
+@bp.route("")
+@requires(Permission.VIEW_ARCHIVE)
+def index():
+    ending = request.args.get("ending", "")
+    filters = queries.RegisterFilters(
+        q=request.args.get("q", "")[:100],
+        status=request.args.get("status", ""),
+        kind=request.args.get("kind", "") if request.args.get("kind") in set(ContractKind) else "",
+        ending_within=int(ending) if ending.isdigit() and len(ending) <= 4 else None,
+    )
+    today = local_today()
+    page = queries.register_page(
+        filters, today, page=request.args.get("page", 1, type=int), **list_settings()
+    )
+    return render_template(
+        "contracts/list.html",
+        page=page,
+        filters=filters,
+        stale=services.stale_changes(page.items),
+        today=today,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def new():
+    """A draft for the customer ?customer=户号, or for ?project=number at its contract stage."""
+    project = (
+        project_by_number(request.args.get("project", "")) if request.args.get("project") else None
+    )
+    if request.args.get("project") and project is None:
+        abort(404)
+    customer = (
+        project.customer if project else get_customer_or_404(request.args.get("customer", ""))
+    )
+    forbid_unless(services.can_work(current_user, customer))
+    form = DraftForm(language=current_app.config["BABEL_DEFAULT_LOCALE"])
+    data = terms.contract_data(customer, project=project)
+    missing = terms.missing(data)
+    if form.validate_on_submit():
+        try:
+            contract = services.create_draft(
+                customer,
+                services.DraftRequest(
+                    language=form.language.data, starts_on=form.starts_on.data,
+                    ends_on=form.ends_on.data, project=project,
+                ),
+                actor=current_user, today=local_today(),
+            )  # fmt: skip
+        except services.ContractRefused as error:
+            db.session.rollback()
+            missing = error.missing
+        except UtilityCRMError as error:
+            refuse(error)
+        else:
+            db.session.commit()
+            flash(_("Draft contract %(number)s is made.", number=contract.number), "success")
+            return redirect(_url(contract))
+    return render_template(
+        "contracts/new.html",
+        form=form,
+        customer=customer,
+        project=project,
+        data=data,
+        missing=missing,
+        kind=ContractKind.for_voltage(customer.voltage_kv),
+        in_force=services.in_force_for(customer.id),
+    ), (422 if form.is_submitted() else 200)
+
+
+@bp.route("/<number>")
+@requires(Permission.VIEW_ARCHIVE)
+def contract(number: str):
+    contract = _contract_or_404(number)
+    today = local_today()
+    can_work = services.can_work(current_user, contract.customer)
+    return render_template(
+        "contracts/contract.html",
+        contract=contract,
+        changes=services.stale_changes([contract]).get(contract.id, []),
+        can_work=can_work,
+        can_sign=can_work and contract.is_draft,
+        sign_form=SignForm(
+            formdata=None, signed_on=today, starts_on=contract.starts_on, ends_on=contract.ends_on
+        ),
+        scan_form=ScanForm(formdata=None),
+        terminate_form=TerminateForm(formdata=None, day=today),
+        languages=SUPPORTED_LOCALES,
+        status_enum=ContractStatus,
+        today=today,
+    )
+
+
+@bp.route("/<number>/document.pdf")
+@requires(Permission.VIEW_ARCHIVE)
+def document(number: str):
+    """A draft rendered from today's archive; a signed contract's frozen PDF, as signed."""
+    contract = _contract_or_404(number)
+    if contract.is_draft:
+        language = request.args.get("lang")
+        pdf = services.render_draft(
+            contract, language=language if language in SUPPORTED_LOCALES else None
+        )
+        name = f"{contract.number}-draft.pdf"
+    else:
+        frozen = contract.file("signed")
+        if frozen is None:  # a draft abandoned before signing has no document left
+            abort(404)
+        pdf, name = frozen.content, frozen.filename
+    return send_file(BytesIO(pdf), mimetype=PDF_MIMETYPE, download_name=name)
+
+
+@bp.route("/<number>/files/<int:file_id>")
+@requires(Permission.VIEW_ARCHIVE)
+def file(number: str, file_id: int):
+    contract = _contract_or_404(number)
+    item = next((f for f in contract.files if f.id == file_id), None)
+    if item is None:
+        abort(404)
+    return send_file(
+        BytesIO(item.content), mimetype=item.media_type, download_name=item.filename,
+        as_attachment=item.role == "scan",
+    )  # fmt: skip
+
+
+def _act(number: str, form_class, action):
+    """Run one registry action from its form; refusals are flashed, nothing is saved."""
+    contract = _contract_or_404(number)
+    forbid_unless(services.can_work(current_user, contract.customer))
+    form = form_class()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect(_url(contract))
+    try:
+        message = action(contract, form, local_today())
+    except UtilityCRMError as error:
+        refuse(error)
+        return redirect(_url(contract))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(_url(contract))
+
+
+@bp.route("/<number>/sign", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def sign(number: str):
+    def action(contract, form, today):
+        services.sign(
+            contract,
+            services.Signing(
+                signed_on=form.signed_on.data, starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data, customer_signatory=form.customer_signatory.data,
+                utility_signatory=form.utility_signatory.data,
+            ),
+            actor=current_user, today=today,
+        )  # fmt: skip
+        return _(
+            "Contract %(number)s is signed; its PDF and data are frozen.", number=contract.number
+        )
+
+    return _act(number, SignForm, action)
+
+
+@bp.route("/<number>/scan", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def scan(number: str):
+    request.max_content_length = current_app.config["CONTRACT_SCAN_MAX_BYTES"] + 2**16
+
+    def action(contract, form, today):
+        services.attach_scan(
+            contract, data=form.scan.data.read(), filename=form.scan.data.filename or "",
+            actor=current_user,
+        )  # fmt: skip
+        return _("The scan is kept with the contract.")
+
+    return _act(number, ScanForm, action)
+
+
+@bp.route("/<number>/terminate", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def terminate(number: str):
+    def action(contract, form, today):
+        services.terminate(
+            contract, day=form.day.data, reason=form.reason.data, actor=current_user, today=today
+        )
+        return _("Contract %(number)s is terminated.", number=contract.number)
+
+    return _act(number, TerminateForm, action)
+
+
+@bp.route("/<number>/renew", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def renew(number: str):
+    contract = _contract_or_404(number)
+    forbid_unless(services.can_work(current_user, contract.customer))
+    try:  # the POST is CSRF-checked app-wide; there is nothing else to post
+        draft = services.renew(contract, actor=current_user, today=local_today())
+    except UtilityCRMError as error:
+        refuse(error)
+        return redirect(_url(contract))
+    db.session.commit()
+    flash(
+        _("Draft contract %(number)s renews %(old)s.", number=draft.number, old=contract.number),
+        "success",
+    )
+    return redirect(_url(draft))

@@ -1,0 +1,35 @@
+"""Read access to expansion projects under /api/v1 (the pages' permissions)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_smorest import Blueprint
+
+from utilitycrm.api.paging import page_document
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.roles import Permission
+from utilitycrm.projects import queries
+from utilitycrm.projects.schemas import ProjectDetailSchema, ProjectPageSchema, ProjectQuerySchema
+
+blp = Blueprint("api_projects", __name__, url_prefix="/api/v1", description="Expansion projects")
+LIMIT = 10_000
+
+
+@blp.route("/projects")
+@blp.arguments(ProjectQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, ProjectPageSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def list_projects(page: int, per_page: int, **filters):
+    """Projects, newest first."""
+    result = queries.project_page(
+        queries.ProjectFilters(**filters), page=page, per_page=per_page, limit=LIMIT
+    )
+    return page_document(result, "api_projects.list_projects", filters)
+
+
+@blp.route("/projects/<number>")
+@blp.response(200, ProjectDetailSchema)
+@requires(Permission.VIEW_ARCHIVE)
+def get_project(number: str):
+    """A project with its stages and its working-day clocks."""
+    return queries.by_number(number) or abort(404)
