@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from tests.factories import create_contact, create_customer, create_line, create_node, create_source
+from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.auth.roles import Role
@@ -153,8 +154,9 @@ def contract_records(customer) -> dict[str, object]:
     contract = Contract(number="GYD-2026-000001", customer_id=customer.id, kind="hv")
     contract.files.append(ContractFile(role="scan", filename="scan.pdf", media_type=PDF,
                                        size=5, sha256="0" * 64, content=b"%PDF-"))  # fmt: skip
-    db.session.add(contract)
-    db.session.commit()
+    with recording(None, source=ChangeSource.SYSTEM):
+        db.session.add(contract)
+        db.session.commit()
     return {"contract": contract.number, "contract_file": contract.files[0].id}
 
 

@@ -102,6 +102,17 @@ class Config:
         "bank": "",
         "account": "",
     }
+    # Key accounts: value classes (weights of the three measures; shares of A and B, the
+    # rest C), visit intervals per class, complaint time limits, document reminders.
+    VALUE_CLASS_WEIGHTS = {"consumption": 0.4, "revenue": 0.4, "growth": 0.2}
+    VALUE_CLASS_SHARES = {"A": 0.2, "B": 0.3}
+    VISIT_INTERVAL_MONTHS = {"A": 1, "B": 3, "C": 6}
+    VISIT_WARN_DAYS = 7
+    COMPLAINT_NUMBER_PATTERN = "TS-{year}-{seq:06d}"
+    COMPLAINT_CONTACT_HOURS = 24
+    COMPLAINT_RESOLVE_WORKDAYS = 4
+    COMPLAINT_REPORT_WORKDAYS = 9
+    DOCUMENT_WARN_DAYS = 30
     # The address staff reach the app at, for links in alert mails sent by cron.
     PUBLIC_URL = "http://localhost:5000"
     MAIL_SERVER = "localhost"

@@ -32,9 +32,9 @@ def test_render_refuses_with_what_is_missing(runner, tmp_path):
     assert unknown.exit_code == 1 and "0000000000" in unknown.output
 
 
-def test_expire_marks_ended_terms(runner, signed, monkeypatch):
+def test_daily_expires_ended_terms(runner, signed, monkeypatch):
     monkeypatch.setattr("utilitycrm.contracts.cli.local_today", lambda: date(2032, 1, 1))
-    result = runner.invoke(args=["contracts", "expire"])
+    result = runner.invoke(args=["contracts", "daily"])
     assert result.exit_code == 0 and "1 contract(s) expired" in result.output
     db.session.refresh(signed)
     assert signed.status == "expired"

@@ -28,6 +28,7 @@ class ChangeSource(StrEnum):
     IMPORT = "import"
     API = "api"
     PROJECT = "project"
+    CONTRACT = "contract"
     SYSTEM = "system"
 
 

@@ -21,6 +21,7 @@ from utilitycrm.archive.models import (
     Transformer,
 )
 from utilitycrm.auth.models import User
+from utilitycrm.contracts.forms import SignForm
 from utilitycrm.extensions import db
 
 # Reference columns → (model, the column that names the record).
@@ -41,7 +42,7 @@ REFERENCES = {
 
 @cache
 def _labels_by_table() -> dict[str, dict[str, object]]:
-    forms = {"customer": CustomerForm}
+    forms = {"customer": CustomerForm, "contract": SignForm}
     for kind in (*CUSTOMER_KINDS.values(), *NETWORK_KINDS.values()):
         forms.setdefault(kind.model.__tablename__, kind.form)
     labels: dict[str, dict[str, object]] = {}

@@ -49,6 +49,8 @@ class Permission(StrEnum):
     WORK_OWN_CONTRACTS = "contracts.work_own"
     # Every manager's portfolio and load, reassignment of key accounts.
     MANAGE_PORTFOLIOS = "portfolios.manage"
+    # Log complaints and service requests and work them through their steps.
+    HANDLE_COMPLAINTS = "complaints.handle"
 
 
 _READ = {Permission.VIEW_ARCHIVE}
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_ARCHIVE,
             Permission.MANAGE_PROJECTS,
             Permission.MANAGE_CONTRACTS,
+            Permission.HANDLE_COMPLAINTS,
             *_READ,
         }
     ),
@@ -78,9 +81,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_OWN_RELATIONSHIPS,
             Permission.WORK_OWN_PROJECTS,
             Permission.WORK_OWN_CONTRACTS,
+            Permission.HANDLE_COMPLAINTS,
             *_READ,
         }
     ),
     Role.INSPECTOR: frozenset({Permission.RUN_VALIDATION, Permission.MANAGE_FINDINGS, *_READ}),
-    Role.CHIEF: frozenset({Permission.MANAGE_PROJECTS, Permission.MANAGE_PORTFOLIOS, *_READ}),
+    Role.CHIEF: frozenset(
+        {
+            Permission.MANAGE_PROJECTS,
+            Permission.MANAGE_PORTFOLIOS,
+            Permission.HANDLE_COMPLAINTS,
+            *_READ,
+        }
+    ),
 }

@@ -44,12 +44,15 @@ def render(account_no: str, out: Path, lang: str | None) -> None:
     click.echo(f"{out}: {len(pdf):,} bytes")
 
 
-@contracts_cli.command("expire")
-def expire() -> None:
-    """Mark signed contracts whose term has passed as expired (daily, by cron)."""
-    ended = services.expire_due(local_today())
+@contracts_cli.command("daily")
+def daily() -> None:
+    """Daily, by cron: contracts past their term expire, and signed contracts without a
+    renewal reminder (imported ones) get one."""
+    today = local_today()
+    ended = services.expire_due(today)
+    opened = services.open_missing_reminders(today)
     db.session.commit()
-    click.echo(f"{len(ended)} contract(s) expired")
+    click.echo(f"{len(ended)} contract(s) expired; {opened} renewal reminder(s) opened")
 
 
 contracts_cli.add_command(

@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from utilitycrm.archive.models import Customer
+from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
 from utilitycrm.database import Versioned, utcnow
@@ -22,7 +23,10 @@ from utilitycrm.extensions import db
 from utilitycrm.projects.models import Project
 
 
-class Contract(Versioned, db.Model):
+class Contract(Audited, Versioned, db.Model):
+    """A register entry; audited like the archive (its changes show in the customer's
+    history, and an import that brought it in can be undone)."""
+
     __tablename__ = "contract"
     __table_args__ = (
         CheckConstraint(ContractKind.check_sql("kind"), name="kind"),
@@ -52,6 +56,8 @@ class Contract(Versioned, db.Model):
     template_version: Mapped[str | None] = mapped_column(String(20))
     data_json: Mapped[str | None] = mapped_column(Text)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The newest scan of the signed paper (its file is in contract_file).
+    scan_sha256: Mapped[str | None] = mapped_column(String(64))
     ended_on: Mapped[date | None]
     end_reason: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -13,7 +13,9 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
+from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
@@ -52,6 +54,20 @@ def can_work(user: User, customer: Customer) -> bool:
     return user.can(Permission.MANAGE_CONTRACTS) or (
         user.can(Permission.WORK_OWN_CONTRACTS) and customer.account_manager_id == user.id
     )
+
+
+def _recorded(actor: User | None, reason: str = ""):
+    """Register changes are audited like the archive's (the caller flushes inside)."""
+    return recording(actor, source=ChangeSource.CONTRACT, reason=reason)
+
+
+def _free_number(year: int) -> str:
+    """The sequence's next number that no imported (legacy) contract holds already."""
+    pattern = current_app.config["CONTRACT_NUMBER_PATTERN"]
+    while True:
+        number = next_number(NUMBER_SEQUENCE, pattern, year)
+        if db.session.scalar(select(Contract.id).where(Contract.number == number)) is None:
+            return number
 
 
 def _event(contract: Contract, kind: ContractEventKind, actor: User | None, note: str = "") -> None:
@@ -99,9 +115,7 @@ def create_draft(
     _check_term(starts_on, ends_on)
     in_force = in_force_for(customer.id)
     contract = Contract(
-        number=next_number(
-            NUMBER_SEQUENCE, current_app.config["CONTRACT_NUMBER_PATTERN"], today.year
-        ),
+        number=_free_number(today.year),
         customer=customer,
         kind=kind.value,
         language=request.language,
@@ -111,9 +125,10 @@ def create_draft(
         ends_on=ends_on,
         created_by_id=actor.id,
     )
-    db.session.add(contract)
-    _event(contract, ContractEventKind.DRAFTED, actor)
-    db.session.flush()
+    with _recorded(actor):
+        db.session.add(contract)
+        _event(contract, ContractEventKind.DRAFTED, actor)
+        db.session.flush()
     return contract
 
 
@@ -180,6 +195,17 @@ def sign(contract: Contract, signing: Signing, *, actor: User, today: date) -> N
     missing = terms.missing(data)
     if missing:
         raise ContractRefused(missing)
+    with _recorded(actor, str(_l("Contract %(number)s signed", number=contract.number))):
+        _freeze(contract, signing, data, actor)
+        replaced = contract.replaces
+        if replaced is not None and replaced.is_signed:
+            _end(replaced, ContractStatus.TERMINATED, signing.starts_on, actor,
+                 str(_l("Replaced by contract %(number)s.", number=contract.number)))  # fmt: skip
+        db.session.flush()
+    _open_reminder(contract, today)
+
+
+def _freeze(contract: Contract, signing: Signing, data: dict, actor: User) -> None:
     contract.signed_on = signing.signed_on
     contract.starts_on, contract.ends_on = signing.starts_on, signing.ends_on
     contract.customer_signatory = signing.customer_signatory.strip()
@@ -201,11 +227,6 @@ def sign(contract: Contract, signing: Signing, *, actor: User, today: date) -> N
         )
     )
     _event(contract, ContractEventKind.SIGNED, actor)
-    replaced = contract.replaces
-    if replaced is not None and replaced.is_signed:
-        _end(replaced, ContractStatus.TERMINATED, signing.starts_on, actor,
-             str(_l("Replaced by contract %(number)s.", number=contract.number)))  # fmt: skip
-    _open_reminder(contract, today)
 
 
 def _open_reminder(contract: Contract, today: date) -> None:
@@ -251,7 +272,9 @@ def terminate(contract: Contract, *, day: date, reason: str, actor: User, today:
         raise UtilityCRMError(_l("Say why the contract ends."))
     if day > today:
         raise UtilityCRMError(_l("A contract is terminated today or on an earlier day."))
-    _end(contract, ContractStatus.TERMINATED, day, actor, reason.strip())
+    with _recorded(actor, reason.strip()):
+        _end(contract, ContractStatus.TERMINATED, day, actor, reason.strip())
+        db.session.flush()
 
 
 def expire_due(today: date) -> list[Contract]:
@@ -263,10 +286,27 @@ def expire_due(today: date) -> list[Contract]:
             )
         )
     )
-    for contract in due:
-        _end(contract, ContractStatus.EXPIRED, contract.ends_on, None,
-             str(_l("The term ended on %(day)s.", day=contract.ends_on.isoformat())))  # fmt: skip
+    with _recorded(None):
+        for contract in due:
+            _end(contract, ContractStatus.EXPIRED, contract.ends_on, None,
+                 str(_l("The term ended on %(day)s.", day=contract.ends_on.isoformat())))  # fmt: skip
+        db.session.flush()
     return due
+
+
+def open_missing_reminders(today: date) -> int:
+    """Renewal reminders for signed contracts that have none (those a workbook brought in)."""
+    reminded = select(Deadline.subject_id).where(Deadline.kind == KIND)
+    contracts = list(
+        db.session.scalars(
+            select(Contract)
+            .where(Contract.status == ContractStatus.SIGNED.value, Contract.id.not_in(reminded))
+            .options(joinedload(Contract.customer))
+        )
+    )
+    for contract in contracts:
+        _open_reminder(contract, today)
+    return len(contracts)
 
 
 def renew(contract: Contract, *, actor: User, today: date) -> Contract:
@@ -300,8 +340,11 @@ def attach_scan(contract: Contract, *, data: bytes, filename: str, actor: User) 
         content=data,
         uploaded_by_id=actor.id,
     )
-    contract.files.append(item)
-    _event(contract, ContractEventKind.SCAN, actor, item.filename)
+    with _recorded(actor):
+        contract.files.append(item)
+        contract.scan_sha256 = item.sha256
+        _event(contract, ContractEventKind.SCAN, actor, item.filename)
+        db.session.flush()
     return item
 
 

@@ -36,6 +36,11 @@ def local_today() -> date:
     return local_now().date()
 
 
+def local_date_of(moment: datetime) -> date:
+    """The utility's calendar day of a moment (timestamps are stored in UTC)."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
 class CalendarSpanError(ValueError):
     """No working day within the longest span a deadline can have."""
 

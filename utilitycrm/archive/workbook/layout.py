@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from utilitycrm.archive import enums
+from utilitycrm.contracts.types import ContractKind, ContractStatus
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,19 @@ SHEETS: tuple[Sheet, ...] = (
         _col("note", "备注", "Note"),
         ACTION,
     ), ("account_no", "kind")),
+    # The register of contracts signed before utilitycrm (their paper is the original).
+    Sheet("contracts", "供用电合同", "Supply contracts", (
+        _col("number", "合同编号", "Contract no.", required=True),
+        _col("account_no", "户号", "Account no.", required=True),
+        _col("kind", "合同类型", "Kind", "enum", ContractKind, True),
+        _col("status", "状态", "Status", "enum", ContractStatus, True),
+        _col("signed_on", "签订日期", "Signed on", "date"),
+        _col("starts_on", "生效日期", "In force from", "date"),
+        _col("ends_on", "终止日期", "In force until", "date"),
+        _col("customer_signatory", "用电人签字人", "Signed for the customer by"),
+        _col("utility_signatory", "供电人签字人", "Signed for the supplier by"),
+        ACTION,
+    ), ("number",)),
 )  # fmt: skip
 
 SHEETS_BY_KEY = {sheet.key: sheet for sheet in SHEETS}

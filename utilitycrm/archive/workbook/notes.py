@@ -12,6 +12,7 @@ KINDS = {
     "int": "整数 whole number",
     "decimal": "数值 number",
     "date": "日期 date (2024-05-01)",
+    "month": "月份 month (2024-05)",
     "bool": "是/否 yes/no",
     "enum": "代码 code",
     "ratio": "变比 ratio (300/5)",

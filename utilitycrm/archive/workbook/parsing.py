@@ -21,6 +21,7 @@ from utilitycrm.forms import tidy_line
 TRUE = {"是", "yes", "y", "true", "1", "√", "✓"}
 FALSE = {"否", "no", "n", "false", "0"}
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 RATIO = re.compile(r"^(\d{1,6})\s*/\s*(\d{1,6})$")
 
 
@@ -119,6 +120,19 @@ def _enum(value: object, enum) -> str:
     return code
 
 
+def _month(value: object) -> date:
+    """A month as its first day: 2026-10, 2026/10, 2026年10月, or any date in it."""
+    match = MONTH_TEXT.match(_text(value)) if not isinstance(value, date) else None
+    if match:
+        with suppress(ValueError):
+            return date(int(match.group(1)), int(match.group(2)), 1)
+        raise CellError(_l("Expected a month such as 2026-10."))
+    try:
+        return _date(value).replace(day=1)
+    except CellError:
+        raise CellError(_l("Expected a month such as 2026-10.")) from None
+
+
 def _ratio(value: object) -> tuple[int, int]:
     match = RATIO.match(_text(value))
     if not match or int(match.group(1)) == 0 or int(match.group(2)) == 0:
@@ -137,6 +151,8 @@ def parse_cell(column: Column, value: object) -> object:
             return _decimal(value)
         case "date":
             return _date(value)
+        case "month":
+            return _month(value)
         case "bool":
             return _bool(value)
         case "enum":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -61,9 +61,9 @@ def _header_names(column: Column) -> set[str]:
     return {_normal_header(name) for name in (column.key, column.zh, column.en, column.header)}
 
 
-def _match_sheet(title: str) -> Sheet | None:
+def _match_sheet(title: str, sheets: Sequence[Sheet]) -> Sheet | None:
     cleaned = tidy_line(title).lower()
-    for sheet in SHEETS:
+    for sheet in sheets:
         if cleaned in {sheet.key, sheet.zh, sheet.en.lower(), sheet.title.lower()}:
             return sheet
     return None
@@ -168,14 +168,18 @@ def _csv_rows(text: str) -> Iterator[tuple]:
         yield tuple((value, False) for value in row)
 
 
-def read_workbook(data: bytes, filename: str, limits: Limits) -> RawWorkbook:
+def read_workbook(
+    data: bytes, filename: str, limits: Limits, sheets: Sequence[Sheet] = SHEETS
+) -> RawWorkbook:
+    """The rows of the sheets a workbook (or a CSV named after its sheet) holds, or the
+    problems that stop it being read; `sheets` is the layout (the archive's by default)."""
     book = RawWorkbook()
     if len(data) > limits.max_bytes:
         book.refuse(_l("The file is larger than %(mb)d MB.", mb=limits.max_bytes // 2**20))
         return book
     if filename.lower().endswith(".csv"):
         stem = filename.rsplit("/", 1)[-1][:-4]
-        sheet = _match_sheet(stem)
+        sheet = _match_sheet(stem, sheets)
         if sheet is None:
             book.refuse(_l("Name a CSV file after its sheet, e.g. customers.csv."), value=stem)
             return book
@@ -198,7 +202,7 @@ def read_workbook(data: bytes, filename: str, limits: Limits) -> RawWorkbook:
         return book
     try:
         for worksheet in workbook.worksheets:
-            sheet = _match_sheet(worksheet.title)
+            sheet = _match_sheet(worksheet.title, sheets)
             if sheet is not None:
                 _read_rows(sheet, _xlsx_rows(worksheet), book, limits.max_rows)
             elif not worksheet.title.startswith("说明"):
@@ -206,5 +210,5 @@ def read_workbook(data: bytes, filename: str, limits: Limits) -> RawWorkbook:
     finally:
         workbook.close()
     if not book.rows and not book.problems:
-        book.refuse(_l("The workbook has none of the archive's sheets."))
+        book.refuse(_l("The workbook has none of the sheets of its template."))
     return book

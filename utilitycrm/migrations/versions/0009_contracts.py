@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('template_version', sa.String(length=20), nullable=True),
     sa.Column('data_json', sa.Text(), nullable=True),
     sa.Column('pdf_sha256', sa.String(length=64), nullable=True),
+    sa.Column('scan_sha256', sa.String(length=64), nullable=True),
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('end_reason', sa.String(length=500), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
