@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -30,6 +30,9 @@ INSPECTORS = frozenset({Role.INSPECTOR})  # and whoever a finding is assigned to
 PROJECT_MANAGERS = frozenset({Role.MARKETING, Role.CHIEF})
 PROJECT_WORKERS = PROJECT_MANAGERS | {Role.ACCOUNT_MANAGER}  # the project's own manager
 CONTRACT_WORKERS = frozenset({Role.MARKETING, Role.ACCOUNT_MANAGER})  # managers: their own
+COMPLAINT_HANDLERS = frozenset({Role.MARKETING, Role.ACCOUNT_MANAGER, Role.CHIEF})
+VISITORS = EDITORS_AND_OWN_MANAGER | {Role.CHIEF}
+FOLLOW_UP_OWNER = frozenset({Role.ACCOUNT_MANAGER})
 PUBLIC = "public"
 C = "/archive/customers/{customer}"
 P = "/projects/{project}"
@@ -116,6 +119,26 @@ ACCESS_TABLE = {
     "contracts.scan": ("POST", K + "/scan", CONTRACT_WORKERS),
     "contracts.terminate": ("POST", K + "/terminate", CONTRACT_WORKERS),
     "contracts.renew": ("POST", K + "/renew", CONTRACT_WORKERS),
+    "accounts.index": ("GET", "/accounts", ANY),
+    "accounts.reassign": ("POST", "/accounts/reassign", frozenset({Role.CHIEF})),
+    "accounts.account": ("GET", "/accounts/customers/{customer}", ANY),
+    "accounts.new_visit": ("GET", "/accounts/customers/{customer}/visits/new", VISITORS),
+    "accounts.follow_up_done": ("POST", "/accounts/follow-ups/{follow_up}/done", FOLLOW_UP_OWNER),
+    "accounts.complaints_index": ("GET", "/accounts/complaints?show=all", ANY),
+    "accounts.new_complaint": ("GET", "/accounts/complaints/new", COMPLAINT_HANDLERS),
+    "accounts.complaint": ("GET", "/accounts/complaints/{complaint}", ANY),
+    "accounts.complaint_contact": (
+        "POST",
+        "/accounts/complaints/{complaint}/contact",
+        COMPLAINT_HANDLERS,
+    ),
+    "accounts.complaint_advance": (
+        "POST",
+        "/accounts/complaints/{complaint}/advance",
+        COMPLAINT_HANDLERS,
+    ),
+    "accounts.consumption_lists": ("GET", "/accounts/consumption?month=2026-10", ANY),
+    "accounts.consumption_import": ("GET", "/accounts/consumption/import", EDITORS),
 }
 
 # Contacts and documents: also the customer's own account manager, and nobody else.
@@ -145,7 +168,25 @@ def records(users) -> dict[str, object]:
         "project": project_record(customer, users[Role.MARKETING]),
         **_finding(customer),
         **contract_records(customer),
+        **key_account_records(customer, users[Role.ACCOUNT_MANAGER]),
     }
+
+
+def key_account_records(customer, manager) -> dict[str, object]:
+    """A visit with a follow-up of the customer's manager, and a complaint."""
+    from utilitycrm.accounts import complaints, visits
+
+    today = date(2026, 11, 23)
+    visit = visits.record_visit(customer, visits.VisitRequest(
+        today, "王总", "电费", follow_ups=(visits.FollowUpRequest("回电", manager.id, today),),
+    ), actor=manager, today=today)  # fmt: skip
+    received = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    complaint = complaints.log_complaint(
+        complaints.ComplaintRequest(customer, "95598", "service", received, "服务态度"),
+        actor=manager, calendar=WorkCalendar(), now=received,
+    )  # fmt: skip
+    db.session.commit()
+    return {"follow_up": visit.follow_ups[0].id, "complaint": complaint.number}
 
 
 def contract_records(customer) -> dict[str, object]:

@@ -26,6 +26,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
         app.config.from_object(config)
 
     from utilitycrm import (
+        accounts,
         api,
         archive,
         auth,
@@ -57,6 +58,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     deadlines.init_app(app)
     projects.init_app(app)
     contracts.init_app(app)
+    accounts.init_app(app)
     validation.init_app(app)
     api.init_app(app)
     demo.init_app(app)

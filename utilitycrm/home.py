@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from utilitycrm.accounts import portfolio
 from utilitycrm.archive import queries as archive_queries
 from utilitycrm.auth import services as auth_services
 from utilitycrm.auth.access import login_required
@@ -39,7 +40,8 @@ def _marketing_context(today: date) -> dict[str, object]:
 
 
 def _manager_context(today: date) -> dict[str, object]:
-    return {"portfolio": archive_queries.portfolio(current_user.id, limit=15)}
+    rows = portfolio.accounts_of(current_user.id, today)
+    return {"accounts": rows[:15], "account_count": len(rows)}
 
 
 def _inspector_context(today: date) -> dict[str, object]:
@@ -56,6 +58,7 @@ def _chief_context(today: date) -> dict[str, object]:
     return {
         "loads": load_by_owner(today),
         "team_alerts": open_alerts(today, limit=WORKLIST),
+        "manager_loads": portfolio.manager_loads(today),
     }
 
 

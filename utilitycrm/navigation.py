@@ -27,6 +27,8 @@ NAV_ITEMS = (
     NavItem(_l("Findings"), "validation.findings", Permission.VIEW_ARCHIVE),
     NavItem(_l("Projects"), "projects.index", Permission.VIEW_ARCHIVE),
     NavItem(_l("Contracts"), "contracts.index", Permission.VIEW_ARCHIVE),
+    NavItem(_l("Key accounts"), "accounts.index", Permission.VIEW_ARCHIVE),
+    NavItem(_l("Complaints"), "accounts.complaints_index", Permission.VIEW_ARCHIVE),
     NavItem(_l("Users"), "admin.users", Permission.MANAGE_USERS),
     NavItem(_l("Security log"), "admin.security_events", Permission.VIEW_SECURITY_LOG),
 )

@@ -32,6 +32,8 @@ API_ACCESS = {
     ("get", "/api/v1/projects/{number}"): ANY,
     ("get", "/api/v1/contracts"): ANY,
     ("get", "/api/v1/contracts/{number}"): ANY,
+    ("get", "/api/v1/customers/{account_no}/consumption"): ANY,
+    ("put", "/api/v1/customers/{account_no}/consumption"): EDITORS,
 }
 
 
@@ -71,7 +73,7 @@ def test_api_access(api, users, operation, role):
         account_no=customer.account_no, code=line.code, run_id=run.id, finding_id=finding.id,
         number=number,
     )  # fmt: skip
-    bodies = {"post": {}, "patch": {"version": customer.version}}
+    bodies = {"post": {}, "patch": {"version": customer.version}, "put": {"months": []}}
     response = getattr(api(role), method)(path, json=bodies.get(method))
     if role in API_ACCESS[operation]:
         assert response.status_code not in {401, 403, 404, 500}, response.json

@@ -27,12 +27,13 @@ def init_app(app: Flask) -> None:
     )
     api.init_app(app)
     declare_endpoint(app, "api-docs.openapi_json", public)  # the API's description is no secret
+    from utilitycrm.accounts.api import blp as accounts_api
     from utilitycrm.contracts.api import blp as contracts_api
     from utilitycrm.projects.api import blp as projects_api
     from utilitycrm.validation.api import blp as validation_api
 
     # Tokens authenticate the API, and it ignores session cookies: no CSRF token needed.
-    for blueprint in (archive_api, validation_api, projects_api, contracts_api):
+    for blueprint in (archive_api, validation_api, projects_api, contracts_api, accounts_api):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     # flask-smorest installs its own error handler; the app keeps one error path.

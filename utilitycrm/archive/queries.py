@@ -296,16 +296,6 @@ def recent_customers_changed_by(user_id: int, *, limit: int) -> list[tuple[Custo
     return list(rows)
 
 
-def portfolio(manager_id: int, *, limit: int) -> Page:
-    """A manager's key accounts, largest first."""
-    query = (
-        select(Customer)
-        .where(Customer.account_manager_id == manager_id, Customer.status != "closed")
-        .order_by(Customer.contract_capacity_kva.desc(), Customer.account_no)
-    )
-    return paginate(query, page=1, per_page=limit, limit=10_000)
-
-
 def import_batches(*, page: int, per_page: int, limit: int) -> Page:
     query = (
         select(ImportBatch, User.display_name)

@@ -85,16 +85,7 @@ def _metering(point: MeteringPoint) -> dict:
 
 def _planned_metering(project) -> dict:
     """The metering a new connection or increase will install, as its project records it."""
-    point = MeteringPoint(
-        code=PLANNED,
-        method=project.metering_method,
-        wiring=project.wiring,
-        metering_class=project.metering_class,
-        ct_primary_a=project.ct_primary_a,
-        ct_secondary_a=project.ct_secondary_a,
-        pt_primary_v=project.pt_primary_v,
-        pt_secondary_v=project.pt_secondary_v,
-    )
+    point = project.planned_metering_point(code=PLANNED)
     data = _metering(point)
     data["meters"] = (
         [{"asset_no": project.meter_asset_no, "model": "", "accuracy": project.meter_accuracy,

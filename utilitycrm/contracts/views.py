@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from utilitycrm.archive.views.common import (
     forbid_unless,
+    form_action,
     get_customer_or_404,
     list_settings,
     refuse,
@@ -181,20 +182,8 @@ def _act(number: str, form_class, action):
     """Run one registry action from its form; refusals are flashed, nothing is saved."""
     contract = _contract_or_404(number)
     forbid_unless(services.can_work(current_user, contract.customer))
-    form = form_class()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
-        return redirect(_url(contract))
-    try:
-        message = action(contract, form, local_today())
-    except UtilityCRMError as error:
-        refuse(error)
-        return redirect(_url(contract))
-    db.session.commit()
-    flash(message, "success")
-    return redirect(_url(contract))
+    today = local_today()
+    return form_action(form_class(), lambda form: action(contract, form, today), _url(contract))
 
 
 @bp.route("/<number>/sign", methods=["POST"])

@@ -8,6 +8,7 @@ import click
 
 from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.demo import seeding
+from utilitycrm.demo.accounts import seed_key_account_work
 from utilitycrm.demo.contracts import seed_contracts
 from utilitycrm.extensions import db
 
@@ -46,12 +47,14 @@ def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None
     report = seeding.seed(customers=customers, seed=seed_value, fault_rate=faults)
     db.session.commit()
     contracts = seed_contracts(local_today())
+    key_accounts = seed_key_account_work(local_today(), seed_value)
     db.session.commit()
     click.echo(f"Demo utility seeded in {time.monotonic() - started:.1f} s:")
     for table, count in report.counts.items():
         click.echo(f"  {table:<24} {count:>9,}")
     click.echo(f"  {'injected faults':<24} {report.faults:>9,}")
     click.echo(f"  {'supply contracts':<24} {contracts:>9,}")
+    click.echo(f"  {'key accounts':<24} {key_accounts:>9,}")
     click.echo(f"Demo users (password: {seeding.DEMO_PASSWORD}):")
     for user in report.users:
         click.echo(f"  {user.username:<10} {user.role}")

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from utilitycrm.archive.enums import CustomerStatus, MeteringMethod, TransformerState
+from utilitycrm.archive.enums import CustomerStatus, TransformerState
 from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import (
     Customer,
@@ -128,18 +128,10 @@ def _new_transformer(customer: Customer, planned, source, day: date) -> Transfor
 
 
 def _new_metering(project: Project, customer: Customer, transformer, day: date) -> None:
-    point = MeteringPoint(
+    point = project.planned_metering_point(
         customer_id=customer.id,
         code=equipment.next_code(MeteringPoint, customer, "M"),
-        method=project.metering_method,
-        wiring=project.wiring,
-        metering_class=project.metering_class,
-        ct_primary_a=project.ct_primary_a,
-        ct_secondary_a=project.ct_secondary_a,
-        pt_primary_v=project.pt_primary_v,
-        pt_secondary_v=project.pt_secondary_v,
         transformer_id=transformer.id if transformer else None,
-        adds_transformer_loss=project.metering_method == MeteringMethod.HV_LV.value,
     )
     db.session.add(point)
     db.session.flush()

@@ -9,8 +9,14 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from utilitycrm.archive.enums import Category, SourceKind, VoltageLevel
-from utilitycrm.archive.models import Customer, FeederLine, Substation, Transformer
+from utilitycrm.archive.enums import Category, MeteringMethod, SourceKind, VoltageLevel
+from utilitycrm.archive.models import (
+    Customer,
+    FeederLine,
+    MeteringPoint,
+    Substation,
+    Transformer,
+)
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
 from utilitycrm.database import Versioned, utcnow
@@ -130,6 +136,20 @@ class Project(Versioned, db.Model):
     def records_metering(self) -> bool:
         """New connections and increases install metering at 装表接电."""
         return self.type_enum in (BusinessType.NEW, BusinessType.INCREASE)
+
+    def planned_metering_point(self, **fields) -> MeteringPoint:
+        """The metering point the project installs, as it records it (not yet saved)."""
+        return MeteringPoint(
+            method=self.metering_method,
+            wiring=self.wiring,
+            metering_class=self.metering_class,
+            ct_primary_a=self.ct_primary_a,
+            ct_secondary_a=self.ct_secondary_a,
+            pt_primary_v=self.pt_primary_v,
+            pt_secondary_v=self.pt_secondary_v,
+            adds_transformer_loss=self.metering_method == MeteringMethod.HV_LV.value,
+            **fields,
+        )
 
     @property
     def applied_kva(self) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from utilitycrm.archive import choices
 from utilitycrm.archive.enums import TransformerState
 from utilitycrm.archive.queries import customer_by_account_no
-from utilitycrm.archive.views.common import forbid_unless, refuse
+from utilitycrm.archive.views.common import forbid_unless, form_action, refuse
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.auth.services import active_users
@@ -206,20 +206,10 @@ def _act(number: str, form_class, action):
     """Run one stage action from its form; refusals are flashed, nothing is saved."""
     project = _project_or_404(number)
     forbid_unless(project.can_work(current_user))
-    form = form_class()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
-        return redirect(_url(project))
-    try:
-        message = action(project, form, WorkCalendar.load(), local_today())
-    except UtilityCRMError as error:
-        refuse(error)
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(_url(project))
+    calendar, today = WorkCalendar.load(), local_today()
+    return form_action(
+        form_class(), lambda form: action(project, form, calendar, today), _url(project)
+    )
 
 
 @bp.route("/<number>/start", methods=["POST"])

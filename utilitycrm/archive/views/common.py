@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash
+from flask import abort, current_app, flash, redirect
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,6 +41,35 @@ def refuse(error: UtilityCRMError, form=None, record=None) -> list:
             form.version.raw_data = [str(record.version)]  # what the hidden field renders
         return error.changes
     return []
+
+
+def flash_form_errors(form) -> None:
+    """Every error of a form that failed validation, rows of field lists included."""
+    for errors in form.errors.values():
+        for error in errors:
+            if isinstance(error, dict):  # a row of a field list
+                for messages in error.values():
+                    for message in messages:
+                        flash(str(message), "danger")
+            else:
+                flash(str(error), "danger")
+
+
+def form_action(form, action, back: str):
+    """A posted action form: validated, `action(form)` run (a domain call that returns
+    the success message), committed and flashed; a refusal is rolled back and flashed.
+    Either way the user goes back to `back`."""
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(back)
+    try:
+        message = action(form)
+    except UtilityCRMError as error:
+        refuse(error)
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(back)
 
 
 def flash_warnings(form) -> None:

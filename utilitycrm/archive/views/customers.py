@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from utilitycrm.accounts.timeline import customer_timeline
 from utilitycrm.archive import history_export, queries
 from utilitycrm.archive.forms.customer import CloseCustomerForm, CustomerForm, RelationshipForm
 from utilitycrm.archive.forms.search import CustomerSearchForm
@@ -122,6 +123,7 @@ def customer(account_no: str):
         contracts=customer_contracts,
         contract_changes=contracts.stale_changes(customer_contracts),
         can_draft_contract=contracts.can_work(current_user, customer),
+        timeline=customer_timeline(customer.id, customer.account_no, limit=12),
         close_form=CloseCustomerForm(formdata=None, version=customer.version),
     )
 

@@ -1,0 +1,33 @@
+"""Key-account relationship work (大客户经理): portfolios, consumption and value classes,
+visit plans, complaints with statutory time limits, expiring documents."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from utilitycrm.accounts import complaints, documents, models, visits  # noqa: F401
+    from utilitycrm.accounts.cli import accounts_cli
+    from utilitycrm.accounts.describe import (
+        describe_complaints,
+        describe_documents,
+        describe_visits,
+    )
+    from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction, Step
+    from utilitycrm.accounts.views import bp
+    from utilitycrm.deadlines.services import register_kind
+
+    register_kind(visits.VISIT, _l("Key-account visit"), describe_visits)
+    register_kind(visits.FOLLOW_UP, _l("Visit follow-up"), describe_visits)
+    register_kind(complaints.KIND, _l("Complaint"), describe_complaints)
+    register_kind(documents.KIND, _l("Qualification document"), describe_documents)
+    app.jinja_env.globals.update(
+        channel_enum=Channel,
+        complaint_category_enum=ComplaintCategory,
+        complaint_step_enum=Step,
+        satisfaction_enum=Satisfaction,
+    )
+    app.register_blueprint(bp)
+    app.cli.add_command(accounts_cli)

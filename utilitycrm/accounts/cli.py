@@ -1,0 +1,54 @@
+"""`flask accounts`: classification, the daily plan (visits, documents, escalation),
+and the alerts of key-account work, for cron."""
+
+from __future__ import annotations
+
+import click
+
+from utilitycrm.accounts import classes, complaints, documents, visits
+from utilitycrm.deadlines.calendar import local_now, local_today
+from utilitycrm.deadlines.cli import alerts_command
+from utilitycrm.extensions import db
+
+
+@click.group("accounts")
+def accounts_cli() -> None:
+    """Key-account relationship work (大客户)."""
+
+
+@accounts_cli.command("classify")
+@click.option("--dry-run", is_flag=True, help="Show the changes, save nothing.")
+def classify(dry_run: bool) -> None:
+    """Value classes A/B/C of every key account from its last twelve months."""
+    today = local_today()
+    changes, counts = classes.classify(today, dry_run=dry_run)
+    for change in changes:
+        click.echo(f"{change.account_no} {change.name}: {change.old or '-'} → {change.new}")
+    summary = ", ".join(f"{key} {value}" for key, value in counts.items())
+    click.echo(f"{len(changes)} class change(s); {summary}" + (" (dry run)" if dry_run else ""))
+    if not dry_run:
+        visits.plan_visits(today)
+        db.session.commit()
+
+
+@accounts_cli.command("daily")
+def daily() -> None:
+    """Visit plans, document reminders and complaint escalation brought up to date."""
+    today = local_today()
+    planned = visits.plan_visits(today)
+    reminded = documents.sync_document_reminders(today)
+    escalated = complaints.escalate_overdue(now=local_now(), today=today)
+    db.session.commit()
+    click.echo(
+        f"visit plans changed: {planned}; document reminders changed: {reminded}; "
+        f"complaints escalated: {len(escalated)}"
+    )
+
+
+accounts_cli.add_command(
+    alerts_command(
+        (visits.VISIT, visits.FOLLOW_UP, complaints.KIND, documents.KIND),
+        "Visits, follow-ups, complaint time limits and expiring documents; --send mails "
+        "each owner once per deadline and threshold.",
+    )
+)

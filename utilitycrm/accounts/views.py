@@ -1,0 +1,358 @@
+"""Key-account pages: portfolios, a customer's relationship page with visits, the
+complaints desk, consumption lists and import. Views stay thin: services decide."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from utilitycrm.accounts import complaints, consumption, portfolio, visits
+from utilitycrm.accounts.forms import (
+    ComplaintForm,
+    ConsumptionUploadForm,
+    ContactForm,
+    DoneForm,
+    ReassignForm,
+    StepForm,
+    VisitForm,
+)
+from utilitycrm.accounts.models import Complaint, FollowUp, Visit
+from utilitycrm.accounts.pictures import consumption_chart
+from utilitycrm.accounts.timeline import customer_timeline
+from utilitycrm.accounts.types import ComplaintCategory, Step
+from utilitycrm.archive import choices
+from utilitycrm.archive.queries import customer_by_account_no
+from utilitycrm.archive.views.common import (
+    flash_form_errors,
+    forbid_unless,
+    form_action,
+    get_customer_or_404,
+    refuse,
+)
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission, Role
+from utilitycrm.auth.services import active_users
+from utilitycrm.deadlines.calendar import WorkCalendar, local_now, local_today
+from utilitycrm.errors import UtilityCRMError
+from utilitycrm.extensions import db
+from utilitycrm.projects.services import add_months
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+def _may_visit(customer) -> bool:
+    return customer.can_edit_relationship(current_user) or current_user.can(
+        Permission.MANAGE_PORTFOLIOS
+    )
+
+
+def _local(moment: datetime) -> datetime:
+    """A form's local date and time as an aware moment."""
+    return moment.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
+def _user_choices():
+    """Every active user, and a blank first choice (nobody chosen)."""
+    users = db.session.scalars(
+        select(User).where(User.is_active.is_(True)).order_by(User.display_name)
+    )
+    return [("", "—"), *((u.id, u.display_name) for u in users)]
+
+
+# -- portfolios --------------------------------------------------------------------------
+
+
+@bp.route("")
+@requires(Permission.VIEW_ARCHIVE)
+def index():
+    today = local_today()
+    manager_id = request.args.get("manager", type=int)
+    if manager_id is None and current_user.role_enum is Role.ACCOUNT_MANAGER:
+        manager_id = current_user.id
+    manager = db.session.get(User, manager_id) if manager_id else None
+    form = ReassignForm(formdata=None)
+    form.to_id.choices = choices.account_managers()
+    return render_template(
+        "accounts/index.html",
+        today=today,
+        manager=manager,
+        rows=portfolio.accounts_of(manager.id, today) if manager else [],
+        loads=portfolio.manager_loads(today) if manager is None else [],
+        managers=active_users(Role.ACCOUNT_MANAGER),
+        reassign_form=form if current_user.can(Permission.MANAGE_PORTFOLIOS) else None,
+    )
+
+
+@bp.route("/reassign", methods=["POST"])
+@requires(Permission.MANAGE_PORTFOLIOS)
+def reassign():
+    form = ReassignForm()
+    form.to_id.choices = choices.account_managers()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("accounts.index"))
+    numbers = [n.strip() for n in form.account_nos.data.split() if n.strip()]
+    try:
+        moved = portfolio.reassign(
+            numbers, to=db.session.get(User, form.to_id.data), actor=current_user,
+            reason=form.reason.data, today=local_today(),
+        )  # fmt: skip
+    except UtilityCRMError as error:
+        refuse(error)
+        return redirect(url_for("accounts.index"))
+    db.session.commit()
+    flash(_("%(count)d accounts moved.", count=len(moved)), "success")
+    return redirect(url_for("accounts.index", manager=form.to_id.data))
+
+
+# -- a customer's relationship page and visits -------------------------------------------
+
+
+@bp.route("/customers/<account_no>")
+@requires(Permission.VIEW_ARCHIVE)
+def account(account_no: str):
+    customer = get_customer_or_404(account_no)
+    today = local_today()
+    recent = db.session.scalars(
+        select(Visit).where(Visit.customer_id == customer.id)
+        .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(20)
+    ).all()  # fmt: skip
+    return render_template(
+        "accounts/account.html",
+        customer=customer,
+        today=today,
+        chart=consumption_chart(consumption.months_of(customer.id, today), today),
+        visits=recent,
+        complaints=db.session.scalars(
+            select(Complaint)
+            .where(Complaint.customer_id == customer.id)
+            .order_by(Complaint.received_at.desc())
+            .limit(20)
+        ).all(),
+        next_visit=visits.open_visit(customer.id),
+        timeline=customer_timeline(customer.id, customer.account_no),
+        may_visit=_may_visit(customer),
+        can_complain=current_user.can(Permission.HANDLE_COMPLAINTS),
+        done_form=DoneForm(formdata=None, day=today),
+    )
+
+
+@bp.route("/customers/<account_no>/visits/new", methods=["GET", "POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def new_visit(account_no: str):
+    customer = get_customer_or_404(account_no)
+    forbid_unless(_may_visit(customer))
+    form = VisitForm()
+    for entry in form.follow_ups:
+        entry.form.owner_id.choices = _user_choices()
+    if not form.is_submitted():
+        form.visited_on.data = local_today()
+    if form.validate_on_submit():
+        request_ = visits.VisitRequest(
+            visited_on=form.visited_on.data, people_met=form.people_met.data,
+            topics=form.topics.data, notes=form.notes.data or "",
+            follow_ups=tuple(
+                visits.FollowUpRequest(e.form.action.data, e.form.owner_id.data, e.form.due_on.data)
+                for e in form.follow_ups
+                if e.form.action.data and e.form.owner_id.data and e.form.due_on.data
+            ),
+        )  # fmt: skip
+        try:
+            visits.record_visit(customer, request_, actor=current_user, today=local_today())
+        except UtilityCRMError as error:
+            refuse(error)
+        else:
+            db.session.commit()
+            flash(_("The visit is recorded; the next one is planned."), "success")
+            return redirect(url_for("accounts.account", account_no=customer.account_no))
+    elif form.is_submitted():
+        flash_form_errors(form)
+    return render_template("accounts/visit_form.html", form=form, customer=customer)
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def follow_up_done(follow_up_id: int):
+    item = db.session.get(FollowUp, follow_up_id) or abort(404)
+    forbid_unless(item.can_complete(current_user))
+
+    def action(form):
+        visits.complete_follow_up(item, day=form.day.data, actor=current_user,
+                                  today=local_today())  # fmt: skip
+        return _("The follow-up is done.")
+
+    back = url_for("accounts.account", account_no=item.visit.customer.account_no)
+    return form_action(DoneForm(), action, back)
+
+
+# -- complaints --------------------------------------------------------------------------
+
+
+@bp.route("/complaints")
+@requires(Permission.VIEW_ARCHIVE)
+def complaints_index():
+    today = local_today()
+    show = request.args.get("show", "open")
+    query = select(Complaint).order_by(Complaint.received_at.desc()).limit(200)
+    if show == "open":
+        query = query.where(Complaint.step != Step.CLOSED.value)
+    elif show == "escalated":
+        query = query.where(
+            Complaint.escalated_at.is_not(None), Complaint.step != Step.CLOSED.value
+        )
+    start = add_months(today.replace(day=1), -11)
+    return render_template(
+        "accounts/complaints.html",
+        complaints=db.session.scalars(query).all(),
+        show=show,
+        stats=complaints.statistics(start, today + timedelta(days=1)),
+        months=[add_months(start, i).isoformat()[:7] for i in range(12)],
+        categories=list(ComplaintCategory),
+        now=local_now(),
+        can_complain=current_user.can(Permission.HANDLE_COMPLAINTS),
+    )
+
+
+@bp.route("/complaints/new", methods=["GET", "POST"])
+@requires(Permission.HANDLE_COMPLAINTS)
+def new_complaint():
+    form = ComplaintForm()
+    if not form.is_submitted():
+        form.account_no.data = request.args.get("customer", "")
+        form.received_at.data = local_now().replace(second=0, microsecond=0, tzinfo=None)
+    if form.validate_on_submit():
+        customer = customer_by_account_no(form.account_no.data)
+        if customer is None:
+            flash(_("There is no account numbered %(no)s.", no=form.account_no.data), "danger")
+        else:
+            try:
+                complaint = complaints.log_complaint(
+                    complaints.ComplaintRequest(
+                        customer=customer, channel=form.channel.data, category=form.category.data,
+                        received_at=_local(form.received_at.data), summary=form.summary.data,
+                        is_report=form.is_report.data, caller=form.caller.data or "",
+                    ),
+                    actor=current_user, calendar=WorkCalendar.load(), now=local_now(),
+                )  # fmt: skip
+            except UtilityCRMError as error:
+                refuse(error)
+            else:
+                db.session.commit()
+                flash(_("Complaint %(number)s is logged.", number=complaint.number), "success")
+                return redirect(url_for("accounts.complaint", number=complaint.number))
+    elif form.is_submitted():
+        flash_form_errors(form)
+    return render_template("accounts/complaint_form.html", form=form)
+
+
+def _complaint_or_404(number: str) -> Complaint:
+    return db.session.scalar(select(Complaint).where(Complaint.number == number)) or abort(404)
+
+
+@bp.route("/complaints/<number>")
+@requires(Permission.VIEW_ARCHIVE)
+def complaint(number: str):
+    item = _complaint_or_404(number)
+    step_form = StepForm(formdata=None, next_owner_id=item.owner_id)
+    step_form.next_owner_id.choices = _user_choices()
+    return render_template(
+        "accounts/complaint.html",
+        complaint=item,
+        clocks=complaints.clocks(item),
+        today=local_today(),
+        now=local_now(),
+        can_handle=current_user.can(Permission.HANDLE_COMPLAINTS) and item.is_open,
+        contact_form=ContactForm(
+            formdata=None, contacted_at=local_now().replace(second=0, microsecond=0, tzinfo=None)
+        ),
+        step_form=step_form,
+    )
+
+
+def _complaint_action(number: str, form, action):
+    item = _complaint_or_404(number)
+    calendar, now = WorkCalendar.load(), local_now()
+    return form_action(
+        form, lambda form: action(item, form, calendar, now),
+        url_for("accounts.complaint", number=number),
+    )  # fmt: skip
+
+
+@bp.route("/complaints/<number>/contact", methods=["POST"])
+@requires(Permission.HANDLE_COMPLAINTS)
+def complaint_contact(number: str):
+    def action(item, form, calendar, now):
+        complaints.record_contact(item, at=_local(form.contacted_at.data), actor=current_user,
+                                  calendar=calendar, now=now)  # fmt: skip
+        return _("The first contact is recorded.")
+
+    return _complaint_action(number, ContactForm(), action)
+
+
+@bp.route("/complaints/<number>/advance", methods=["POST"])
+@requires(Permission.HANDLE_COMPLAINTS)
+def complaint_advance(number: str):
+    def action(item, form, calendar, now):
+        step = complaints.advance(item, note=form.note.data, actor=current_user,
+                                  calendar=calendar, now=now,
+                                  satisfaction=form.satisfaction.data or None,
+                                  next_owner_id=form.next_owner_id.data)  # fmt: skip
+        return _("Now: %(step)s", step=step.label)
+
+    form = StepForm()
+    form.next_owner_id.choices = _user_choices()
+    return _complaint_action(number, form, action)
+
+
+# -- consumption -------------------------------------------------------------------------
+
+
+@bp.route("/consumption")
+@requires(Permission.VIEW_ARCHIVE)
+def consumption_lists():
+    today = local_today()
+    default = add_months(today.replace(day=1), -1)
+    try:
+        month = date.fromisoformat(request.args.get("month", "") + "-01")
+    except ValueError:
+        month = default
+    mine = current_user.id if current_user.role_enum is Role.ACCOUNT_MANAGER else None
+    return render_template(
+        "accounts/consumption.html",
+        month=month,
+        top=consumption.ranking(month, limit=20, manager_id=mine),
+        growth=consumption.ranking(month, limit=20, by="growth", manager_id=mine),
+        mine=mine is not None,
+    )
+
+
+@bp.route("/consumption/import", methods=["GET", "POST"])
+@requires(Permission.EDIT_ARCHIVE)
+def consumption_import():
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
+    form = ConsumptionUploadForm()
+    result = None
+    if form.validate_on_submit():
+        upload = form.workbook.data
+        result = consumption.import_file(
+            upload.read(), upload.filename or "", today=local_today(),
+            dry_run=form.check_only.data,
+        )  # fmt: skip
+        if result.committed:
+            db.session.commit()
+            flash(_("%(new)d months added, %(changed)d updated.", new=result.inserted,
+                    changed=result.updated), "success")  # fmt: skip
+        elif not result.problems:
+            flash(_("The file is correct: %(count)d rows would be written.",
+                    count=len(result.rows)), "info")  # fmt: skip
+    elif form.is_submitted():
+        flash_form_errors(form)
+    return render_template("accounts/consumption_import.html", form=form, result=result), (
+        422 if result is not None and result.problems else 200
+    )
