@@ -41,6 +41,7 @@ K = "/contracts/{contract}"
 # endpoint: (method, path, who may use it). Placeholders name records made by `records`.
 ACCESS_TABLE = {
     "auth.login": ("GET", "/login", PUBLIC),
+    "health.healthz": ("GET", "/healthz", PUBLIC),
     "auth.language": ("POST", "/language", PUBLIC),
     "auth.logout": ("POST", "/logout", ANY),
     "auth.profile": ("GET", "/profile", ANY),

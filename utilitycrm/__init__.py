@@ -36,6 +36,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
         errors,
         home,
         i18n,
+        ops,
         projects,
         routing,
         templating,
@@ -62,5 +63,6 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     validation.init_app(app)
     api.init_app(app)
     demo.init_app(app)
+    ops.init_app(app)
     check_declarations(app)
     return app

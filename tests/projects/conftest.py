@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 
 from tests import factories
+from tests.validation.dbarchive import change as record_change
+from utilitycrm.contracts import services as contract_services
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.extensions import db
 from utilitycrm.projects import services
@@ -73,3 +75,20 @@ def change(customer, business_type, manager, *, on=MONDAY, **extra):
         account_manager_id=manager.id,
         **extra,
     )
+
+
+def sign_contract(project, actor, day):
+    """The applicant's tariff is set in the archive, and the project's contract signed."""
+    factories.create_tariff()
+    record_change(project.customer, tariff_code="DGY-10", pf_standard="0.90")
+    contract = contract_services.create_draft(
+        project.customer, contract_services.DraftRequest(project=project), actor=actor, today=day
+    )
+    contract_services.sign(
+        contract,
+        contract_services.Signing(day, day, date(2031, 10, 1), "张总", "李主任"),
+        actor=actor,
+        today=day,
+    )
+    db.session.commit()
+    return contract

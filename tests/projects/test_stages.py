@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.projects.conftest import MONDAY, accept, new_connection
-from tests.validation.dbarchive import change
+from tests.projects.conftest import MONDAY, accept, new_connection, sign_contract
 from utilitycrm.archive.models import ChangeSet, Customer
 from utilitycrm.contracts import services as contract_services
 from utilitycrm.deadlines.calendar import WorkCalendar
@@ -144,7 +143,7 @@ def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff
             with pytest.raises(UtilityCRMError, match="供用电合同"):
                 _finish(project, day, staff, today=day)
             db.session.rollback()
-            contract = _sign_contract(project, staff, day)
+            contract = sign_contract(project, staff, day)
         _finish(project, day, staff, today=day)
 
     customer = db.session.get(Customer, customer_id)
@@ -164,23 +163,6 @@ def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff
     # archive the project completed.
     assert json.loads(contract.data_json)["capacity"]["contract_kva"] == 1030
     assert contract_services.stale_changes([contract]) == {contract.id: []}
-
-
-def _sign_contract(project, actor, day):
-    """The applicant's tariff is set in the archive, and the project's contract signed."""
-    factories.create_tariff()
-    change(project.customer, tariff_code="DGY-10", pf_standard="0.90")
-    contract = contract_services.create_draft(
-        project.customer, contract_services.DraftRequest(project=project), actor=actor, today=day
-    )
-    contract_services.sign(
-        contract,
-        contract_services.Signing(day, day, date(2031, 10, 1), "张总", "李主任"),
-        actor=actor,
-        today=day,
-    )
-    db.session.commit()
-    return contract
 
 
 def test_cancelling_stops_the_clocks_and_closes_the_applicant(manager, staff):

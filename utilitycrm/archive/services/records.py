@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import ArchiveChange, ChangeSet
@@ -54,15 +56,15 @@ def changes_since(obj, version: int) -> list[ChangeSince]:
     ]
 
 
+STALE_MESSAGE = _l(
+    "Someone saved this record after you opened the form, so nothing of yours "
+    "was saved. Review their changes below."
+)
+
+
 def check_version(obj, expected_version: int | None) -> None:
     if expected_version is not None and obj.version != expected_version:
-        raise StaleEditError(
-            _l(
-                "Someone saved this record after you opened the form, so nothing of yours "
-                "was saved. Review their changes below."
-            ),
-            changes=changes_since(obj, expected_version),
-        )
+        raise StaleEditError(STALE_MESSAGE, changes=changes_since(obj, expected_version))
 
 
 def ensure_unique(model, column: str, value: object, obj, message) -> None:
@@ -77,6 +79,17 @@ def ensure_unique(model, column: str, value: object, obj, message) -> None:
 
 
 Check = Callable[[object], None]
+
+
+@contextmanager
+def stale_refused() -> Iterator[None]:
+    """A record another transaction saved in the meantime (two saves racing past the
+    version check; any flush, autoflush included, can find it) is a stale edit."""
+    try:
+        yield
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleEditError(STALE_MESSAGE) from error
 
 
 def flush_or_conflict() -> None:
@@ -103,7 +116,7 @@ def save_record(
     source: ChangeSource = ChangeSource.FORM,
 ):
     """Apply `data` to `obj` (new or loaded) and flush it with its history."""
-    with recording(actor, source=source, reason=reason):
+    with stale_refused(), recording(actor, source=source, reason=reason):
         if obj.id is not None:
             check_version(obj, expected_version)
         for key, value in data.items():
@@ -123,7 +136,7 @@ def delete_record(
     expected_version: int | None = None,
     source: ChangeSource = ChangeSource.FORM,
 ) -> None:
-    with recording(actor, source=source, reason=reason):
+    with stale_refused(), recording(actor, source=source, reason=reason):
         check_version(obj, expected_version)
         db.session.delete(obj)
         flush_or_conflict()
