@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from utilitycrm.accounts.models import Complaint, ComplaintStep
 from utilitycrm.accounts.types import STEPS, Satisfaction, Step
@@ -92,6 +93,26 @@ def log_complaint(
         warn_share=config["DEADLINE_WARN_SHARE"], calendar=calendar, today=local_date_of(now),
     )  # fmt: skip
     return complaint
+
+
+def listing(
+    *, show: str = "all", customer_id: int | None = None, limit: int = 200
+) -> list[Complaint]:
+    """Newest first, with customer and owner (the lists show both): `open`, `escalated`
+    (and still open) or `all`."""
+    query = (
+        select(Complaint)
+        .options(joinedload(Complaint.customer), joinedload(Complaint.owner))
+        .order_by(Complaint.received_at.desc())
+        .limit(limit)
+    )
+    if show in ("open", "escalated"):
+        query = query.where(Complaint.step != Step.CLOSED.value)
+    if show == "escalated":
+        query = query.where(Complaint.escalated_at.is_not(None))
+    if customer_id is not None:
+        query = query.where(Complaint.customer_id == customer_id)
+    return list(db.session.scalars(query))
 
 
 def clocks(complaint: Complaint) -> dict[str, Deadline]:

@@ -21,10 +21,10 @@ from utilitycrm.accounts.forms import (
     StepForm,
     VisitForm,
 )
-from utilitycrm.accounts.models import Complaint, FollowUp, Visit
+from utilitycrm.accounts.models import Complaint, FollowUp
 from utilitycrm.accounts.pictures import consumption_chart
 from utilitycrm.accounts.timeline import customer_timeline
-from utilitycrm.accounts.types import ComplaintCategory, Step
+from utilitycrm.accounts.types import ComplaintCategory
 from utilitycrm.archive import choices
 from utilitycrm.archive.queries import customer_by_account_no
 from utilitycrm.archive.views.common import (
@@ -119,22 +119,13 @@ def reassign():
 def account(account_no: str):
     customer = get_customer_or_404(account_no)
     today = local_today()
-    recent = db.session.scalars(
-        select(Visit).where(Visit.customer_id == customer.id)
-        .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(20)
-    ).all()  # fmt: skip
     return render_template(
         "accounts/account.html",
         customer=customer,
         today=today,
         chart=consumption_chart(consumption.months_of(customer.id, today), today),
-        visits=recent,
-        complaints=db.session.scalars(
-            select(Complaint)
-            .where(Complaint.customer_id == customer.id)
-            .order_by(Complaint.received_at.desc())
-            .limit(20)
-        ).all(),
+        visits=visits.recent_visits(customer.id),
+        complaints=complaints.listing(customer_id=customer.id, limit=20),
         next_visit=visits.open_visit(customer.id),
         timeline=customer_timeline(customer.id, customer.account_no),
         may_visit=_may_visit(customer),
@@ -199,17 +190,10 @@ def follow_up_done(follow_up_id: int):
 def complaints_index():
     today = local_today()
     show = request.args.get("show", "open")
-    query = select(Complaint).order_by(Complaint.received_at.desc()).limit(200)
-    if show == "open":
-        query = query.where(Complaint.step != Step.CLOSED.value)
-    elif show == "escalated":
-        query = query.where(
-            Complaint.escalated_at.is_not(None), Complaint.step != Step.CLOSED.value
-        )
     start = add_months(today.replace(day=1), -11)
     return render_template(
         "accounts/complaints.html",
-        complaints=db.session.scalars(query).all(),
+        complaints=complaints.listing(show=show),
         show=show,
         stats=complaints.statistics(start, today + timedelta(days=1)),
         months=[add_months(start, i).isoformat()[:7] for i in range(12)],

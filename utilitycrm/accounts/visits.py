@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from utilitycrm.accounts.models import FollowUp, Visit
 from utilitycrm.archive.enums import CustomerStatus
@@ -195,6 +196,19 @@ def complete_follow_up(item: FollowUp, *, day: date, actor: User, today: date) -
     )
     if deadline is not None:
         deadline.finished_on = day
+
+
+def recent_visits(customer_id: int, limit: int = 20) -> list[Visit]:
+    """Newest first, with their follow-ups and owners (the page shows them)."""
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.customer_id == customer_id)
+            .options(selectinload(Visit.follow_ups).joinedload(FollowUp.owner))
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def open_visit(customer_id: int) -> Deadline | None:
