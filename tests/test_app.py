@@ -101,8 +101,9 @@ def test_static_assets_are_served_locally(client):
         assert client.get(asset).status_code == 200
 
 
-def test_forms_drop_nul_characters():
+def test_forms_drop_control_characters_but_keep_lines_and_tabs():
+    """NUL cannot be stored, and no control character can be exported to a workbook."""
     from utilitycrm.forms import tidy_block, tidy_line
 
-    assert tidy_line("ab\x00c ") == "abc"
-    assert tidy_block(" 备注\x00 ") == "备注"
+    assert tidy_line("ab\x00c\x01\x1f\x7f ") == "abc"
+    assert tidy_block(" 备注\x00\x0b第一行\n第二行\t完 ") == "备注第一行\n第二行\t完"

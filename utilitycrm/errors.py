@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
@@ -126,6 +126,9 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: Exception):
         log.error("database error: %s", error)
         db.session.rollback()
+        # The page must not need the database: the signed-in user (expired by the
+        # rollback, or never loaded) would be read from it again.
+        current_app.login_manager._update_request_context_with_user()
         return render_error(503)
 
     @app.errorhandler(Exception)

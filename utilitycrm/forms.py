@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
-# Full-width forms (全角) of ASCII, U+FF01–U+FF5E, and the ideographic space; NUL, which
-# no text column can store, is dropped.
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0: None}
+from utilitycrm.routing import MAX_ID
+
+# Control characters (C0 but tab, line feed and carriage return, and DEL) are dropped:
+# NUL no text column can store, and none of them can be written to a workbook cell.
+_CONTROL = {code: None for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
+# Full-width forms (全角) of ASCII, U+FF01–U+FF5E, and the ideographic space.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | _CONTROL
 
 
 def tidy_line(value: object) -> object:
@@ -22,8 +29,9 @@ def tidy_line(value: object) -> object:
 
 
 def tidy_block(value: object) -> object:
-    """Free text keeps its Chinese punctuation; only outer white space (and NUL) goes."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+    """Free text keeps its Chinese punctuation; only outer white space (and control
+    characters) go."""
+    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
 
 
 class Form(FlaskForm):
@@ -51,3 +59,18 @@ class Form(FlaskForm):
             ):
                 options["filters"] = (tidy_line, *options.get("filters", ()))
             return unbound_field.bind(form=form, **options)
+
+
+class VersionField(IntegerField):
+    """The version a record was loaded at, sent back hidden with the form. A value no
+    version can be is refused like a form loaded long ago, never sent to the database."""
+
+    widget = HiddenInput()
+
+    def __init__(self, *, required: bool = False, **kwargs):
+        stale = _l("The form is out of date. Reload the page and enter the change again.")
+        kwargs["validators"] = [
+            DataRequired() if required else Optional(),
+            NumberRange(min=1, max=MAX_ID, message=stale),
+        ]
+        super().__init__(**kwargs)

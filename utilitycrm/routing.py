@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from werkzeug.routing import IntegerConverter, Map
 
 MAX_ID = 2**31 - 1
@@ -13,6 +14,15 @@ class RecordIdConverter(IntegerConverter):
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int = 1, max: int = MAX_ID) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
+
+
+def arg_id(name: str) -> int | None:
+    """A record id from the query string; anything else (text, "²", a number no id can
+    be) is no id, never a value the database is asked to compare."""
+    value = request.args.get(name, "")
+    if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 def init_app(app) -> None:

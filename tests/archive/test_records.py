@@ -394,3 +394,20 @@ def test_bad_network_input(client, editor, kind, data, message):
     assert response.status_code == 200
     assert message in text(response)
     assert db.session.scalar(select(func.count()).select_from(ArchiveChange)) == 0
+
+
+def test_renaming_a_substation_to_another_ones_name_is_refused_and_changes_nothing(client, editor):
+    """The uniqueness check runs before the change is written (no autoflush into the
+    constraint, which was a server error on PostgreSQL)."""
+    from tests.factories import create_substation
+
+    create_substation(code="BD701", name="城东变")
+    second = create_substation(code="BD702", name="城西变")
+    response = client.post(
+        f"/archive/network/substations/{second.id}/edit",
+        data={"code": "BD702", "name": "城东变", "voltage_kv": "110", "version": second.version},
+    )
+    assert response.status_code in (200, 409) and "城东变" in text(response)
+    assert "invalid-feedback" in text(response) or "alert-danger" in text(response)
+    db.session.refresh(second)
+    assert (second.name, second.version) == ("城西变", 1)

@@ -113,3 +113,13 @@ def test_template_command(runner, tmp_path):
     path = tmp_path / "template.xlsx"
     assert runner.invoke(args=["archive", "template", str(path)]).exit_code == 0
     assert "说明 notes" in sheets(path.read_bytes())
+
+
+def test_export_leaves_out_characters_a_cell_cannot_hold(client, login_as):
+    """A name stored with a control character (from an older system, say) still exports."""
+    create_customer(account_no="3100000002", name="示范\x01印染\x1f有限公司")
+    login_as(Role.MARKETING)
+    response = client.get("/archive/customers/export.xlsx")
+    assert response.status_code == 200
+    names = [row["name"] for row in rows(sheets(response.data), "customers")]
+    assert names == ["示范印染有限公司"]

@@ -42,6 +42,7 @@ from utilitycrm.deadlines.calendar import WorkCalendar, local_now, local_today
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.projects.services import add_months
+from utilitycrm.routing import arg_id
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -72,7 +73,7 @@ def _user_choices():
 @requires(Permission.VIEW_ARCHIVE)
 def index():
     today = local_today()
-    manager_id = request.args.get("manager", type=int)
+    manager_id = arg_id("manager")
     if manager_id is None and current_user.role_enum is Role.ACCOUNT_MANAGER:
         manager_id = current_user.id
     manager = db.session.get(User, manager_id) if manager_id else None

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
-from wtforms.widgets import HiddenInput
 
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import USERNAME_PATTERN, normalize_username, password_problems
 from utilitycrm.config import SUPPORTED_LOCALES
-from utilitycrm.forms import Form
+from utilitycrm.forms import Form, VersionField
 
 LOCALE_LABELS = {"zh_CN": "简体中文", "en": "English"}
 
@@ -75,7 +74,7 @@ class UserCreateForm(UserDetailsMixin, NewPasswordMixin, Form):
 
 
 class UserEditForm(UserDetailsMixin, Form):
-    version = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    version = VersionField(required=True)
 
 
 class PasswordResetForm(NewPasswordMixin, Form):
@@ -90,7 +89,7 @@ class PasswordResetForm(NewPasswordMixin, Form):
 class ProfileForm(Form):
     display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=80)])
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
-    version = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    version = VersionField(required=True)
 
 
 class ChangePasswordForm(PasswordResetForm):

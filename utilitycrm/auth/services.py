@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from utilitycrm.auth.models import (
@@ -151,7 +152,11 @@ def authenticate(
             SecurityEventKind.LOGIN_FAILED, user=user, ip_address=ip_address, detail="disabled"
         )
         raise AuthenticationError(_l("This account is disabled. Ask an administrator."))
-    user.last_login_at = utcnow()
+    # Bookkeeping, not an edit of the user: written without the version check, so one
+    # user signing in from two browsers at once is never refused as a stale edit.
+    now = utcnow()
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
+    set_committed_value(user, "last_login_at", now)
     record_event(SecurityEventKind.LOGIN_SUCCEEDED, user=user, ip_address=ip_address)
     return user
 

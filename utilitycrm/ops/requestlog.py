@@ -8,7 +8,6 @@ import logging
 import time
 
 from flask import Flask, Response, g, request
-from flask_login import current_user
 
 log = logging.getLogger("utilitycrm.requests")
 
@@ -21,7 +20,9 @@ def _record(response: Response) -> Response:
     started = g.pop("request_started", None)
     if started is None or request.endpoint == "static":
         return response
-    user = getattr(current_user, "id", None) if current_user else None
+    # Only a user the request already loaded: the log line must not query the database
+    # (which may be what just failed).
+    user = getattr(g.get("_login_user"), "id", None)
     log.info(
         json.dumps(
             {

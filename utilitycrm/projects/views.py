@@ -35,6 +35,7 @@ from utilitycrm.projects.forms import (
 from utilitycrm.projects.models import Project, TimeLimitProfile
 from utilitycrm.projects.profiles import LIMIT_LABELS
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
+from utilitycrm.routing import arg_id
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -48,11 +49,10 @@ def _project_or_404(number: str) -> Project:
 
 def _manager_filter() -> int | None:
     """Account managers see their own by default; ?manager=all shows everyone's."""
-    value = request.args.get("manager", "")
-    if value == "all":
+    if request.args.get("manager") == "all":
         return None
-    if value.isdigit():
-        return int(value)
+    if (manager_id := arg_id("manager")) is not None:
+        return manager_id
     is_manager = current_user.role_enum is Role.ACCOUNT_MANAGER
     return current_user.id if is_manager else None
 
@@ -310,8 +310,7 @@ def report():
     business_type = (
         request.args.get("type") if request.args.get("type") in set(BusinessType) else None
     )
-    manager = request.args.get("manager", "")
-    manager_id = int(manager) if manager.isdigit() else None
+    manager_id = arg_id("manager")
     figures = queries.monthly(start, end)
     return render_template(
         "projects/report.html",

@@ -278,8 +278,10 @@ def execute(
     today: date,
     progress: Callable[[int], None] = lambda percent: None,
 ) -> None:
-    """Evaluate and store; the caller commits (or rolls back, and nothing is written)."""
-    evaluation, effective_on = evaluate(scope, rules, today=today, progress=progress)
+    """Evaluate on one state of the archive, then store; the caller commits (or rolls
+    back, and nothing is written)."""
+    with snapshot.one_state():
+        evaluation, effective_on = evaluate(scope, rules, today=today, progress=progress)
     counts = store(run, scope, rules, evaluation)
     run.counts = json.dumps(counts, sort_keys=True)
     run.customers_checked = len(evaluation.customer_ids)

@@ -12,6 +12,7 @@ import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -55,6 +56,30 @@ class Scope:
     @property
     def is_full(self) -> bool:
         return self.line_id is None and self.customer_ids is None
+
+
+@contextmanager
+def one_state() -> Iterator[None]:
+    """Every read inside sees the archive as it was at the first one.
+
+    A run reads in many statements (the network, then customers slice by slice); an import
+    committing in between would otherwise be half seen, its customers without their
+    transformers. PostgreSQL: a REPEATABLE READ transaction; SQLite: a read transaction
+    opened at once (the driver would open one only at the first write). Nothing is written
+    inside: the findings are stored afterwards in a transaction of their own, which never
+    conflicts with the snapshot.
+    """
+    db.session.commit()  # the snapshot starts with a transaction of its own
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    else:
+        db.session.connection().exec_driver_sql("BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()  # ends the read transaction; it wrote nothing
 
 
 def standards_on(day: date) -> tuple[Standards, date | None]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
-from wtforms.widgets import HiddenInput
 
 from utilitycrm.archive.choices import BLANK
 from utilitycrm.archive.forms.fields import enum_choices
-from utilitycrm.forms import Form
+from utilitycrm.forms import Form, VersionField
 
 
 def optional_int(value: object) -> int | None:
@@ -17,7 +16,7 @@ def optional_int(value: object) -> int | None:
 
 
 class ArchiveForm(Form):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField()
     reason = TextAreaField(
         _l("Reason for the change"),
         validators=[Optional(), Length(max=500)],

@@ -21,6 +21,7 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.forms.base import optional_int
 from utilitycrm.archive.forms.fields import enum_choices
 from utilitycrm.forms import Form
+from utilitycrm.routing import MAX_ID
 
 ANY = _l("— any —")
 
@@ -76,7 +77,9 @@ class CustomerSearchForm(SearchForm):
     anywhere = BooleanField(_l("Anywhere in name or address"))
     substation_id = _id_select(_l("Substation"))
     line = _line_field()
-    line_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    line_id = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=MAX_ID)]
+    )
     category = _select(_l("Category"), Category)
     voltage_kv = _select(_l("Voltage"), VoltageLevel)
     account_manager_id = _id_select(_l("Account manager"))

@@ -121,8 +121,9 @@ def save_record(
             check_version(obj, expected_version)
         for key, value in data.items():
             setattr(obj, key, value)
-        for check in checks:
-            check(obj)
+        with db.session.no_autoflush:  # a check's query must not write the change it checks
+            for check in checks:
+                check(obj)
         db.session.add(obj)
         flush_or_conflict()
     return obj

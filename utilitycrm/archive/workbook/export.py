@@ -13,6 +13,7 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
@@ -153,6 +154,8 @@ def _cells(sheet: Sheet, row: tuple) -> list[object]:
             value = "是" if value else "否"
         elif isinstance(value, Decimal):
             value = float(value)
+        elif isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a cell cannot hold them
         cells.append(value)
     return [*cells, None]  # the action column
 

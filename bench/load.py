@@ -1,0 +1,301 @@
+"""Throughput and latency under load: gunicorn on PostgreSQL with a million-customer archive.
+
+    .venv/bin/python bench/load.py [--customers N] [--seconds S] [--clients C] [--workers W]
+
+DATABASE_URL names the PostgreSQL database (default: the `utilitycrm_bench` database on
+127.0.0.1, created when missing); the demo utility is seeded there once and reused. The
+app runs under gunicorn with the repository's gunicorn.conf.py. A second process signs in
+C simulated users (CSRF tokens and cookies as a browser keeps them) and drives them for a
+bounded time, first against a static file (the floor: routing, session and the WSGI path,
+no database), then with the mixed workload of the marketing floor: the customer list,
+searches, customer pages, edit forms and saves, and the project worklist. Each user saves
+customers of its own, so every save is expected to succeed. Prints the throughput and the
+p50/p95/p99 latency of each request type and their ratios to the floor's; any error (an
+unexpected status, a refused save, a timeout) is counted and makes the exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from bench.common import DATA, bench_app, ensure_archive
+from tests.htmlforms import page_forms
+from utilitycrm.archive.models import Customer
+from utilitycrm.demo.seeding import DEMO_PASSWORD
+from utilitycrm.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/utilitycrm_bench"
+# The marketing floor's mix: request type and its weight.
+MIX = {"customer list": 15, "search": 25, "customer page": 30, "edit form": 8, "save": 8,
+       "project worklist": 14}  # fmt: skip
+SAMPLE = 5_000  # customers the users open, search for and save
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it is not there."""
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        raise SystemExit("bench/load.py measures PostgreSQL: set DATABASE_URL to a postgresql URL")
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+
+
+def sample_customers(app, size: int) -> list[tuple[str, str]]:
+    """(户号, name) of customers spread over the whole archive."""
+    with app.app_context():
+        top = db.session.scalar(select(func.max(Customer.id)))
+        ids = random.Random(7).sample(range(1, top + 1), min(size, top))
+        rows = db.session.execute(
+            select(Customer.account_no, Customer.name).where(Customer.id.in_(ids))
+        ).all()
+    return [(row.account_no, row.name) for row in rows]
+
+
+class User:
+    """One signed-in browser: a kept-alive connection and its cookies."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        """Send one request; a kept-alive connection the server has closed meanwhile (a
+        worker recycled) is opened again once, as browsers do."""
+        try:
+            return self._send(method, path, form)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.conn.close()
+            return self._send(method, path, form)
+
+    def _send(self, method: str, path: str, form: dict | None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        page = response.read().decode("utf-8", "replace")
+        for cookie in response.msg.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        if response.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+        return response.status, page
+
+    def sign_in(self, username: str) -> None:
+        _, page = self.request("GET", "/login")
+        (form,) = [f for f in page_forms("/login", page) if "password" in f.values()]
+        values = form.values() | {"username": username, "password": DEMO_PASSWORD}
+        status, _ = self.request("POST", "/login", values)
+        if status != 302:
+            raise SystemExit(f"{username} could not sign in (status {status})")
+
+
+def _save(user: User, account_no: str, counter: int) -> Iterator[tuple[str, float, bool]]:
+    """Load the edit form (timed as its own type), change the relationship notes, save."""
+    edit = f"/archive/customers/{account_no}/edit"
+    started = time.perf_counter()
+    status, page = user.request("GET", edit)
+    yield "edit form", time.perf_counter() - started, status == 200
+    (form,) = [f for f in page_forms(edit, page) if f.method == "post" and "version" in f.values()]
+    values = form.values() | {"relationship_notes": f"load test save {counter}",
+                              "reason": "load test"}  # fmt: skip
+    started = time.perf_counter()
+    status, page = user.request("POST", edit, values)
+    yield "save", time.perf_counter() - started, status == 302
+
+
+def _drive_user(port, index, clients, sample, phase, deadline, results, lock) -> None:
+    try:
+        user = User(port)
+        user.sign_in("marketing")
+    except (OSError, http.client.HTTPException, ValueError, SystemExit) as error:
+        with lock:
+            results["errors"]["sign in"].append(repr(error))
+        return
+    rng = random.Random(index)
+    own = sample[index::clients]  # customers only this user saves: no stale-version refusals
+    kinds, weights = list(MIX), list(MIX.values())
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, list[str]] = defaultdict(list)
+    counter = 0
+    while time.perf_counter() < deadline:
+        kind = "floor" if phase == "floor" else rng.choices(kinds, weights)[0]
+        account_no, name = rng.choice(sample)
+        timings: list[tuple[str, float, bool]] = []
+        try:
+            if kind == "save" or kind == "edit form":
+                counter += 1
+                timings.extend(_save(user, rng.choice(own)[0], counter))
+            else:
+                path = {
+                    "floor": "/static/css/app.css",
+                    "customer list": f"/archive/customers?page={rng.randint(1, 200)}",
+                    "search": "/archive/customers?q="
+                    + quote(rng.choice((account_no, account_no[:7], name[:4]))),
+                    "customer page": f"/archive/customers/{account_no}",
+                    "project worklist": "/projects",
+                }[kind]
+                started = time.perf_counter()
+                status, _ = user.request("GET", path)
+                timings.append((kind, time.perf_counter() - started, status == 200))
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            errors[kind].append(repr(error))
+            user = User(port)
+            user.sign_in("marketing")
+            continue
+        for measured, seconds, ok in timings:
+            if ok:
+                latencies[measured].append(seconds * 1000)
+            else:
+                errors[measured].append("unexpected status")
+    with lock:
+        for kind, values in latencies.items():
+            results["latencies"][kind].extend(values)
+        for kind, values in errors.items():
+            results["errors"][kind].extend(values)
+
+
+def drive(port: int, clients: int, sample, phase: str, seconds: float) -> dict:
+    """Run `clients` users for `seconds` (in the driver process); their latencies in ms."""
+    results = {"latencies": defaultdict(list), "errors": defaultdict(list)}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    users = [
+        threading.Thread(
+            target=_drive_user,
+            args=(port, i, clients, sample, phase, deadline, results, lock),
+        )
+        for i in range(clients)
+    ]
+    started = time.perf_counter()
+    for user in users:
+        user.start()
+    for user in users:
+        user.join()
+    results["seconds"] = time.perf_counter() - started
+    return {key: dict(value) if isinstance(value, defaultdict) else value
+            for key, value in results.items()}  # fmt: skip
+
+
+def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "UTILITYCRM_BIND": f"127.0.0.1:{port}",
+        "UTILITYCRM_WORKERS": str(workers),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    for _ in range(120):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.5)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not become healthy; see {log}")
+
+
+def _percentiles(values: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[94], cuts[98]
+
+
+def report(floor: dict, mixed: dict, args) -> int:
+    rows = [("floor: static file", floor)] + [(kind, mixed) for kind in MIX]
+    base = _percentiles(floor["latencies"]["floor"])
+    print(f"gunicorn ({args.workers} workers × gunicorn.conf.py threads) on PostgreSQL, "
+          f"{args.customers:,} customers; {args.clients} users; floor {floor['seconds']:.0f} s, "
+          f"mix {mixed['seconds']:.0f} s")  # fmt: skip
+    print(f"{'request':<20} {'count':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+          f" {'p50×':>6} {'p95×':>6} {'p99×':>6} {'errors':>6}")  # fmt: skip
+    for label, phase in rows:
+        kind = "floor" if phase is floor else label
+        values = phase["latencies"].get(kind, [])
+        errors = phase["errors"].get(kind, [])
+        if len(values) < 2:
+            print(f"{label:<20} {len(values):>7} (too few requests to measure) {len(errors):>6}")
+            continue
+        p50, p95, p99 = _percentiles(values)
+        print(f"{label:<20} {len(values):>7} {len(values) / phase['seconds']:>7.1f} {p50:>8.1f}"
+              f" {p95:>8.1f} {p99:>8.1f} {p50 / base[0]:>6.1f} {p95 / base[1]:>6.1f}"
+              f" {p99 / base[2]:>6.1f} {len(errors):>6}")  # fmt: skip
+    failures = sum(len(errors) for phase in (floor, mixed) for errors in phase["errors"].values())
+    total = sum(len(mixed["latencies"].get(kind, [])) for kind in MIX)
+    print(f"mixed workload: {total / mixed['seconds']:.1f} requests/s in all; errors: {failures}")
+    for phase in (floor, mixed):
+        for kind, errors in phase["errors"].items():
+            print(f"  {kind}: {len(errors)} errors, e.g. {errors[0]}")
+    return 1 if failures else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    ensure_database(url)
+    os.environ["DATABASE_URL"] = url
+    app = bench_app("load")
+    seeded = ensure_archive(app, args.customers)
+    if seeded is not None:
+        print(f"seeded {args.customers:,} customers in {seeded:.0f} s")
+    sample = sample_customers(app, SAMPLE)
+    with app.app_context():
+        db.engine.dispose()
+
+    DATA.mkdir(exist_ok=True)
+    log = DATA / "load-gunicorn.log"
+    server = start_server(url, args.port, args.workers, log)
+    try:
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(1) as driver:
+            floor_seconds = max(args.seconds / 4, 10)
+            floor = driver.apply(drive, (args.port, args.clients, sample, "floor", floor_seconds))
+            mixed = driver.apply(drive, (args.port, args.clients, sample, "mixed", args.seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    sys.exit(report(floor, mixed, args))
+
+
+if __name__ == "__main__":
+    main()
