@@ -17,6 +17,7 @@ unexpected status, a refused save, a timeout) is counted and makes the exit stat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import multiprocessing
 import os
@@ -215,13 +216,11 @@ def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Pop
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     for _ in range(120):
-        try:
+        with contextlib.suppress(OSError):  # not listening yet
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
                 return server
-        except OSError:
-            pass
         if server.poll() is not None:
             break
         time.sleep(0.5)
@@ -235,15 +234,14 @@ def _percentiles(values: list[float]) -> tuple[float, float, float]:
 
 
 def report(floor: dict, mixed: dict, args) -> int:
-    rows = [("floor: static file", floor)] + [(kind, mixed) for kind in MIX]
+    rows = [("floor: static file", "floor", floor)] + [(kind, kind, mixed) for kind in MIX]
     base = _percentiles(floor["latencies"]["floor"])
     print(f"gunicorn ({args.workers} workers × gunicorn.conf.py threads) on PostgreSQL, "
           f"{args.customers:,} customers; {args.clients} users; floor {floor['seconds']:.0f} s, "
           f"mix {mixed['seconds']:.0f} s")  # fmt: skip
     print(f"{'request':<20} {'count':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
           f" {'p50×':>6} {'p95×':>6} {'p99×':>6} {'errors':>6}")  # fmt: skip
-    for label, phase in rows:
-        kind = "floor" if phase is floor else label
+    for label, kind, phase in rows:
         values = phase["latencies"].get(kind, [])
         errors = phase["errors"].get(kind, [])
         if len(values) < 2:

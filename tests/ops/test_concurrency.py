@@ -6,13 +6,20 @@ import threading
 
 from sqlalchemy import select
 
+from tests.archive.test_workbook_import import customer_row, workbook
 from tests.factories import DEFAULT_PASSWORD, create_customer
+from tests.validation.dbarchive import key_account
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.services import customers as service
+from utilitycrm.archive.workbook.importing import import_workbook
+from utilitycrm.auth import services as auth_services
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.errors import StaleEditError
 from utilitycrm.extensions import db
+from utilitycrm.validation import services as validation
+from utilitycrm.validation import snapshot
+from utilitycrm.validation.models import Finding
 
 
 def test_two_edits_racing_past_the_version_check_one_wins(app, users):
@@ -53,8 +60,6 @@ def test_two_edits_racing_past_the_version_check_one_wins(app, users):
 
 def test_one_user_signing_in_from_two_browsers_at_once(app, users, monkeypatch):
     """Both read the user, then both record the sign-in: neither is refused as stale."""
-    from utilitycrm.auth import services as auth_services
-
     both_read = threading.Barrier(2)
     check = auth_services.check_password_hash
 
@@ -83,13 +88,6 @@ def test_one_user_signing_in_from_two_browsers_at_once(app, users, monkeypatch):
 def test_an_import_committed_during_a_validation_run_is_not_half_seen(app, monkeypatch):
     """The run has read the network when the import commits a new customer; the run
     goes on to read customers, and must not see it (nor report it without its network)."""
-    from tests.archive.test_workbook_import import customer_row, workbook
-    from tests.validation.dbarchive import key_account
-    from utilitycrm.archive.workbook.importing import import_workbook
-    from utilitycrm.validation import services as validation
-    from utilitycrm.validation import snapshot
-    from utilitycrm.validation.models import Finding
-
     key_account()  # breaks no rule
     run_id = validation.begin_run({}, trigger="cli", actor=None).id
     db.session.commit()

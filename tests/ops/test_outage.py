@@ -62,14 +62,11 @@ class Relay:
 
     @staticmethod
     def _pump(source: socket.socket, target: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the other direction was cut
             while data := source.recv(65536):
                 target.sendall(data)
-        except OSError:
-            pass  # the other direction was cut
-        finally:
-            for end in (source, target):
-                _hang_up(end)
+        for end in (source, target):
+            _hang_up(end)
 
     def cut(self) -> None:
         self.down = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -92,3 +92,28 @@ def sign_contract(project, actor, day):
     )
     db.session.commit()
     return contract
+
+
+def record_hv_metering(project, *, ct_primary_a: int, meter_asset_no: str, metering_class="III"):
+    """The project's planned high-voltage metering (CT x/5, PT 10 kV/100 V)."""
+    services.record_metering(project, {
+        "metering_method": "hv_hv", "wiring": "3p3w", "metering_class": metering_class,
+        "ct_primary_a": ct_primary_a, "ct_secondary_a": 5, "pt_primary_v": 10000,
+        "pt_secondary_v": 100, "meter_asset_no": meter_asset_no, "meter_accuracy": "0.5S",
+    })  # fmt: skip
+
+
+def advance(project, actor, *, until, day: date = MONDAY) -> date:
+    """One step a day (start a waiting stage, else finish the running one, signing the
+    contract at its stage) until `until(project)` holds; the day of the last step."""
+    while not until(project):
+        day += timedelta(days=1)
+        if project.current_stage.status == "waiting":
+            services.start_stage(project, day=day, actor=actor, calendar=WorkCalendar(), today=day)
+        else:
+            if project.current_stage.code == "contract":
+                sign_contract(project, actor, day)
+            services.finish_stage(project, day=day, note="", actor=actor,
+                                  calendar=WorkCalendar(), today=day)  # fmt: skip
+        db.session.commit()
+    return day

@@ -9,11 +9,10 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.archive.test_workbook_import import customer_row, workbook
-from tests.projects.conftest import MONDAY, accept, new_connection, sign_contract
+from tests.projects.conftest import accept, advance, new_connection, record_hv_metering
 from utilitycrm.archive.models import ArchiveChange, Contact, Customer, Transformer
-from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.extensions import db
-from utilitycrm.projects import completion, services
+from utilitycrm.projects import completion
 
 
 def _count(model) -> int:
@@ -36,23 +35,9 @@ def test_a_crash_while_completing_a_project_changes_nothing(
     client, auth, manager, staff, monkeypatch
 ):
     project = accept(new_connection(factories.create_line(), manager, kva=(400,)), staff)
-    services.record_metering(project, {
-        "metering_method": "hv_hv", "wiring": "3p3w", "metering_class": "III",
-        "ct_primary_a": 30, "ct_secondary_a": 5, "pt_primary_v": 10000, "pt_secondary_v": 100,
-        "meter_asset_no": "3310009990001", "meter_accuracy": "0.5S",
-    })  # fmt: skip
-    day = MONDAY
-    while project.current_stage.code != "archive" or project.current_stage.status != "running":
-        day += timedelta(days=1)
-        act = services.start_stage if project.current_stage.status == "waiting" else None
-        if act:
-            act(project, day=day, actor=staff, calendar=WorkCalendar(), today=day)
-        else:
-            if project.current_stage.code == "contract":
-                sign_contract(project, staff, day)
-            services.finish_stage(project, day=day, note="", actor=staff,
-                                  calendar=WorkCalendar(), today=day)  # fmt: skip
-        db.session.commit()
+    record_hv_metering(project, ct_primary_a=30, meter_asset_no="3310009990001")
+    day = advance(project, staff, until=lambda p: (p.current_stage.code, p.current_stage.status)
+                  == ("archive", "running"))  # fmt: skip
     before = (_count(Transformer), _count(ArchiveChange))
     monkeypatch.setattr(completion, "_new_metering", _crash)
     auth.login("wang")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.projects.conftest import MONDAY, accept, new_connection
+from tests.projects.conftest import MONDAY, accept, advance, new_connection, record_hv_metering
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
 from utilitycrm.extensions import db
@@ -132,28 +132,13 @@ def test_profiles_page_shows_both_seeded_profiles(client, login_as):
 
 
 def test_the_contract_stage_prepares_the_projects_contract(client, login_as, manager, staff):
-    from datetime import timedelta
-
     from tests.validation.dbarchive import change
     from utilitycrm.contracts.models import Contract
-    from utilitycrm.deadlines.calendar import WorkCalendar, local_today
+    from utilitycrm.deadlines.calendar import local_today
 
     project = accept(new_connection(factories.create_line(), manager), staff)
-    services.record_metering(project, {
-        "metering_method": "hv_hv", "wiring": "3p3w", "metering_class": "III",
-        "ct_primary_a": 50, "ct_secondary_a": 5, "pt_primary_v": 10000, "pt_secondary_v": 100,
-        "meter_asset_no": "3310001230001", "meter_accuracy": "0.5S",
-    })  # fmt: skip
-    day = MONDAY
-    while project.current_stage.code != "contract":
-        day += timedelta(days=1)
-        act = services.start_stage if project.current_stage.status == "waiting" else None
-        if act:
-            act(project, day=day, actor=staff, calendar=WorkCalendar(), today=day)
-        else:
-            services.finish_stage(project, day=day, note="", actor=staff,
-                                  calendar=WorkCalendar(), today=day)  # fmt: skip
-        db.session.commit()
+    record_hv_metering(project, ct_primary_a=50, meter_asset_no="3310001230001")
+    advance(project, staff, until=lambda p: p.current_stage.code == "contract")
     factories.create_tariff()
     change(project.customer, tariff_code="DGY-10", pf_standard="0.90")
 

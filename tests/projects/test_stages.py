@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.projects.conftest import MONDAY, accept, new_connection, sign_contract
+from tests.projects.conftest import (
+    MONDAY,
+    accept,
+    advance,
+    new_connection,
+    record_hv_metering,
+    sign_contract,
+)
 from utilitycrm.archive.models import ChangeSet, Customer
 from utilitycrm.contracts import services as contract_services
 from utilitycrm.deadlines.calendar import WorkCalendar
@@ -127,24 +134,16 @@ def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff
     project = accept(new_connection(line, manager, kva=(630, 400)), staff)
     customer_id = project.customer_id
     assert db.session.get(Customer, customer_id).status == "applying"
-    services.record_metering(project, {
-        "metering_method": "hv_hv", "wiring": "3p3w", "metering_class": "II",
-        "ct_primary_a": 75, "ct_secondary_a": 5, "pt_primary_v": 10000, "pt_secondary_v": 100,
-        "meter_asset_no": "3310001234567", "meter_accuracy": "0.5S",
-    })  # fmt: skip
-    day = MONDAY
-    contract = None
-    while project.status == ProjectStatus.ACTIVE.value:
-        day += timedelta(days=1)
-        if project.current_stage.status == "waiting":
-            _start(project, day, staff)
-            continue
-        if project.current_stage.code == "contract":
-            with pytest.raises(UtilityCRMError, match="供用电合同"):
-                _finish(project, day, staff, today=day)
-            db.session.rollback()
-            contract = sign_contract(project, staff, day)
-        _finish(project, day, staff, today=day)
+    record_hv_metering(project, ct_primary_a=75, meter_asset_no="3310001234567",
+                       metering_class="II")  # fmt: skip
+    day = advance(project, staff, until=lambda p: (p.current_stage.code, p.current_stage.status)
+                  == ("contract", "running"))  # fmt: skip
+    with pytest.raises(UtilityCRMError, match="供用电合同"):
+        _finish(project, day, staff)  # not before the contract is signed
+    db.session.rollback()
+    contract = sign_contract(project, staff, day)
+    _finish(project, day, staff)
+    advance(project, staff, until=lambda p: p.status != ProjectStatus.ACTIVE.value, day=day)
 
     customer = db.session.get(Customer, customer_id)
     assert customer.status == "active"
