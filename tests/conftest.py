@@ -13,11 +13,13 @@ import socket
 import threading
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import stamp
 from sqlalchemy import MetaData, text
 
+from tests.clock import NOW
 from tests.factories import DEFAULT_PASSWORD, create_user
 from utilitycrm import create_app
 from utilitycrm.auth.roles import Role
@@ -30,6 +32,21 @@ def settings_for(database_url: str, **overrides: object) -> dict[str, object]:
     settings["SQLALCHEMY_DATABASE_URI"] = database_url
     settings.update(overrides)
     return settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_session_clock():
+    """Session fixtures (the app, seeded demos, the live server) start on TODAY too."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock(frozen_session_clock):
+    """Each test starts at NOW and time runs on from there; `clock.shift(timedelta)` and
+    `clock.move_to(moment)` move it (the app's `local_today()` follows)."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

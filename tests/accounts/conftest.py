@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from tests.clock import TODAY
 from tests.factories import create_customer
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.auth.roles import Role
 from utilitycrm.extensions import db
 from utilitycrm.projects.services import add_months
-
-TODAY = date(2026, 11, 23)  # a Monday
 
 
 @pytest.fixture

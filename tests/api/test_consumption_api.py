@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.accounts.conftest import managed
+from tests.clock import TODAY
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.auth.roles import Role
 from utilitycrm.extensions import db
+from utilitycrm.projects.services import add_months
 
 
 def stored() -> int:
@@ -20,19 +22,24 @@ def manager(users):
     return users[Role.ACCOUNT_MANAGER]
 
 
+def month(back: int) -> str:
+    """The month `back` months before TODAY's, as the API writes it (0 = this month)."""
+    return add_months(TODAY.replace(day=1), -back).strftime("%Y-%m")
+
+
 def test_the_api_reads_and_writes_months(manager, api):
     customer = managed(manager)
     url = f"/api/v1/customers/{customer.account_no}/consumption"
-    body = {"months": [{"month": "2026-09", "kwh": 1000, "amount_yuan": "600.00"},
-                       {"month": "2026-10", "kwh": 1200, "amount_yuan": "720.50"}]}  # fmt: skip
+    body = {"months": [{"month": month(2), "kwh": 1000, "amount_yuan": "600.00"},
+                       {"month": month(1), "kwh": 1200, "amount_yuan": "720.50"}]}  # fmt: skip
     written = api(Role.MARKETING).put(url, json=body)
     assert written.status_code == 200, written.json
-    assert [m["month"] for m in written.json["months"]] == ["2026-09", "2026-10"]
+    assert [m["month"] for m in written.json["months"]] == [month(2), month(1)]
     read = api(Role.ACCOUNT_MANAGER).get(url).json
-    assert read["months"][1] == {"month": "2026-10", "kwh": 1200, "amount_yuan": "720.50"}
+    assert read["months"][1] == {"month": month(1), "kwh": 1200, "amount_yuan": "720.50"}
     bad = api(Role.MARKETING).put(url, json={"months": [
-        {"month": "2026-08", "kwh": 5, "amount_yuan": "1.00"},
-        {"month": "2026-11", "kwh": 5, "amount_yuan": "1.00"},  # not over yet
+        {"month": month(3), "kwh": 5, "amount_yuan": "1.00"},
+        {"month": month(0), "kwh": 5, "amount_yuan": "1.00"},  # not over yet
     ]})  # fmt: skip
     assert bad.status_code == 422 and "只记录已结束的月份" in bad.json["error"]["message"]
     assert stored() == 2  # the good month of the bad request was not written either

@@ -6,12 +6,11 @@ from datetime import date
 
 import pytest
 
+from tests.clock import TODAY
 from tests.validation.dbarchive import key_account
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts import services
 from utilitycrm.extensions import db
-
-TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture

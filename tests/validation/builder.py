@@ -13,6 +13,8 @@ from utilitycrm.validation import facts
 from utilitycrm.validation import rules as _rules  # noqa: F401 - registers the rules
 from utilitycrm.validation.registry import RULES, Hit
 
+# The rules are pure functions of a snapshot and its day: rule tests evaluate them on this
+# fixed day (calendar-year rules need a known one), whatever the suite's clock says.
 TODAY = date(2026, 11, 20)
 
 

@@ -33,6 +33,7 @@ from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import UserData, create_user
 from utilitycrm.database import utcnow
+from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.demo import generator
 from utilitycrm.demo.faults import FaultInjector
 from utilitycrm.demo.models import DemoFault
@@ -123,7 +124,7 @@ def seed(*, customers: int, seed: int, fault_rate: float, today: date | None = N
     managers = [u.id for u in users if u.role == Role.ACCOUNT_MANAGER.value]
     rng, ids = random.Random(seed), generator.Ids()
     network = generator.build_network(customers, rng, ids)
-    ctx = generator.Context(network, rng, ids, managers, today or date.today())
+    ctx = generator.Context(network, rng, ids, managers, today or local_today())
     injector = FaultInjector(ctx, fault_rate)
     counts: dict[str, int] = {}
     for model, rows in (

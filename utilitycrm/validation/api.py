@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort
 from flask_smorest import Blueprint
 
 from utilitycrm.api.paging import page_document
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.extensions import db
 from utilitycrm.validation import queries
 from utilitycrm.validation.models import Finding, ValidationRun
@@ -52,7 +51,7 @@ def get_run(run_id: int):
 @requires(Permission.VIEW_ARCHIVE)
 def list_findings(page: int, per_page: int, overdue: bool, **filters):
     """Findings, by default those still open or in rectification."""
-    query_filters = queries.FindingFilters(**filters, overdue_on=date.today() if overdue else None)
+    query_filters = queries.FindingFilters(**filters, overdue_on=local_today() if overdue else None)
     result = queries.finding_page(query_filters, page=page, per_page=per_page, limit=LIMIT)
     return page_document(result, "api_validation.list_findings", {**filters, "overdue": overdue})
 

@@ -16,6 +16,7 @@ from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
 from utilitycrm.database import utcnow
+from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.errors import StaleEditError, UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.validation import engine
@@ -103,7 +104,7 @@ def execute_run(
             run,
             scope,
             engine.select_rules(rule_ids),
-            today=today or date.today(),
+            today=today or local_today(),
             progress=progress or (lambda percent: None),
         )
         db.session.commit()

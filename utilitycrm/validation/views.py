@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
 from io import BytesIO
 
 from flask import (
@@ -28,13 +27,14 @@ from utilitycrm.archive.forms.search import ANY
 from utilitycrm.archive.models import Substation
 from utilitycrm.archive.standards import DEFAULT
 from utilitycrm.archive.views.common import forbid_unless, list_settings, refuse
-from utilitycrm.archive.workbook import XLSX_MIMETYPE
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
+from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.pdf import PDF_MIMETYPE
+from utilitycrm.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.validation import background, queries, reports, services
 from utilitycrm.validation.forms import (
     AssignForm,
@@ -79,7 +79,7 @@ def _finding_search_form() -> FindingSearchForm:
 def _filters(form: FindingSearchForm) -> queries.FindingFilters:
     filters = form.filters(queries.FindingFilters)
     if form.overdue.data:
-        filters.overdue_on = date.today()
+        filters.overdue_on = local_today()
     return filters
 
 
@@ -96,7 +96,7 @@ def findings():
         summary=queries.summary(filters),
         args={key: value for key, value in request.args.items() if key != "page"},
         rules=RULES,
-        today=date.today(),
+        today=local_today(),
     )
 
 
@@ -109,12 +109,12 @@ def findings_report():
         _filters(form),
         form.described(),
         limit=current_app.config["REPORT_MAX_FINDINGS"],
-        today=date.today(),
+        today=local_today(),
     )
     return send_file(
         BytesIO(reports.report_pdf(report)),
         mimetype=PDF_MIMETYPE,
-        download_name=f"findings-{date.today().isoformat()}.pdf",
+        download_name=f"findings-{local_today().isoformat()}.pdf",
     )
 
 
@@ -126,7 +126,7 @@ def export_findings():
         reports.findings_workbook(_filters(form), form.described()),
         as_attachment=True,
         mimetype=XLSX_MIMETYPE,
-        download_name=f"findings-{date.today().isoformat()}.xlsx",
+        download_name=f"findings-{local_today().isoformat()}.xlsx",
     )
 
 
@@ -145,7 +145,7 @@ def finding(finding_id: int):
         comment_form=CommentForm(),
         can_manage=current_user.can(Permission.MANAGE_FINDINGS),
         can_work=services.may_work_on(current_user, item),
-        today=date.today(),
+        today=local_today(),
         links=object_links(item),
     )
 
@@ -189,7 +189,7 @@ def assign(finding_id: int):
             note=form.note.data or "",
             actor=current_user,
             expected_version=form.expected_version,
-            today=date.today(),
+            today=local_today(),
         ),
     )
 
@@ -299,9 +299,9 @@ def run_progress(run_id: int):
 @requires(Permission.VIEW_ARCHIVE)
 def thresholds():
     form_class = ThresholdForm
-    standards, effective_on = standards_on(date.today())
+    standards, effective_on = standards_on(local_today())
     current = dataclasses.asdict(standards)
-    form = form_class(data={**current, "effective_on": date.today()})
+    form = form_class(data={**current, "effective_on": local_today()})
     if request.method == "POST":
         forbid_unless(current_user.can(Permission.EDIT_THRESHOLDS))
         form = form_class()
