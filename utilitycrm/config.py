@@ -79,6 +79,8 @@ class Config:
     IMPORT_MAX_BYTES = 50 * 2**20
     IMPORT_MAX_ROWS = 1_000_000
     IMPORT_MAX_UNCOMPRESSED = 1024 * 2**20
+    # openpyxl holds a workbook's shared strings in memory: this bounds what an import takes.
+    IMPORT_MAX_SHARED_STRINGS = 256 * 2**20
     # Where uploaded workbooks are kept between check and commit (default instance/imports).
     IMPORT_FOLDER: str | None = None
     # Alerts: a deadline is due soon once this share of its limit is used.

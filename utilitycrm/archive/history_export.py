@@ -9,9 +9,9 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from utilitycrm.archive.models import ArchiveChange, ChangeSet
-from utilitycrm.archive.workbook import to_bytes
 from utilitycrm.auth.models import User
 from utilitycrm.extensions import db
+from utilitycrm.spreadsheets import append_row, to_bytes
 
 
 def history_workbook(
@@ -19,7 +19,8 @@ def history_workbook(
 ) -> BytesIO:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("History"))
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Time"),
             _("User"),
@@ -31,7 +32,7 @@ def history_workbook(
             _("Field"),
             _("Old value"),
             _("New value"),
-        ]
+        ],
     )
     query = (
         select(ArchiveChange, ChangeSet, User.username)
@@ -47,7 +48,8 @@ def history_workbook(
             ArchiveChange.object_type == object_type, ArchiveChange.object_id == object_id
         )
     for change, change_set, username in db.session.execute(query):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 change_set.occurred_at.replace(tzinfo=None),
                 username,
@@ -59,6 +61,6 @@ def history_workbook(
                 change.field,
                 change.old_value,
                 change.new_value,
-            ]
+            ],
         )
     return to_bytes(workbook)

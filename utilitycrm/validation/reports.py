@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from utilitycrm.archive import label
-from utilitycrm.archive.workbook import to_bytes
 from utilitycrm.database import utcnow
+from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.extensions import db
 from utilitycrm.pdf import render_pdf
+from utilitycrm.spreadsheets import append_row, to_bytes
 from utilitycrm.validation import queries
 from utilitycrm.validation.models import Finding, FindingStatus, RunStatus, ValidationRun
 from utilitycrm.validation.queries import OPEN_STATUSES, FindingFilters
@@ -139,21 +140,23 @@ def findings_workbook(filters: FindingFilters, described: list[tuple[str, str]])
     """Every finding the filters select (streamed), after a summary sheet."""
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("Summary"))
-    summary.append([_("Archive validation findings"), utcnow().date()])
+    append_row(summary, [_("Archive validation findings"), local_today()])
     for name, value in described:
-        summary.append([name, value])
-    summary.append([])
+        append_row(summary, [name, value])
+    append_row(summary, [])
     counts = queries.summary(filters)["by_family"]
-    summary.append([_("Family"), *[severity.label for severity in Severity]])
+    append_row(summary, [_("Family"), *[severity.label for severity in Severity]])
     for family in Family:
-        summary.append([family.label, *[counts.get((family.value, s.value), 0) for s in Severity]])
+        append_row(
+            summary, [family.label, *[counts.get((family.value, s.value), 0) for s in Severity]]
+        )
     run = latest_full_run()
     if run is not None:
-        summary.append([])
+        append_row(summary, [])
         for name, value in indicator_rows(run):
-            summary.append([name, value])
+            append_row(summary, [name, value])
     sheet = workbook.create_sheet(_("Findings"))
-    sheet.append(
+    append_row(sheet,
         [
             _("Finding"), _("Severity"), _("Family"), _("Rule"), _("Rule id"),
             _("What is wrong"), _("Account number (户号)"), _("Customer name"), _("Line"),
@@ -164,7 +167,8 @@ def findings_workbook(filters: FindingFilters, described: list[tuple[str, str]])
     for finding in db.session.scalars(
         queries.finding_query(filters).execution_options(yield_per=1000)
     ):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 finding.id,
                 label(finding.severity, Severity),
@@ -181,7 +185,7 @@ def findings_workbook(filters: FindingFilters, described: list[tuple[str, str]])
                 finding.due_on,
                 finding.first_run_id,
                 finding.last_run_id,
-            ]
+            ],
         )
     return to_bytes(workbook)
 

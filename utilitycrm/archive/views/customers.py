@@ -22,7 +22,6 @@ from utilitycrm.archive.views.common import (
     list_settings,
     refuse,
 )
-from utilitycrm.archive.workbook import XLSX_MIMETYPE
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
@@ -31,6 +30,7 @@ from utilitycrm.contracts.queries import for_customer as contracts_for_customer
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.projects.queries import for_customer as projects_for_customer
+from utilitycrm.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.validation.queries import customer_findings
 
 

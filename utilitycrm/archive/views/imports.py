@@ -22,7 +22,7 @@ from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.reverting import revert_batch
 from utilitycrm.archive.views import bp
 from utilitycrm.archive.views.common import list_settings, refuse
-from utilitycrm.archive.workbook import XLSX_MIMETYPE, uploads
+from utilitycrm.archive.workbook import uploads
 from utilitycrm.archive.workbook.export import problems_workbook
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS
@@ -30,6 +30,7 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
+from utilitycrm.spreadsheets import XLSX_MIMETYPE
 
 
 @bp.context_processor

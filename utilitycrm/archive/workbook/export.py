@@ -32,12 +32,12 @@ from utilitycrm.archive.models import (
     Tariff,
     Transformer,
 )
-from utilitycrm.archive.workbook import to_bytes
 from utilitycrm.archive.workbook.layout import SHEETS, Sheet
 from utilitycrm.archive.workbook.notes import write_notes
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.models import Contract
 from utilitycrm.extensions import db
+from utilitycrm.spreadsheets import append_row, to_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -163,9 +163,9 @@ def _cells(sheet: Sheet, row: tuple) -> list[object]:
 def _write_sheet(workbook: Workbook, sheet: Sheet, rows: Iterable[tuple]) -> None:
     worksheet = workbook.create_sheet(sheet.title)
     worksheet.freeze_panes = "A2"
-    worksheet.append(sheet.headers)
+    append_row(worksheet, sheet.headers)
     for row in rows:
-        worksheet.append(_cells(sheet, row))
+        append_row(worksheet, _cells(sheet, row))
 
 
 def _style_headers(workbook: Workbook) -> None:
@@ -212,9 +212,11 @@ def problems_workbook(problems) -> BytesIO:
     """An import's problems, one a row, for the user to work through."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Problems"))
-    sheet.append([_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
+    append_row(sheet, [_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
     for problem in problems:
-        sheet.append([problem.sheet, problem.row, problem.column, problem.value, problem.message])
+        append_row(
+            sheet, [problem.sheet, problem.row, problem.column, problem.value, problem.message]
+        )
     return to_bytes(workbook)
 
 

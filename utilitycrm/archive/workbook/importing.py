@@ -52,6 +52,7 @@ def import_limits() -> Limits:
         max_bytes=config["IMPORT_MAX_BYTES"],
         max_rows=config["IMPORT_MAX_ROWS"],
         max_uncompressed=config["IMPORT_MAX_UNCOMPRESSED"],
+        max_shared_strings=config["IMPORT_MAX_SHARED_STRINGS"],
     )
 
 

@@ -6,6 +6,7 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 
 from utilitycrm.archive.workbook.layout import SHEETS, Column
+from utilitycrm.spreadsheets import append_row
 
 KINDS = {
     "text": "文本 text",
@@ -34,16 +35,16 @@ def allowed_values(column: Column) -> str:
 
 def write_notes(workbook: Workbook) -> None:
     sheet = workbook.create_sheet("说明 notes")
-    sheet.append(["工作表 / Sheet", "列 / Column", "必填 / Required", "类型 / Type",
+    append_row(sheet, ["工作表 / Sheet", "列 / Column", "必填 / Required", "类型 / Type",
                   "允许的值 / Allowed values", "说明 / Notes"])  # fmt: skip
     for layout in SHEETS:
         for column in layout.columns:
-            sheet.append([
+            append_row(sheet, [
                 layout.title, column.header, "是 yes" if column.required else "",
                 KINDS[column.kind], allowed_values(column), column.note,
             ])  # fmt: skip
-    sheet.append([])
-    sheet.append(["", "匹配 / Matching", "", "", "",
+    append_row(sheet, [])
+    append_row(sheet, ["", "匹配 / Matching", "", "", "",
                   "行按自然键匹配（户号、线路编号、设备编号、资产编号…）：新键新增，已有键更新；"
                   "只有操作列写明 delete/删除 才删除。Rows match on natural keys: new keys are "
                   "created, existing ones updated; nothing is deleted unless the action column "

@@ -13,6 +13,8 @@ import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -33,8 +35,9 @@ class Problem:
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int
-    max_rows: int
+    max_rows: int  # rows read, empty ones included: a file of blank rows is work too
     max_uncompressed: int
+    max_shared_strings: int  # bytes of xl/sharedStrings.xml, which openpyxl holds whole
 
 
 @dataclass
@@ -47,6 +50,7 @@ class RawRow:
 class RawWorkbook:
     rows: dict[str, list[RawRow]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    rows_read: int = 0
 
     def refuse(self, message, *, sheet: str = "", row: int | None = None, column: str = "",
                value: object = "") -> None:  # fmt: skip
@@ -104,6 +108,12 @@ def _map_headers(sheet: Sheet, headers: list[object], book: RawWorkbook) -> dict
     return mapping
 
 
+def _too_many_rows(book: RawWorkbook, limit: int, *, sheet: str, row: int | None) -> None:
+    book.refuse(
+        _l("The file has more than %(limit)d rows; split it.", limit=limit), sheet=sheet, row=row
+    )
+
+
 def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: int) -> None:
     try:
         headers = next(rows)
@@ -112,15 +122,12 @@ def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: in
     mapping = _map_headers(sheet, [cell for cell, _formula in headers], book)
     out = book.rows.setdefault(sheet.key, [])
     for number, row in enumerate(rows, start=2):
+        book.rows_read += 1
+        if book.rows_read > limit:
+            _too_many_rows(book, limit, sheet=sheet.title, row=number)
+            return
         if all(value in (None, "") for value, _formula in row):
             continue  # empty rows are skipped
-        if sum(len(r) for r in book.rows.values()) >= limit:
-            book.refuse(
-                _l("The file has more than %(limit)d rows; split it.", limit=limit),
-                sheet=sheet.title,
-                row=number,
-            )
-            return
         values = {}
         for index, column in mapping.items():
             value, is_formula = row[index] if index < len(row) else (None, False)
@@ -153,19 +160,75 @@ def _check_zip(data: bytes, limits: Limits, book: RawWorkbook) -> bool:
     if unpacked > limits.max_uncompressed or unpacked > 100 * max(len(data), 1):
         book.refuse(_l("The workbook unpacks to far more than its size; it is refused."))
         return False
+    strings = next((i for i in archive.infolist() if i.filename.lower() == SHARED_STRINGS), None)
+    if strings is not None and strings.file_size > limits.max_shared_strings:
+        book.refuse(
+            _l(
+                "The workbook's texts take more than %(mb)d MB; split it into smaller files.",
+                mb=limits.max_shared_strings // 2**20,
+            )
+        )
+        return False
     return True
 
 
+SHARED_STRINGS = "xl/sharedstrings.xml"
+SCALARS = (str, int, float, Decimal, bool, date, datetime, time, timedelta)
+FORMULA_TRIGGERS = ("=", "＝")  # full width: Excel reads it as "=" when typed in a cell
+
+
+def _xlsx_cell(cell) -> tuple[object, bool]:
+    """(value, is_formula): a formula of any kind (plain, array, data table) by the cell's
+    type, so that a text cell that reads "=1+1" (as the export writes one) stays text."""
+    value = cell.value
+    if cell.data_type == "f" or not (value is None or isinstance(value, SCALARS)):
+        return value if isinstance(value, str) else getattr(value, "text", ""), True
+    return value, False
+
+
 def _xlsx_rows(worksheet) -> Iterator[tuple]:
-    # Values only (cell objects cost twice the time); opened with data_only=False, a
-    # formula reads as its text, "=...", which is how it is recognised.
-    for row in worksheet.iter_rows(values_only=True):
-        yield tuple((value, isinstance(value, str) and value.startswith("=")) for value in row)
+    for row in worksheet.iter_rows():
+        yield tuple(_xlsx_cell(cell) for cell in row)
+
+
+def _csv_value(value: str) -> tuple[object, bool]:
+    """A CSV field has no type: text that Excel would evaluate is refused as a formula,
+    unless escaped with a leading apostrophe (OWASP), which is then dropped."""
+    stripped = value.lstrip(" \t\r\n")
+    if stripped.startswith("'") and stripped[1:2] in (*FORMULA_TRIGGERS, "+", "-", "@"):
+        return stripped[1:], False
+    return value, stripped.startswith(FORMULA_TRIGGERS)
 
 
 def _csv_rows(text: str) -> Iterator[tuple]:
     for row in csv.reader(io.StringIO(text)):
-        yield tuple((value, False) for value in row)
+        yield tuple(_csv_value(value) for value in row)
+
+
+def _declared_rows(worksheet) -> int:
+    """The rows the sheet's <dimension> claims (0 when it claims none): a sheet that claims
+    too many is refused unread; one that understates them is held by the rows counted."""
+    try:
+        return worksheet.max_row or 0
+    except (ValueError, TypeError):  # a malformed dimension is read row by row instead
+        return 0
+
+
+def _read_guarded(book: RawWorkbook, sheet: Sheet, rows: Iterator[tuple], limits: Limits) -> None:
+    """Read a sheet's rows; a damaged cell or CSV line is a problem naming where it is."""
+    try:
+        _read_rows(sheet, rows, book, limits.max_rows)
+    except csv.Error:  # a field over csv's size limit, a line break outside quotes
+        book.refuse(
+            _l("The CSV file cannot be read from about this line on: a field is too long or "
+               "breaks a line outside quotes. Save it again from Excel as CSV (UTF-8)."),
+            sheet=sheet.title, row=book.rows_read + 2,
+        )  # fmt: skip
+    except Exception:  # openpyxl raises many kinds on cells it cannot decode
+        book.refuse(
+            _l("The sheet cannot be read from about this row on; the file may be damaged."),
+            sheet=sheet.title, row=book.rows_read + 2,
+        )  # fmt: skip
 
 
 def read_workbook(
@@ -191,7 +254,7 @@ def read_workbook(
             except UnicodeDecodeError:
                 book.refuse(_l("The CSV file is neither UTF-8 nor GB18030 text."))
                 return book
-        _read_rows(sheet, _csv_rows(text), book, limits.max_rows)
+        _read_guarded(book, sheet, _csv_rows(text), limits)
         return book
     if not _check_zip(data, limits, book):
         return book
@@ -203,10 +266,16 @@ def read_workbook(
     try:
         for worksheet in workbook.worksheets:
             sheet = _match_sheet(worksheet.title, sheets)
-            if sheet is not None:
-                _read_rows(sheet, _xlsx_rows(worksheet), book, limits.max_rows)
-            elif not worksheet.title.startswith("说明"):
-                book.refuse(_l("Unknown sheet; it was not read."), sheet=worksheet.title)
+            if sheet is None:
+                if not worksheet.title.startswith("说明"):
+                    book.refuse(_l("Unknown sheet; it was not read."), sheet=worksheet.title)
+            elif _declared_rows(worksheet) - 1 > limits.max_rows - book.rows_read:
+                _too_many_rows(book, limits.max_rows, sheet=sheet.title, row=None)
+            else:
+                # Read what the sheet holds: openpyxl would stop at (or pad up to) the
+                # declared last row, and a file that understates it would lose rows.
+                worksheet.reset_dimensions()
+                _read_guarded(book, sheet, _xlsx_rows(worksheet), limits)
     finally:
         workbook.close()
     if not book.rows and not book.problems:

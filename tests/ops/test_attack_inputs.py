@@ -1,0 +1,249 @@
+"""The attack inputs of the second trust review, replayed: each is refused with a clear
+message and changes nothing, or is stored and shown as the harmless text it is."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from tests.archive.form_data import customer_form
+from tests.archive.test_workbook_import import customer_row, messages, run, workbook
+from tests.conftest import empty_all_tables
+from tests.factories import create_customer
+from tests.validation.dbarchive import change, key_account
+from utilitycrm.archive.models import Customer
+from utilitycrm.archive.workbook.export import export_workbook
+from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
+from utilitycrm.auth.roles import Role
+from utilitycrm.extensions import db
+
+FORMULAS = [
+    '=HYPERLINK("http://evil","x")',
+    "=1+1",
+    "@SUM(1)",
+    "+1+1",
+    "-1+1",
+    "=cmd|' /C calc'!A0",
+    "＝1+1",
+]
+PREFIXED = ["\t=1+1", "\r=1+1", " =1+1"]
+
+
+def count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def cells(data: bytes):
+    """Every non-empty cell of a workbook, with the type Excel will give it."""
+    book = load_workbook(io.BytesIO(data))
+    return [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value]
+
+
+def assert_all_text(data: bytes, payloads: list[str]) -> None:
+    found = cells(data)
+    assert not [c.coordinate for c in found if c.data_type == "f"], "a live formula"
+    for payload in payloads:
+        holding = [c for c in found if isinstance(c.value, str) and payload.strip() in c.value]
+        assert holding, f"{payload!r} is missing from the workbook"
+        assert {c.data_type for c in holding} == {"s"}
+
+
+def test_the_customer_export_writes_formula_text_as_text(client, login_as):
+    for number, name in enumerate(FORMULAS + PREFIXED):
+        create_customer(account_no=f"31000070{number:02d}", name=name, address=name)
+    login_as(Role.INSPECTOR)
+    response = client.get("/archive/customers/export.xlsx")
+    assert response.status_code == 200
+    assert_all_text(response.data, FORMULAS + PREFIXED)
+
+
+def test_the_findings_export_writes_formula_text_as_text(client, login_as, runner):
+    account = key_account(name="=1+1")
+    change(account.meter, multiplier=80)
+    assert runner.invoke(args=["validate", "run"]).exit_code == 0
+    login_as(Role.INSPECTOR)
+    response = client.get("/validation/findings/export.xlsx")
+    assert response.status_code == 200
+    assert_all_text(response.data, ["=1+1"])
+
+
+def test_the_history_export_writes_formula_text_as_text(client, login_as):
+    customer = create_customer()
+    login_as(Role.MARKETING)
+    saved = client.post(
+        f"/archive/customers/{customer.account_no}/edit",
+        data=customer_form(customer, name="@SUM(1)", relationship_notes="=HYPERLINK(1)"),
+    )
+    assert saved.status_code == 302, saved.data
+    response = client.get(f"/archive/customers/{customer.account_no}/history.xlsx")
+    assert_all_text(response.data, ["@SUM(1)", "=HYPERLINK(1)"])
+
+
+def test_the_problems_workbook_echoes_titles_and_values_as_text(client, login_as):
+    book = Workbook()
+    book.active.title = "=1+1"  # an unknown sheet, named in the problems
+    customers = book.create_sheet(SHEETS_BY_KEY["customers"].title)
+    customers.append([*SHEETS_BY_KEY["customers"].headers, "=HYPERLINK(2)"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    login_as(Role.MARKETING)
+    preview = client.post(
+        "/archive/import",
+        data={"workbook": (io.BytesIO(buffer.getvalue()), "archive.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 200
+    sha = next(
+        part.split("/")[0]
+        for part in preview.get_data(as_text=True).split("/archive/import/")[1:]
+        if "/problems.xlsx" in part
+    )
+    response = client.get(f"/archive/import/{sha}/problems.xlsx")
+    assert response.status_code == 200
+    assert_all_text(response.data, ["=1+1", "=HYPERLINK(2)"])
+    assert count(Customer) == 0
+
+
+def test_formula_looking_names_survive_an_export_and_reimport(app):
+    stored = [name for name in FORMULAS if name.isascii()]  # input makes full width ASCII
+    for number, name in enumerate(stored):
+        create_customer(account_no=f"31000071{number:02d}", name=name)
+    exported = export_workbook().getvalue()
+    empty_all_tables(keep=("app_user", "security_event"))
+    imported = run(exported)
+    assert imported.committed, messages(imported)
+    assert sorted(db.session.scalars(select(Customer.name))) == sorted(stored)
+
+
+def _with_cell(xml_cell: str) -> bytes:
+    """A one-customer workbook with its cell A2 (the 户号) written by hand."""
+
+    def edit(text: str) -> str:
+        start = text.index('<c r="A2"')
+        end = text.index("</c>", start) + len("</c>")
+        return text[:start] + xml_cell + text[end:]
+
+    return _rewrite_sheet(workbook({"customers": [customer_row()]}), edit)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('<c r="A2"><f t="array" ref="A2">1+1</f><v>2</v></c>', "不接受公式"),
+        (
+            '<c r="A2"><f t="dataTable" ref="A2" dt2D="0" dtr="0" r1="B1"/><v>2</v></c>',
+            "不接受公式",
+        ),
+        ('<c r="A2" t="n"><v>abc</v></c>', "文件可能已损坏"),
+        ('<c r="A2" t="s"><v>9999</v></c>', "文件可能已损坏"),
+        ('<c r="A2" t="d"><v>2026-02-30</v></c>', "文件可能已损坏"),
+    ],
+)
+def test_broken_and_array_formula_cells_are_refused(app, cell, expected):
+    result = run(_with_cell(cell))
+    assert not result.committed
+    assert any(expected in message for message in messages(result)), messages(result)
+    assert count(Customer) == 0
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(SHEETS_BY_KEY["customers"].headers[:17])
+    writer.writerows(rows)
+    return text.getvalue().encode()
+
+
+def _csv_row(name: str) -> list[str]:
+    row = customer_row(name=name)
+    keys = [column.key for column in SHEETS_BY_KEY["customers"].columns][:17]
+    return [str(row.get(key) or "") for key in keys]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (_csv([_csv_row("=HYPERLINK(1)")]), "不接受公式"),
+        (_csv([_csv_row("＝1+1")]), "不接受公式"),
+        (_csv([_csv_row("x" * 140_000)]), "无法读取该 CSV 文件"),
+        (_csv([_csv_row("ab")]).replace(b"ab", b"a\rb"), "无法读取该 CSV 文件"),
+    ],
+)
+def test_bad_csv_is_refused_with_a_message(app, data, expected):
+    result = run(data, "customers.csv")
+    assert not result.committed
+    assert any(expected in message for message in messages(result)), messages(result)
+    assert count(Customer) == 0
+
+
+def test_an_escaped_formula_in_csv_is_text(app):
+    result = run(_csv([_csv_row("'=1+1")]), "customers.csv")
+    assert result.committed, messages(result)
+    assert db.session.scalars(select(Customer.name)).one() == "=1+1"
+
+
+def test_declared_dimensions_and_shared_strings_are_refused_before_reading(app):
+    app.config.update(IMPORT_MAX_ROWS=10)
+    try:
+        data = _with_cell('<c r="A2" t="inlineStr"><is><t>3100000501</t></is></c>')
+        data = _declare(data, "A1:U1000000")
+        result = run(data)
+        assert any("文件超过 10 行" in m for m in messages(result)), messages(result)
+    finally:
+        app.config.update(IMPORT_MAX_ROWS=1_000_000)
+    app.config.update(IMPORT_MAX_SHARED_STRINGS=2**20)
+    try:
+        texts = "".join(f"<si><t>{secrets.token_hex(50)}</t></si>" for _ in range(20_000))
+        strings = f'<sst count="20000" uniqueCount="20000">{texts}</sst>'.encode()
+        data = workbook({"customers": [customer_row()]})
+        buffer = io.BytesIO(data)
+        with zipfile.ZipFile(buffer, "a") as archive:
+            archive.writestr("xl/sharedStrings.xml", strings)
+        result = run(buffer.getvalue())
+        assert any("文本超过 1 MB" in m for m in messages(result)), messages(result)
+    finally:
+        app.config.update(IMPORT_MAX_SHARED_STRINGS=256 * 2**20)
+    assert count(Customer) == 0
+
+
+def test_a_million_blank_rows_stop_at_the_row_limit(app):
+    app.config.update(IMPORT_MAX_ROWS=1000)
+    try:
+        blank = "".join(f'<row r="{n}"><c r="B{n}" t="inlineStr"><is><t></t></is></c></row>'
+                        for n in range(3, 3000))  # fmt: skip
+        result = run(_with_rows(workbook({"customers": [customer_row()]}), blank))
+        assert any("文件超过 1000 行" in m for m in messages(result)), messages(result)
+    finally:
+        app.config.update(IMPORT_MAX_ROWS=1_000_000)
+
+
+def _rewrite_sheet(data: bytes, edit) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                content = edit(content.decode()).encode()
+            target.writestr(item, content)
+    return buffer.getvalue()
+
+
+def _declare(data: bytes, ref: str) -> bytes:
+    def edit(text: str) -> str:
+        start = text.index("<dimension ref=")
+        end = text.index("/>", start) + 2
+        return text[:start] + f'<dimension ref="{ref}"/>' + text[end:]
+
+    return _rewrite_sheet(data, edit)
+
+
+def _with_rows(data: bytes, rows: str) -> bytes:
+    return _rewrite_sheet(data, lambda text: text.replace("</sheetData>", rows + "</sheetData>"))
