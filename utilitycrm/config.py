@@ -65,8 +65,14 @@ class Config:
     LANGUAGES = SUPPORTED_LOCALES
     # Login throttling: this many failures for one user name or one address within the
     # window lock further attempts until the window has passed.
+    # Sign-in back-off: failures before it starts (per name and address; four times as many
+    # for one address), the longest wait, and the longest one name waits on an address it
+    # has not signed in from (a stranger elsewhere cannot keep its owner out longer).
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    LOGIN_ACCOUNT_MAX_DELAY = timedelta(minutes=1)
+    # Proxies in front that add X-Forwarded-For (nginx: 1); 0 trusts no such header.
+    TRUSTED_PROXY_HOPS = 0
     PASSWORD_MIN_LENGTH = 10
     PAGE_SIZE = 50
     # 户号 format; most utilities use 10 digits.
@@ -129,6 +135,7 @@ class Config:
     def from_env(cls, instance_path: str) -> dict[str, object]:
         secure = _flag("UTILITYCRM_SECURE_COOKIES")
         return {
+            "TRUSTED_PROXY_HOPS": int(os.environ.get("UTILITYCRM_PROXY_HOPS") or 0),
             "SECRET_KEY": load_secret_key(instance_path),
             "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
             "SESSION_COOKIE_SECURE": secure,

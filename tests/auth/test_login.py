@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import settings_for
-from tests.factories import create_user
+from tests.factories import DEFAULT_PASSWORD, create_user
 from utilitycrm import create_app
 from utilitycrm.auth.models import SecurityEvent, SecurityEventKind
 from utilitycrm.auth.roles import Role
@@ -70,17 +71,23 @@ def test_bad_form_input_gets_field_messages(client, users, data, message):
     assert events(SecurityEventKind.LOGIN_FAILED) == 0
 
 
-def test_repeated_failures_lock_the_account_then_the_lock_expires(client, auth, users):
+def test_repeated_failures_back_off_and_the_wait_passes(client, auth, users, clock):
     for _ in range(5):
         auth.login("marketing", "wrong-password-1")
-    response = auth.login("marketing")  # the right password, but locked
-    assert "登录失败次数过多" in page(response)
+    response = auth.login("marketing")  # the right password, but too soon
+    assert "登录失败次数过多。请等待 30 秒后重试" in page(response)
     assert client.get("/").status_code == 302
     assert events(SecurityEventKind.LOGIN_LOCKED) == 1
+    clock.shift(timedelta(seconds=31))
+    assert auth.login("marketing").status_code == 302
 
-    for event in db.session.scalars(select(SecurityEvent)):
-        event.occurred_at -= timedelta(minutes=16)
-    db.session.commit()
+
+def test_each_further_failure_doubles_the_wait(client, auth, users, clock):
+    for wait in (0, 0, 0, 0, 0, 30, 60, 120):
+        clock.shift(timedelta(seconds=wait + 1))
+        auth.login("marketing", "wrong-password-1")
+    assert "请等待 240 秒" in page(auth.login("marketing"))
+    clock.shift(timedelta(minutes=16))  # the failures are out of the window
     assert auth.login("marketing").status_code == 302
 
 
@@ -94,11 +101,38 @@ def test_a_successful_sign_in_clears_the_user_failure_count(client, auth, users)
     assert auth.login("marketing").status_code == 302
 
 
-def test_many_failures_from_one_address_lock_it_for_every_name(client, auth, users):
+def from_address(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_many_failures_from_one_address_slow_that_address_only(app, users):
+    stranger = from_address(app, "192.0.2.66")
     for number in range(20):
-        auth.login(f"guess{number}", "wrong-password-1")
-    response = auth.login("inspector")
+        stranger.post("/login", data={"username": f"guess{number}", "password": "x"})
+    response = stranger.post("/login", data={"username": "inspector", "password": "x"})
     assert "登录失败次数过多" in page(response)
+    colleague = from_address(app, "192.0.2.10")
+    signed_in = colleague.post(
+        "/login", data={"username": "inspector", "password": DEFAULT_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_a_stranger_cannot_keep_a_named_user_out(app, users, clock):
+    owner = from_address(app, "192.0.2.10")
+    login = {"username": "marketing", "password": DEFAULT_PASSWORD}
+    assert owner.post("/login", data=login).status_code == 302  # its usual address
+    owner.post("/logout")
+    for host in range(20, 30):  # ten addresses, five wrong passwords each
+        stranger = from_address(app, f"192.0.2.{host}")
+        for _ in range(5):
+            stranger.post("/login", data={"username": "marketing", "password": "guess-1234"})
+    elsewhere = from_address(app, "192.0.2.11")  # a new address waits a minute at most
+    wait = re.search(r"请等待 (\d+) 秒", page(elsewhere.post("/login", data=login)))
+    assert wait and 0 < int(wait[1]) <= 60
+    assert owner.post("/login", data=login).status_code == 302  # at once, where it always is
 
 
 def test_next_parameter_is_followed_only_within_the_site(client, auth, users):
@@ -154,3 +188,32 @@ def test_sign_in_with_csrf_token_works(database_url, users):
         data={"username": "marketing", "password": "correct-horse-42", "csrf_token": token},
     )
     assert response.status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_client_address_counts(database_url, users, caplog):
+    app = create_app(settings_for(database_url, TRUSTED_PROXY_HOPS=1))
+    proxy = app.test_client()  # nginx: every request comes from 127.0.0.1
+
+    def sign_in(client_address: str, username: str, password: str = "guess-1234"):
+        return proxy.post(
+            "/login", data={"username": username, "password": password},
+            headers={"X-Forwarded-For": client_address},
+        )  # fmt: skip
+
+    with app.app_context():
+        for number in range(20):
+            sign_in("192.0.2.66", f"guess{number}")
+        assert "登录失败次数过多" in page(sign_in("192.0.2.66", "inspector", DEFAULT_PASSWORD))
+        with caplog.at_level("INFO", logger="utilitycrm.requests"):
+            assert sign_in("192.0.2.10", "inspector", DEFAULT_PASSWORD).status_code == 302
+        assert '"ip": "192.0.2.10"' in caplog.text
+        addresses = set(db.session.scalars(select(SecurityEvent.ip_address)))
+        assert addresses == {"192.0.2.66", "192.0.2.10"}
+
+
+def test_without_the_proxy_setting_a_forwarded_header_is_ignored(client, users):
+    client.post(
+        "/login", data={"username": "marketing", "password": "x"},
+        headers={"X-Forwarded-For": "192.0.2.99"},
+    )  # fmt: skip
+    assert set(db.session.scalars(select(SecurityEvent.ip_address))) == {"127.0.0.1"}

@@ -82,9 +82,25 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(_("User %(name)s is saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))
+    return _edit_page(user, form, password_form)
+
+
+def _edit_page(user: User, form, password_form, status: int = 200):
     return render_template(
-        "admin/user_edit.html", user=user, form=form, password_form=password_form
-    )
+        "admin/user_edit.html", user=user, form=form, password_form=password_form,
+        session_count=len(services.active_sessions(user)),
+    ), status  # fmt: skip
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def sign_out_everywhere(user_id: int):
+    user = get_user_or_404(user_id)
+    ended = services.sign_out_everywhere(user, actor=current_user)
+    db.session.commit()
+    flash(_("%(name)s is signed out of %(count)d sessions.", name=user.username, count=ended),
+          "success")  # fmt: skip
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -109,9 +125,7 @@ def reset_password(user_id: int):
         )
         return redirect(url_for("admin.edit_user", user_id=user.id))
     form = UserEditForm(obj=user, formdata=None)
-    return render_template(
-        "admin/user_edit.html", user=user, form=form, password_form=password_form
-    ), 400
+    return _edit_page(user, form, password_form, 400)
 
 
 @bp.route("/security-log")

@@ -20,7 +20,9 @@ def is_api_request() -> bool:
 
 
 def session_user(session_id: str) -> User | None:
-    return None if is_api_request() else services.load_session_user(session_id)
+    if is_api_request():
+        return None
+    return services.load_session_user(session_id, services.session_lifetimes())
 
 
 def token_user(req: Request) -> User | None:

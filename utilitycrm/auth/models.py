@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,10 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from utilitycrm.auth.roles import ROLE_PERMISSIONS, Permission, Role
 from utilitycrm.database import Versioned, utcnow
 from utilitycrm.extensions import db
-
-
-def new_session_token() -> str:
-    return secrets.token_hex(16)
 
 
 class User(UserMixin, Versioned, db.Model):
@@ -35,13 +30,14 @@ class User(UserMixin, Versioned, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
-    # Part of the session identifier: rotating it signs the user out everywhere.
-    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The secret of the sign-in this request belongs to (set by sign-in and the loader,
+    # never stored): Flask-Login keeps it in the session cookie and the remember cookie.
+    session_secret = None
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    def get_id(self) -> str | None:
+        return self.session_secret
 
     @property
     def role_enum(self) -> Role:
@@ -54,6 +50,25 @@ class User(UserMixin, Versioned, db.Model):
         return f"<User {self.username} ({self.role})>"
 
 
+class LoginSession(db.Model):
+    """One sign-in on one browser. Its cookie and remember token carry only a secret whose
+    hash is kept here, so ending the row ends both at once, wherever they were copied."""
+
+    __tablename__ = "login_session"
+    __table_args__ = (Index("ix_login_session_user_ended", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+
+
 class SecurityEventKind(StrEnum):
     LOGIN_SUCCEEDED = "login_succeeded"
     LOGIN_FAILED = "login_failed"
@@ -63,6 +78,7 @@ class SecurityEventKind(StrEnum):
     USER_CREATED = "user_created"
     USER_CHANGED = "user_changed"
     PASSWORD_CHANGED = "password_changed"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
 
 
 class SecurityEvent(db.Model):

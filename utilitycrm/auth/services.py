@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from utilitycrm.auth.models import (
-    ApiToken,
-    SecurityEvent,
-    SecurityEventKind,
-    User,
-    new_session_token,
-)
+from utilitycrm.auth.models import ApiToken, LoginSession, SecurityEvent, SecurityEventKind, User
 from utilitycrm.auth.roles import Role
 from utilitycrm.database import utcnow
 from utilitycrm.errors import StaleEditError, UtilityCRMError
@@ -44,9 +40,22 @@ class UserAdminError(UtilityCRMError):
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
+    """Back-off, never a hard lock (OWASP): past `max_failures` for one name from one
+    address, or `max_failures_per_address` for any names from one address, each further
+    failure doubles the wait, up to `window`. Failures for one name from all addresses
+    together slow it down by at most `account_max_delay`, and not at all on an address it
+    signed in from before: a stranger elsewhere cannot keep its owner out."""
+
     max_failures: int
     max_failures_per_address: int
     window: timedelta
+    account_max_delay: timedelta = timedelta(minutes=1)
+    first_delay: timedelta = timedelta(seconds=30)
+
+    def delay(self, failures: int, threshold: int, cap: timedelta) -> timedelta:
+        if failures < threshold:
+            return timedelta(0)
+        return min(self.first_delay * 2 ** min(failures - threshold, 20), cap)
 
 
 def normalize_username(username: str) -> str:
@@ -86,23 +95,24 @@ def record_event(
     )
 
 
-def _recent_failures(column, value: str, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(SecurityEvent)
-        .where(
-            column == value,
+def _failures(since: datetime, *conditions) -> tuple[int, datetime | None]:
+    """How many failed sign-ins match, and when the last one was."""
+    count, last = db.session.execute(
+        select(func.count(), func.max(SecurityEvent.occurred_at)).where(
             SecurityEvent.kind == SecurityEventKind.LOGIN_FAILED.value,
             SecurityEvent.occurred_at > since,
+            *conditions,
         )
-    )
+    ).one()
+    return count, last
 
 
-def _last_success(username: str) -> datetime | None:
+def _last_success(username: str, *conditions) -> datetime | None:
     return db.session.scalar(
         select(func.max(SecurityEvent.occurred_at)).where(
             SecurityEvent.username == username,
             SecurityEvent.kind == SecurityEventKind.LOGIN_SUCCEEDED.value,
+            *conditions,
         )
     )
 
@@ -111,21 +121,29 @@ def _check_throttle(username: str, ip_address: str | None, policy: ThrottlePolic
     now = utcnow()
     window_start = now - policy.window
     last_success = _last_success(username)
-    # A successful sign-in clears the user's count; the address count never resets early.
+    # A successful sign-in clears the name's counts; the address's count never resets early.
     since = max(window_start, last_success) if last_success else window_start
-    locked = _recent_failures(SecurityEvent.username, username, since) >= policy.max_failures
-    if ip_address and not locked:
-        locked = (
-            _recent_failures(SecurityEvent.ip_address, ip_address, window_start)
-            >= policy.max_failures_per_address
-        )
-    if locked:
-        minutes = int(policy.window.total_seconds() // 60)
+    named = SecurityEvent.username == username
+    here = SecurityEvent.ip_address == ip_address
+    checks = []
+    if not (ip_address and _last_success(username, here)):  # an address of its owner's
+        checks.append((_failures(since, named), policy.max_failures, policy.account_max_delay))
+    if ip_address:
+        checks += [
+            (_failures(since, named, here), policy.max_failures, policy.window),
+            (_failures(window_start, here), policy.max_failures_per_address, policy.window),
+        ]
+    wait_until = max(
+        (last + policy.delay(count, threshold, cap) for (count, last), threshold, cap in checks
+         if last is not None),
+        default=now,
+    )  # fmt: skip
+    if wait_until > now:
         raise LoginLocked(
             _l(
-                "Too many failed sign-in attempts. Wait %(minutes)d minutes and try again, "
+                "Too many failed sign-in attempts. Wait %(seconds)d seconds and try again, "
                 "or ask an administrator.",
-                minutes=minutes,
+                seconds=max(1, math.ceil((wait_until - now).total_seconds())),
             )
         )
 
@@ -161,15 +179,115 @@ def authenticate(
     return user
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The user of a session identifier, unless disabled or signed out everywhere since."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+@dataclass(frozen=True)
+class SessionLifetimes:
+    plain: timedelta  # a sign-in without "remember me", from its start
+    remembered: timedelta
+    touch_every: timedelta = timedelta(minutes=5)  # last_seen_at is bookkeeping, not a log
+
+    def alive(self, now: datetime):
+        """The SQL condition of a sign-in that has not outlived its lifetime."""
+        return or_(
+            LoginSession.created_at > now - self.plain,
+            and_(LoginSession.remember.is_(True), LoginSession.created_at > now - self.remembered),
+        )
+
+
+def session_lifetimes() -> SessionLifetimes:
+    config = current_app.config
+    return SessionLifetimes(
+        plain=config["PERMANENT_SESSION_LIFETIME"], remembered=config["REMEMBER_COOKIE_DURATION"]
+    )
+
+
+def start_session(
+    user: User, *, remember: bool, ip_address: str | None, user_agent: str
+) -> None:
+    """A new sign-in; the user's `session_secret` is what Flask-Login puts in the cookies."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(
+        LoginSession(
+            user_id=user.id, secret_hash=_token_hash(secret), remember=remember,
+            ip_address=ip_address, user_agent=user_agent[:200],
+        )
+    )  # fmt: skip
+    user.session_secret = secret
+
+
+def load_session_user(secret: str, lifetimes: SessionLifetimes) -> User | None:
+    """The user of a session cookie or remember token, unless that sign-in has ended (sign
+    out, password change, disabled, signed out everywhere) or outlived its lifetime."""
+    now = utcnow()
+    row = db.session.scalar(
+        select(LoginSession).where(
+            LoginSession.secret_hash == _token_hash(secret),
+            LoginSession.ended_at.is_(None),
+            lifetimes.alive(now),
+        )
+    )
+    if row is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_token != token:
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.is_active:
         return None
+    if now - row.last_seen_at > lifetimes.touch_every:
+        db.session.execute(
+            update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now)
+        )
+        db.session.commit()
+    user.session_secret = secret
     return user
+
+
+def _end(user_id: int, reason: str, *conditions) -> int:
+    return db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None), *conditions)
+        .values(ended_at=utcnow(), ended_reason=reason)
+    ).rowcount
+
+
+def end_session(user: User, reason: str = "signed_out") -> None:
+    """End this request's sign-in: its session cookie and remember token stop working."""
+    if user.session_secret:
+        _end(user.id, reason, LoginSession.secret_hash == _token_hash(user.session_secret))
+
+
+def end_all_sessions(user: User, reason: str, *, keep_current: bool = False) -> int:
+    """End every sign-in of the user (all but this request's with keep_current)."""
+    conditions = []
+    if keep_current and user.session_secret:
+        conditions.append(LoginSession.secret_hash != _token_hash(user.session_secret))
+    return _end(user.id, reason, *conditions)
+
+
+def sign_out_everywhere(user: User, *, actor: User) -> int:
+    """An administrator's (or the user's own) sign-out of every browser of the user."""
+    ended = end_all_sessions(user, "everywhere", keep_current=user.id == actor.id)
+    record_event(
+        SecurityEventKind.SIGNED_OUT_EVERYWHERE, user=user, actor=actor, detail=str(ended)
+    )
+    return ended
+
+
+def session_hash(user: User) -> str | None:
+    """Which of the user's sessions this request is (to mark it on the profile)."""
+    return _token_hash(user.session_secret) if user.session_secret else None
+
+
+def active_sessions(user: User) -> list[LoginSession]:
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(
+                LoginSession.user_id == user.id,
+                LoginSession.ended_at.is_(None),
+                session_lifetimes().alive(utcnow()),
+            )
+            .order_by(LoginSession.last_seen_at.desc())
+            .limit(50)
+        )
+    )
 
 
 @dataclass
@@ -249,7 +367,7 @@ def update_user(user: User, data: UserData, *, expected_version: int, actor: Use
             changes.append(f"{field}: {old} → {new}")
             setattr(user, field, new)
     if not data.is_active:
-        user.session_token = new_session_token()
+        end_all_sessions(user, "disabled")
     if changes:
         record_event(
             SecurityEventKind.USER_CHANGED, user=user, actor=actor, detail="; ".join(changes)
@@ -267,7 +385,7 @@ def set_password(user: User, password: str, *, actor: User | None, min_length: i
     if problems := password_problems(password, username=user.username, min_length=min_length):
         raise UserAdminError(" ".join(problems))
     user.password_hash = generate_password_hash(password)
-    user.session_token = new_session_token()
+    end_all_sessions(user, "password")  # API tokens stay: revoked one by one on the profile
     record_event(SecurityEventKind.PASSWORD_CHANGED, user=user, actor=actor)
 
 

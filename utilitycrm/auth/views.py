@@ -39,7 +39,22 @@ def throttle_policy() -> services.ThrottlePolicy:
         max_failures=config["LOGIN_MAX_FAILURES"],
         max_failures_per_address=config["LOGIN_MAX_FAILURES"] * 4,
         window=config["LOGIN_FAILURE_WINDOW"],
+        account_max_delay=config["LOGIN_ACCOUNT_MAX_DELAY"],
     )
+
+
+def _sign_in(user, *, remember: bool) -> None:
+    """A new server-side sign-in and a fresh cookie session (no fixation)."""
+    services.start_session(
+        user, remember=remember, ip_address=request.remote_addr,
+        user_agent=request.user_agent.string,
+    )  # fmt: skip
+    db.session.commit()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user, remember=remember)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,11 +78,7 @@ def login():
             if user.locale is None and session.get("locale"):
                 services.set_locale(user, session["locale"])
             db.session.commit()
-            locale = session.get("locale")
-            session.clear()  # a fresh session on sign-in: no fixation
-            if locale:
-                session["locale"] = locale
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(safe_next_url(form.next.data) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
@@ -78,6 +89,7 @@ def logout():
     services.record_event(
         SecurityEventKind.LOGOUT, user=current_user, ip_address=request.remote_addr
     )
+    services.end_session(current_user)
     db.session.commit()
     locale = select_locale()
     logout_user()
@@ -103,7 +115,8 @@ def _profile_page(form, password_form, status: int = 200, new_token: str | None 
     return render_template(
         "auth/profile.html", form=form, password_form=password_form,
         token_form=TokenForm(prefix="token"), tokens=services.user_tokens(current_user),
-        new_token=new_token,
+        new_token=new_token, sessions=services.active_sessions(current_user),
+        current_hash=services.session_hash(current_user),
     ), status  # fmt: skip
 
 
@@ -145,10 +158,7 @@ def change_password():
                 actor=current_user,
                 min_length=current_app.config["PASSWORD_MIN_LENGTH"],
             )
-            db.session.commit()
-            login_user(
-                current_user._get_current_object()
-            )  # the new session token replaces the old one
+            _sign_in(current_user._get_current_object(), remember=False)  # this browser stays
             flash(_("Your password is changed. Other sessions are signed out."), "success")
             return redirect(url_for("auth.profile"))
     return _profile_page(form, password_form, 400)
@@ -180,4 +190,14 @@ def revoke_token(token_id: int):
     else:
         db.session.commit()
         flash(_("The token is revoked."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/profile/sessions/end", methods=["POST"])
+@login_required
+def end_other_sessions():
+    """Sign out every other browser (a lost phone, a shared PC left signed in)."""
+    ended = services.sign_out_everywhere(current_user, actor=current_user)
+    db.session.commit()
+    flash(_("%(count)d other sessions are signed out.", count=ended), "success")
     return redirect(url_for("auth.profile"))
