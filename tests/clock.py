@@ -15,3 +15,14 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 TODAY = date.fromisoformat(os.environ.get("UTILITYCRM_TEST_TODAY") or "2026-11-23")
 # Mid-morning: a test that runs for minutes stays on TODAY, in Beijing and in UTC alike.
 NOW = datetime.combine(TODAY, time(10, 0), BEIJING)
+
+
+def month_start(back: int = 0) -> date:
+    """The first day of the month `back` months before TODAY's (0 = TODAY's month)."""
+    index = TODAY.year * 12 + TODAY.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_text(back: int = 0) -> str:
+    """That month as the workbooks and the API write it, 2026-10."""
+    return month_start(back).strftime("%Y-%m")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -24,19 +24,20 @@ def _reminder(document):
 
 def test_documents_warn_thirty_days_ahead_and_follow_renewals(manager, users):
     customer = managed(manager)
-    licence = create_document(customer, kind="power_permit", expires_on=date(2026, 12, 20))
+    expires, renewed = TODAY + timedelta(days=27), TODAY + timedelta(days=1100)
+    licence = create_document(customer, kind="power_permit", expires_on=expires)
     create_document(customer, kind="business_licence", expires_on=None)  # 长期: no reminder
     assert documents.sync_document_reminders(TODAY) == 1
     db.session.commit()
     reminder = _reminder(licence)
     assert (reminder.owner_id, reminder.warn_on, reminder.due_on) == (
-        manager.id, date(2026, 11, 20), date(2026, 12, 20),
+        manager.id, expires - timedelta(days=30), expires,
     )  # fmt: skip
     assert reminder.level(TODAY).value == "due_soon"
-    change(licence, expires_on=date(2029, 12, 20))  # renewed
+    change(licence, expires_on=renewed)
     documents.sync_document_reminders(TODAY)
     db.session.commit()
-    assert _reminder(licence).due_on == date(2029, 12, 20)
+    assert _reminder(licence).due_on == renewed
     change(licence, expires_on=None)
     documents.sync_document_reminders(TODAY)
     db.session.commit()

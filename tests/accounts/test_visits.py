@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from utilitycrm.auth.roles import Role
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
+from utilitycrm.projects.services import add_months
 
 
 def _open(customer):
@@ -37,9 +38,9 @@ def test_plans_follow_the_class_interval(manager):
     a, b, c, none = (managed(manager, value_class=v) for v in ("A", "B", "C", None))
     assert visits.plan_visits(TODAY) == 3
     db.session.commit()
-    assert _open(a).due_on == date(2026, 12, 23)
-    assert _open(b).due_on == date(2027, 2, 23)
-    assert _open(c).due_on == date(2027, 5, 23)
+    assert _open(a).due_on == add_months(TODAY, 1)
+    assert _open(b).due_on == add_months(TODAY, 3)
+    assert _open(c).due_on == add_months(TODAY, 6)
     assert _open(none) is None
     assert visits.plan_visits(TODAY) == 0  # already in step
 
@@ -71,11 +72,11 @@ def test_follow_ups_are_deadlines_of_their_owners(manager, users):
     customer = managed(manager, value_class="B")
     engineer = users[Role.MARKETING]
     visit = _visit(customer, manager, TODAY, follow_ups=(
-        visits.FollowUpRequest("报送增容方案", engineer.id, date(2026, 12, 1)),
+        visits.FollowUpRequest("报送增容方案", engineer.id, TODAY + timedelta(days=8)),
     ))  # fmt: skip
     (item,) = visit.follow_ups
     deadline = db.session.scalars(select(Deadline).where(Deadline.kind == "follow_up")).one()
-    assert (deadline.owner_id, deadline.due_on) == (engineer.id, date(2026, 12, 1))
+    assert (deadline.owner_id, deadline.due_on) == (engineer.id, TODAY + timedelta(days=8))
     with pytest.raises(UtilityCRMError):
         visits.complete_follow_up(item, day=TODAY, actor=users[Role.INSPECTOR], today=TODAY)
     visits.complete_follow_up(item, day=TODAY, actor=engineer, today=TODAY)
@@ -86,7 +87,7 @@ def test_follow_ups_are_deadlines_of_their_owners(manager, users):
 def test_bad_visits_are_refused(manager):
     customer = managed(manager, value_class="A")
     for request in (
-        visits.VisitRequest(date(2026, 11, 30), "王总", "电费"),  # in the future
+        visits.VisitRequest(TODAY + timedelta(days=7), "王总", "电费"),  # in the future
         visits.VisitRequest(TODAY, " ", "电费"),
         visits.VisitRequest(TODAY, "王总", "电费", follow_ups=(
             visits.FollowUpRequest("x", manager.id, date(2026, 1, 1)),)),
