@@ -7,7 +7,8 @@ import logging
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from utilitycrm.extensions import db
@@ -119,6 +120,21 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return render_error(
             400, _l("The input holds characters or values the database cannot store.")
+        )
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def lost_race(error: Exception):
+        # Two users doing the same thing at the same moment (signing one draft, undoing one
+        # import): the database lets one through; the other learns it came second.
+        log.info("concurrent change refused: %s", error)
+        db.session.rollback()
+        return render_error(
+            409,
+            _l(
+                "Someone else did this at the same moment and came first; nothing of yours "
+                "was saved. Reload the page to see the record as it is now."
+            ),
         )
 
     @app.errorhandler(OperationalError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -61,6 +62,9 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+STALE_FORM = _l("The form is out of date. Reload the page and enter the change again.")
+
+
 class VersionField(IntegerField):
     """The version a record was loaded at, sent back hidden with the form. A value no
     version can be is refused like a form loaded long ago, never sent to the database."""
@@ -68,9 +72,21 @@ class VersionField(IntegerField):
     widget = HiddenInput()
 
     def __init__(self, *, required: bool = False, **kwargs):
-        stale = _l("The form is out of date. Reload the page and enter the change again.")
         kwargs["validators"] = [
             DataRequired() if required else Optional(),
-            NumberRange(min=1, max=MAX_ID, message=stale),
+            NumberRange(min=1, max=MAX_ID, message=STALE_FORM),
         ]
         super().__init__(**kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:  # not a number at all: tampered with, or truncated
+            raise ValueError(str(STALE_FORM)) from error
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        """Posted without the field, the form has no version: WTForms would fall back to
+        the record's current one, and a stale edit would pass as fresh."""
+        super().process(formdata, data, extra_filters)
+        if formdata is not None and self.name not in formdata:
+            self.data = None

@@ -4,8 +4,10 @@ message and changes nothing, or is stored and shown as the harmless text it is."
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import secrets
+import threading
 import zipfile
 
 import pytest
@@ -14,14 +16,19 @@ from sqlalchemy import func, select
 
 from tests.archive.form_data import customer_form
 from tests.archive.test_workbook_import import customer_row, messages, run, workbook
+from tests.clock import TODAY
 from tests.conftest import empty_all_tables
-from tests.factories import create_customer
+from tests.contracts.conftest import draft
+from tests.factories import DEFAULT_PASSWORD, create_contact, create_customer
 from tests.validation.dbarchive import change, key_account
-from utilitycrm.archive.models import Customer
+from utilitycrm.archive.models import ChangeSet, Contact, Customer, ImportBatch
 from utilitycrm.archive.workbook.export import export_workbook
 from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
 from utilitycrm.auth.roles import Role
+from utilitycrm.contracts.models import Contract, ContractFile
+from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.extensions import db
+from utilitycrm.validation.models import Finding
 
 FORMULAS = [
     '=HYPERLINK("http://evil","x")',
@@ -247,3 +254,131 @@ def _declare(data: bytes, ref: str) -> bytes:
 
 def _with_rows(data: bytes, rows: str) -> bytes:
     return _rewrite_sheet(data, lambda text: text.replace("</sheetData>", rows + "</sheetData>"))
+
+
+# Races: every loser of a race gets the ordinary "someone else did it first" answer.
+
+
+def signed_in_clients(app, username: str, count: int) -> list:
+    """`count` browsers sharing one sign-in (signing in twenty times costs twenty hashes)."""
+    first = app.test_client()
+    assert (
+        first.post("/login", data={"username": username, "password": DEFAULT_PASSWORD}).status_code
+        == 302
+    )
+    cookie = first.get_cookie("session")
+    clients = [first]
+    for _ in range(count - 1):
+        client = app.test_client()
+        client.set_cookie("session", cookie.value)
+        clients.append(client)
+    return clients
+
+
+def race(clients, send) -> list[int]:
+    """Every client sends at the same moment; the statuses they got."""
+    start = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def go(client) -> None:
+        start.wait(timeout=30)
+        statuses.append(send(client).status_code)
+
+    threads = [threading.Thread(target=go, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(statuses) == len(clients)
+    return statuses
+
+
+def test_twenty_parallel_signings_of_one_draft_sign_it_once(app, users):
+    account = key_account()
+    contract = draft(account.customer, users[Role.MARKETING])
+    form = {
+        "signed_on": TODAY.isoformat(), "starts_on": TODAY.isoformat(),
+        "ends_on": TODAY.replace(year=TODAY.year + 5).isoformat(),
+        "customer_signatory": "王经理", "utility_signatory": "李主任",
+    }  # fmt: skip
+    clients, number = signed_in_clients(app, "marketing", 20), contract.number
+    statuses = race(clients, lambda c: c.post(f"/contracts/{number}/sign", data=form))
+    assert 500 not in statuses and set(statuses) <= {302, 409}, statuses
+    db.session.expire_all()
+    assert db.session.get(Contract, contract.id).status == ContractStatus.SIGNED
+    files = select(func.count()).select_from(ContractFile).where(ContractFile.role == "signed")
+    assert db.session.scalar(files) == 1
+
+
+def test_twenty_parallel_undos_of_one_import_undo_it_once(app, users):
+    rows = [customer_row(account_no=f"31000080{n:02d}") for n in range(5)]
+    imported = run(workbook({"customers": rows}))
+    assert imported.committed and count(Customer) == 5
+    clients = signed_in_clients(app, "marketing", 20)
+    batch_id = imported.batch.id
+    statuses = race(clients, lambda c: c.post(f"/archive/imports/{batch_id}/undo"))
+    assert 500 not in statuses, statuses
+    assert count(Customer) == 0
+    db.session.expire_all()
+    changes = select(func.count()).select_from(ChangeSet)
+    assert db.session.scalar(changes) == 2  # the import and one undo
+
+
+def test_two_overlapping_import_commits_import_once(app, client, login_as):
+    data = workbook({"customers": [customer_row(account_no=f"31000090{n:02d}") for n in range(30)]})
+    clients = signed_in_clients(app, "marketing", 2)
+    previews = [
+        c.post("/archive/import", data={"workbook": (io.BytesIO(data), "archive.xlsx")},
+               content_type="multipart/form-data").get_data(as_text=True)
+        for c in clients
+    ]  # fmt: skip
+    sha = hashlib.sha256(data).hexdigest()
+    assert all(sha in preview for preview in previews)
+    form = {"sha256": sha, "filename": "archive.xlsx", "network_sync": ""}
+    statuses = race(clients, lambda c: c.post("/archive/import/commit", data=form))
+    assert 500 not in statuses, statuses
+    assert count(Customer) == 30
+    assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 1
+
+
+# A form or request without the version it was loaded at overwrites nothing.
+
+
+def test_a_customer_form_without_its_version_is_refused(client, login_as):
+    customer = create_customer(name="原名称")
+    login_as(Role.MARKETING)
+    for version in (None, "abc", "0"):
+        form = customer_form(customer, name="新名称")
+        form.pop("version") if version is None else form.update(version=version)
+        response = client.post(f"/archive/customers/{customer.account_no}/edit", data=form)
+        assert response.status_code in (200, 409)
+        assert "刷新页面" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (customer.name, customer.version) == ("原名称", 1)
+
+
+def test_a_delete_without_its_version_is_refused(client, login_as):
+    customer = create_customer()
+    contact = create_contact(customer)
+    login_as(Role.MARKETING)
+    response = client.post(
+        f"/archive/customers/{customer.account_no}/contacts/{contact.id}/delete",
+        data={"reason": "x"}, follow_redirects=True,
+    )  # fmt: skip
+    assert "刷新页面" in response.get_data(as_text=True)
+    assert count(Contact) == 1
+
+
+def test_a_finding_step_without_its_version_is_refused(client, login_as, runner):
+    account = key_account()
+    change(account.meter, multiplier=80)
+    assert runner.invoke(args=["validate", "run"]).exit_code == 0
+    finding = db.session.scalars(select(Finding)).one()
+    login_as(Role.INSPECTOR)
+    response = client.post(
+        f"/validation/findings/{finding.id}/resolve", data={"note": "改好了"},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "刷新页面" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert finding.status == "open"

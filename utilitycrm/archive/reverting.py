@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, Integer, Numeric, select, tuple_
+from sqlalchemy import Boolean, Date, Integer, Numeric, select, tuple_, update
 
 from utilitycrm.archive.history import ChangeSource, current_change_set_id, recording
 from utilitycrm.archive.models import ArchiveChange, ImportBatch
@@ -94,6 +94,15 @@ def revert_batch(batch: ImportBatch, *, actor: User) -> int | None:
                 kind=later,
             )
         )
+    # Claimed first, in one statement: of two undos at the same moment one gets the row,
+    # the other is told it was undone (the database orders them, not the check above).
+    claimed = db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.reverted_at.is_(None))
+        .values(reverted_at=utcnow())
+    ).rowcount
+    if not claimed:
+        raise RevertRefused(_l("This import was undone already."))
     models = _models()
     loaded = _preload(models, [c for c in changes if c.action != "delete"])
     with recording(
@@ -116,6 +125,5 @@ def revert_batch(batch: ImportBatch, *, actor: User) -> int | None:
         db.session.flush()
         revert_id = current_change_set_id()
     del loaded
-    batch.reverted_at = utcnow()
     batch.revert_change_set_id = revert_id
     return revert_id

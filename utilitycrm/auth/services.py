@@ -200,9 +200,7 @@ def session_lifetimes() -> SessionLifetimes:
     )
 
 
-def start_session(
-    user: User, *, remember: bool, ip_address: str | None, user_agent: str
-) -> None:
+def start_session(user: User, *, remember: bool, ip_address: str | None, user_agent: str) -> None:
     """A new sign-in; the user's `session_secret` is what Flask-Login puts in the cookies."""
     secret = secrets.token_urlsafe(32)
     db.session.add(
@@ -264,9 +262,7 @@ def end_all_sessions(user: User, reason: str, *, keep_current: bool = False) -> 
 def sign_out_everywhere(user: User, *, actor: User) -> int:
     """An administrator's (or the user's own) sign-out of every browser of the user."""
     ended = end_all_sessions(user, "everywhere", keep_current=user.id == actor.id)
-    record_event(
-        SecurityEventKind.SIGNED_OUT_EVERYWHERE, user=user, actor=actor, detail=str(ended)
-    )
+    record_event(SecurityEventKind.SIGNED_OUT_EVERYWHERE, user=user, actor=actor, detail=str(ended))
     return ended
 
 

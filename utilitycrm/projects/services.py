@@ -19,7 +19,7 @@ from utilitycrm.archive.history import ChangeSource
 from utilitycrm.archive.models import Customer, Meter
 from utilitycrm.archive.services.customers import create_customer
 from utilitycrm.archive.services.equipment import check_meter
-from utilitycrm.archive.services.records import save_record
+from utilitycrm.archive.services.records import VersionCheck, save_record
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
@@ -522,6 +522,7 @@ def cancel(project: Project, *, day: date, reason: str, actor: User, calendar, t
             project.customer,
             {"status": CustomerStatus.CLOSED.value},
             actor=actor,
+            expected_version=VersionCheck.SYSTEM,
             source=ChangeSource.PROJECT,
             reason=str(_l("Project %(number)s cancelled", number=project.number)),
         )

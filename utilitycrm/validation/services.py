@@ -148,7 +148,13 @@ def check_customers(customer_ids: Sequence[int], *, actor: User | None) -> Valid
 
 
 def _check_version(finding: Finding, expected_version: int | None) -> None:
-    if expected_version is not None and finding.version != expected_version:
+    if expected_version is None:  # a form sent without it must not overwrite anything
+        raise StaleEditError(
+            _l(
+                "The form was sent without the version of the finding; reload the page and try again."
+            )
+        )
+    if finding.version != expected_version:
         raise StaleEditError(
             _l(
                 "Someone changed this finding after you opened it; nothing was saved. Review it and try again."

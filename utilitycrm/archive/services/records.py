@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -62,8 +63,26 @@ STALE_MESSAGE = _l(
 )
 
 
-def check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
+MISSING_VERSION = _l(
+    "The form was sent without the version of the record it was loaded with, so nothing "
+    "was saved. Reload the page and enter the change again."
+)
+
+
+class VersionCheck(Enum):
+    # A change the system makes on its own account (a project's cancellation, an import
+    # checked as a whole): no user saw a version, so none is compared.
+    SYSTEM = "system"
+
+
+def check_version(obj, expected_version: int | VersionCheck | None) -> None:
+    """A user's change of a stored record names the version it was loaded at; a missing
+    one is refused like a stale one, never taken as "overwrite whatever is there"."""
+    if expected_version is VersionCheck.SYSTEM:
+        return
+    if not isinstance(expected_version, int) or isinstance(expected_version, bool):
+        raise StaleEditError(MISSING_VERSION)
+    if obj.version != expected_version:
         raise StaleEditError(STALE_MESSAGE, changes=changes_since(obj, expected_version))
 
 
@@ -111,11 +130,12 @@ def save_record(
     *,
     actor: User | None,
     reason: str = "",
-    expected_version: int | None = None,
+    expected_version: int | VersionCheck | None = None,
     checks: Iterable[Check] = (),
     source: ChangeSource = ChangeSource.FORM,
 ):
-    """Apply `data` to `obj` (new or loaded) and flush it with its history."""
+    """Apply `data` to `obj` (new or loaded) and flush it with its history; a loaded record
+    needs the version the user saw (check_version)."""
     with stale_refused(), recording(actor, source=source, reason=reason):
         if obj.id is not None:
             check_version(obj, expected_version)
@@ -134,7 +154,7 @@ def delete_record(
     *,
     actor: User | None,
     reason: str = "",
-    expected_version: int | None = None,
+    expected_version: int | VersionCheck | None = None,
     source: ChangeSource = ChangeSource.FORM,
 ) -> None:
     with stale_refused(), recording(actor, source=source, reason=reason):
