@@ -40,6 +40,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
         projects,
         routing,
         templating,
+        uploads,
         validation,
     )
     from utilitycrm.auth.access import check_declarations
@@ -49,6 +50,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
     csrf.init_app(app)
+    uploads.init_app(app)  # its limit is set before CSRF reads the form
     bootstrap.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
@@ -12,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from utilitycrm.extensions import db
+from utilitycrm.uploads import file_limit
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,10 @@ def init_app(app: Flask) -> None:
         # Werkzeug's default descriptions are English boilerplate; ours are translated.
         # Request validation (webargs) leaves its messages per field in error.data.
         fields = (getattr(error, "data", None) or {}).get("messages")
+        if status == 413 and (limit := file_limit()):
+            message = _l("The file is larger than %(mb)s MB, the most this page takes.",
+                         mb=format_decimal(limit / 2**20, "#,##0.#"))  # fmt: skip
+            return render_error(status, message)
         return render_error(status, fields=fields)
 
     @app.errorhandler(CSRFError)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import secrets
 import threading
 import zipfile
@@ -17,10 +18,11 @@ from sqlalchemy import func, select
 from tests.archive.form_data import customer_form
 from tests.archive.test_workbook_import import customer_row, messages, run, workbook
 from tests.clock import TODAY
-from tests.conftest import empty_all_tables
+from tests.conftest import empty_all_tables, settings_for
 from tests.contracts.conftest import draft
 from tests.factories import DEFAULT_PASSWORD, create_contact, create_customer
 from tests.validation.dbarchive import change, key_account
+from utilitycrm import create_app
 from utilitycrm.archive.models import ChangeSet, Contact, Customer, ImportBatch
 from utilitycrm.archive.workbook.export import export_workbook
 from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
@@ -382,3 +384,50 @@ def test_a_finding_step_without_its_version_is_refused(client, login_as, runner)
     assert "刷新页面" in response.get_data(as_text=True)
     db.session.expire_all()
     assert finding.status == "open"
+
+
+# Upload limits: each page that takes a file has its own, in force before CSRF reads it.
+
+
+def csrf_client(database_url):
+    app = create_app(settings_for(database_url, WTF_CSRF_ENABLED=True))
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    login = {"username": "marketing", "password": DEFAULT_PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=login).status_code == 302
+    return app, client
+
+
+def token_of(client, url: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                     client.get(url).get_data(as_text=True))[1]  # fmt: skip
+
+
+def test_the_import_page_takes_files_over_the_general_form_limit(database_url, users):
+    app, client = csrf_client(database_url)
+    big = b"PK" + secrets.token_bytes(17 * 2**20)  # over the 16 MiB of other forms
+    with app.app_context():
+        response = client.post(
+            "/archive/import", content_type="multipart/form-data",
+            data={"csrf_token": token_of(client, "/archive/import"),
+                  "workbook": (io.BytesIO(big), "archive.xlsx")},
+        )  # fmt: skip
+    assert response.status_code == 200
+    assert "不是 Excel 工作簿" in response.get_data(as_text=True)  # read, and refused as such
+
+
+def test_a_file_over_the_page_limit_is_told_the_limit(database_url, users):
+    app, browser = csrf_client(database_url)
+    app.config["CONTRACT_SCAN_MAX_BYTES"] = 2**20
+    account = key_account()
+    contract = draft(account.customer, users[Role.MARKETING])
+    with app.app_context():
+        response = browser.post(
+            f"/contracts/{contract.number}/scan", content_type="multipart/form-data",
+            data={"csrf_token": token_of(browser, f"/contracts/{contract.number}"),
+                  "scan": (io.BytesIO(b"%PDF" + b"0" * (2 * 2**20)), "scan.pdf")},
+        )  # fmt: skip
+    assert response.status_code == 413
+    assert "文件超过 1 MB，这是本页接受的上限" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ContractFile)) == 0

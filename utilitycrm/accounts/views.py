@@ -43,6 +43,7 @@ from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.projects.services import add_months
 from utilitycrm.routing import arg_id
+from utilitycrm.uploads import upload_limit
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -319,8 +320,8 @@ def consumption_lists():
 
 @bp.route("/consumption/import", methods=["GET", "POST"])
 @requires(Permission.EDIT_ARCHIVE)
+@upload_limit("IMPORT_MAX_BYTES")
 def consumption_import():
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
     form = ConsumptionUploadForm()
     result = None
     if form.validate_on_submit():

@@ -38,6 +38,7 @@ from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.pdf import PDF_MIMETYPE
 from utilitycrm.projects.queries import by_number as project_by_number
+from utilitycrm.uploads import upload_limit
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -208,9 +209,8 @@ def sign(number: str):
 
 @bp.route("/<number>/scan", methods=["POST"])
 @requires(Permission.VIEW_ARCHIVE)
+@upload_limit("CONTRACT_SCAN_MAX_BYTES")
 def scan(number: str):
-    request.max_content_length = current_app.config["CONTRACT_SCAN_MAX_BYTES"] + 2**16
-
     def action(contract, form, today):
         services.attach_scan(
             contract, data=form.scan.data.read(), filename=form.scan.data.filename or "",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -31,6 +30,7 @@ from utilitycrm.auth.roles import Permission
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
 from utilitycrm.spreadsheets import XLSX_MIMETYPE
+from utilitycrm.uploads import upload_limit
 
 
 @bp.context_processor
@@ -45,9 +45,8 @@ def _display_name(filename: str) -> str:
 
 @bp.route("/import", methods=["GET", "POST"])
 @requires(Permission.EDIT_ARCHIVE)
+@upload_limit("IMPORT_MAX_BYTES")  # a whole archive is larger than other forms
 def import_upload():
-    # A whole archive is larger than other forms may be: this request gets the import limit.
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
     form = UploadForm()
     if form.validate_on_submit():
         data = form.workbook.data.read()
