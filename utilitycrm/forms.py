@@ -10,29 +10,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from utilitycrm.routing import MAX_ID
-
-# Control characters (C0 but tab, line feed and carriage return, and DEL) are dropped:
-# NUL no text column can store, and none of them can be written to a workbook cell.
-_CONTROL = {code: None for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
-# Full-width forms (全角) of ASCII, U+FF01–U+FF5E, and the ideographic space.
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | _CONTROL
-
-
-def tidy_line(value: object) -> object:
-    """One-line text: full-width letters, digits and signs become ASCII; outer spaces go.
-
-    Archive keys (户号, phone numbers, line names) typed with a Chinese input method
-    otherwise fail to match the same value typed in half-width.
-    """
-    if not isinstance(value, str):
-        return value
-    return value.translate(_FULL_WIDTH).strip()
-
-
-def tidy_block(value: object) -> object:
-    """Free text keeps its Chinese punctuation; only outer white space (and control
-    characters) go."""
-    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
+from utilitycrm.text import tidy_block, tidy_line
 
 
 class Form(FlaskForm):

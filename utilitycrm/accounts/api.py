@@ -4,7 +4,6 @@ all or nothing, the import's own checks)."""
 from __future__ import annotations
 
 from flask import abort
-from flask_smorest import Blueprint
 
 from utilitycrm.accounts import consumption
 from utilitycrm.accounts.schemas import (
@@ -12,6 +11,7 @@ from utilitycrm.accounts.schemas import (
     ConsumptionSchema,
     ConsumptionWriteSchema,
 )
+from utilitycrm.api.blueprints import Blueprint
 from utilitycrm.archive.queries import customer_by_account_no
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from flask_smorest import Blueprint
 
+from utilitycrm.api.blueprints import Blueprint
 from utilitycrm.api.paging import page_document
 from utilitycrm.archive import queries
 from utilitycrm.archive.kinds import CUSTOMER_KINDS

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import abort
-from flask_smorest import Blueprint
 
+from utilitycrm.api.blueprints import Blueprint
 from utilitycrm.api.paging import page_document
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission

@@ -1,0 +1,61 @@
+"""Text from every door (API, form, workbook) is stored the same way: without NUL, the
+controls a cell cannot hold, or the bidirectional overrides that spoof a contract."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.archive.form_data import customer_form
+from tests.archive.test_workbook_import import customer_row, run, workbook
+from tests.contracts.conftest import draft
+from tests.factories import create_customer
+from tests.pdftext import pdf_text
+from tests.validation.dbarchive import key_account
+from utilitycrm.archive.models import Customer
+from utilitycrm.auth.roles import Role
+from utilitycrm.extensions import db
+
+SPOOFS = ["\u202e", "\u202a", "\u202d", "\u2066", "\u2067", "\u2069", "\u200f", "\x00", "\x07"]
+
+
+def name_of(account_no: str) -> str:
+    db.session.expire_all()
+    return db.session.scalar(select(Customer.name).where(Customer.account_no == account_no))
+
+
+@pytest.mark.parametrize("character", SPOOFS)
+def test_the_api_stores_text_without_invisible_controls(api, character):
+    customer = create_customer(account_no="3100002101")
+    response = api(Role.MARKETING).patch(
+        "/api/v1/customers/3100002101",
+        json={"name": f"示范{character}印染", "version": customer.version},
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["name"] == "示范印染" == name_of("3100002101")
+
+
+def test_a_form_and_a_workbook_store_the_same_text(client, login_as):
+    customer = create_customer(account_no="3100002102")
+    login_as(Role.MARKETING)
+    saved = client.post(
+        f"/archive/customers/{customer.account_no}/edit",
+        data=customer_form(customer, name="示范\u202e司公限有"),
+    )
+    assert saved.status_code == 302
+    assert name_of("3100002102") == "示范司公限有"
+    imported = run(workbook({"customers": [customer_row(account_no="3100002103",
+                                                        name="\u2067示范\u2069纺织")]}))  # fmt: skip
+    assert imported.committed
+    assert name_of("3100002103") == "示范纺织"
+
+
+def test_a_contract_shows_the_text_as_it_was_typed(client, login_as, users):
+    account = key_account()
+    login_as(Role.MARKETING)
+    form = customer_form(account.customer, name="甲方\u202e乙方", tariff_code="DGY-10")
+    assert client.post(f"/archive/customers/{account.customer.account_no}/edit",
+                       data=form).status_code == 302  # fmt: skip
+    contract = draft(db.session.get(Customer, account.customer.id), users[Role.MARKETING])
+    text = pdf_text(client.get(f"/contracts/{contract.number}/document.pdf").data)
+    assert "甲方乙方" in text and "\u202e" not in text
