@@ -1,4 +1,4 @@
-"""URL converters: `<int:...>` in a route is a database id."""
+"""URL converters (`<int:...>` in a route is a database id) and what a route is."""
 
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ def arg_id(name: str) -> int | None:
     if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID:
         return int(value)
     return None
+
+
+def is_static(endpoint: str) -> bool:
+    """The app's or an extension's static files (Bootstrap-Flask's)."""
+    return endpoint == "static" or endpoint.endswith(".static")
 
 
 def init_app(app) -> None:

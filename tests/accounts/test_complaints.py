@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.accounts.conftest import managed
+from tests.factories import DEFAULT_PASSWORD, create_user
 from utilitycrm.accounts import complaints
+from utilitycrm.accounts.models import Complaint
 from utilitycrm.accounts.types import Step
 from utilitycrm.auth.roles import Role
 from utilitycrm.deadlines.alerts import open_alerts
-from utilitycrm.deadlines.calendar import WorkCalendar
+from utilitycrm.deadlines.calendar import WorkCalendar, local_now
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.errors import UtilityCRMError
 from utilitycrm.extensions import db
@@ -123,3 +125,33 @@ def test_bad_complaints_are_refused(manager, users):
                 actor=users[Role.MARKETING], calendar=WorkCalendar(), now=now,
             )  # fmt: skip
         db.session.rollback()
+
+
+def test_account_managers_work_the_complaints_of_their_own_customers(client, users, app):
+    """The desk and chiefs work any complaint; a manager their own customers' and those
+    handed to them, and nobody else's (written in the README's access table)."""
+    mine, theirs = users[Role.ACCOUNT_MANAGER], create_user(role=Role.ACCOUNT_MANAGER,
+                                                              username="manager-2")  # fmt: skip
+    received = local_now() - timedelta(hours=1)
+    complaint = log(managed(theirs), users[Role.MARKETING], received)
+    step = {"note": "已联系客户", "next_owner_id": ""}
+
+    def advance(username: str) -> int:
+        browser = app.test_client()
+        browser.post("/login", data={"username": username, "password": DEFAULT_PASSWORD})
+        page = browser.get(f"/accounts/complaints/{complaint.number}").get_data(as_text=True)
+        shown = f"/accounts/complaints/{complaint.number}/advance" in page
+        status = browser.post(f"/accounts/complaints/{complaint.number}/advance", data=step)
+        return shown, status.status_code
+
+    before = len(complaint.steps)
+    assert advance(mine.username) == (False, 403)
+    db.session.expire_all()
+    assert len(db.session.get(Complaint, complaint.id).steps) == before
+    assert advance(theirs.username) == (True, 302)
+    assert advance(users[Role.CHIEF].username) == (True, 302)
+    assert advance(users[Role.MARKETING].username) == (True, 302)
+    handed = db.session.get(Complaint, complaint.id)
+    handed.owner_id = mine.id  # handed to the other manager: now theirs to work
+    db.session.commit()
+    assert advance(mine.username)[1] == 302

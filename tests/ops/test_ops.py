@@ -9,6 +9,7 @@ from pathlib import Path
 from flask_migrate import stamp
 from sqlalchemy import select, text
 
+from tests.conftest import settings_for
 from tests.factories import create_customer
 from tests.validation.dbarchive import change
 from utilitycrm import create_app
@@ -36,6 +37,22 @@ def test_every_response_carries_the_security_headers(client, login_as):
     assert "<script>" not in page and "onclick=" not in page  # no inline script to allow
 
 
+def test_pages_with_customer_data_are_never_cached_static_files_are(client, login_as):
+    customer = create_customer()
+    login_as(Role.MARKETING)
+    for url in ("/", f"/archive/customers/{customer.account_no}", "/archive/customers/export.xlsx",
+                f"/api/v1/customers/{customer.account_no}"):  # fmt: skip
+        assert client.get(url).headers["Cache-Control"] == "no-store", url
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def test_hsts_once_cookies_are_https_only(database_url):
+    app = create_app(settings_for(database_url, SESSION_COOKIE_SECURE=True))
+    response = app.test_client().get("/login")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
 def test_health_checks_the_database_and_its_migrations(client, app):
     try:
         healthy = client.get("/healthz")
@@ -53,8 +70,6 @@ def test_health_checks_the_database_and_its_migrations(client, app):
 
 
 def test_health_says_when_the_database_is_unreachable(tmp_path):
-    from tests.conftest import settings_for
-
     down = create_app(settings_for("postgresql+psycopg://nobody@127.0.0.1:9/none"))
     response = down.test_client().get("/healthz")
     assert response.status_code == 503 and "unreachable" in response.json["database"]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction, Step
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission
 from utilitycrm.database import Versioned, utcnow
 from utilitycrm.extensions import db
 
@@ -128,6 +129,14 @@ class Complaint(Versioned, db.Model):
     @property
     def step_enum(self) -> Step:
         return Step(self.step)
+
+    def may_work(self, user) -> bool:
+        """The desk and chiefs any complaint; an account manager one of their own
+        customer's, or one handed to them."""
+        return user.can(Permission.WORK_ANY_COMPLAINT) or (
+            user.can(Permission.HANDLE_COMPLAINTS)
+            and user.id in (self.owner_id, self.customer.account_manager_id)
+        )
 
     @property
     def is_open(self) -> bool:

@@ -253,7 +253,7 @@ def complaint(number: str):
         clocks=complaints.clocks(item),
         today=local_today(),
         now=local_now(),
-        can_handle=current_user.can(Permission.HANDLE_COMPLAINTS) and item.is_open,
+        can_handle=item.may_work(current_user) and item.is_open,
         contact_form=ContactForm(
             formdata=None, contacted_at=local_now().replace(second=0, microsecond=0, tzinfo=None)
         ),
@@ -263,6 +263,7 @@ def complaint(number: str):
 
 def _complaint_action(number: str, form, action):
     item = _complaint_or_404(number)
+    forbid_unless(item.may_work(current_user))
     calendar, now = WorkCalendar.load(), local_now()
     return form_action(
         form, lambda form: action(item, form, calendar, now),

@@ -20,6 +20,7 @@ from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Permission
 from utilitycrm.auth.services import record_event
 from utilitycrm.extensions import db, login_manager
+from utilitycrm.routing import is_static
 
 View = TypeVar("View", bound=Callable[..., object])
 
@@ -55,10 +56,6 @@ def declare_endpoint(app: Flask, endpoint: str, declare: Callable[[View], View])
         return view(*args, **kwargs)
 
     app.view_functions[endpoint] = declare(wrapper)
-
-
-def is_static(endpoint: str) -> bool:
-    return endpoint == "static" or endpoint.endswith(".static")
 
 
 def access_rule(app: Flask, endpoint: str) -> AccessRule | None:

@@ -49,8 +49,11 @@ class Permission(StrEnum):
     WORK_OWN_CONTRACTS = "contracts.work_own"
     # Every manager's portfolio and load, reassignment of key accounts.
     MANAGE_PORTFOLIOS = "portfolios.manage"
-    # Log complaints and service requests and work them through their steps.
+    # Log complaints and service requests and work them through their steps; with
+    # WORK_ANY_COMPLAINT (the service desk, chiefs) any customer's, without it (account
+    # managers) those of the user's own customers and those handed to the user.
     HANDLE_COMPLAINTS = "complaints.handle"
+    WORK_ANY_COMPLAINT = "complaints.work_any"
 
 
 _READ = {Permission.VIEW_ARCHIVE}
@@ -73,6 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_PROJECTS,
             Permission.MANAGE_CONTRACTS,
             Permission.HANDLE_COMPLAINTS,
+            Permission.WORK_ANY_COMPLAINT,
             *_READ,
         }
     ),
@@ -91,6 +95,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_PROJECTS,
             Permission.MANAGE_PORTFOLIOS,
             Permission.HANDLE_COMPLAINTS,
+            Permission.WORK_ANY_COMPLAINT,
             *_READ,
         }
     ),

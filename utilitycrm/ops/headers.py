@@ -1,10 +1,14 @@
 """Security headers on every response: a Content-Security-Policy that allows the app's
 own scripts only (no inline script, nothing fetched from elsewhere), no framing, no MIME
-sniffing, no referrer leaving the site."""
+sniffing, no referrer leaving the site; nothing but static files kept in a browser's or
+a proxy's cache (pages, downloads and API answers carry customer data); HSTS once the
+app is served over HTTPS only (the secure-cookie setting)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+
+from utilitycrm.routing import is_static
 
 # Inline style attributes are allowed (tables and pictures size themselves with them);
 # scripts, fonts, images and connections come from this site only.
@@ -32,9 +36,16 @@ HEADERS = {
 }
 
 
+HSTS = "max-age=31536000"
+
+
 def _secure(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if not is_static(request.endpoint or ""):
+        response.headers["Cache-Control"] = "no-store"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
 
 
