@@ -118,6 +118,7 @@ def init_app(app: Flask) -> None:
         changes = getattr(error, "changes", None)
         fields = {"changed_since": [vars(c) | {"occurred_at": c.occurred_at.isoformat()}
                                     for c in changes]} if changes else None  # fmt: skip
+        fields = getattr(error, "fields", None) or fields
         return render_error(error.status_code, error.message, fields=fields)
 
     @app.errorhandler(DataError)

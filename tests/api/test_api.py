@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.archive.test_workbook_import import customer_row, run, workbook
 from tests.factories import (
     create_customer,
     create_edge,
@@ -215,3 +216,32 @@ def test_a_page_of_lines_is_read_in_a_fixed_number_of_queries(api):
         return len(statements)
 
     assert count_queries(2) == count_queries(20)
+
+
+def test_the_api_applies_the_forms_cross_field_rules(api):
+    customer = create_customer(account_no="3100002010")
+    url = "/api/v1/customers/3100002010"
+    two_part = api(Role.MARKETING).patch(url, json={
+        "tariff_structure": "two_part", "basic_charge_basis": None, "version": customer.version,
+    })  # fmt: skip
+    assert two_part.status_code == 422
+    assert "两部制电价须选择基本电费计收方式" in two_part.json["error"]["message"]
+    demand = api(Role.MARKETING).patch(url, json={
+        "tariff_structure": "two_part", "basic_charge_basis": "demand",
+        "contract_demand_kw": None, "version": customer.version,
+    })  # fmt: skip
+    assert demand.status_code == 422 and "basic_charge_basis" in demand.json["error"]["fields"]
+    db.session.expire_all()
+    assert db.session.get(Customer, customer.id).version == customer.version  # nothing saved
+    ok = api(Role.MARKETING).patch(url, json={
+        "tariff_structure": "two_part", "basic_charge_basis": "demand",
+        "contract_demand_kw": 500, "version": customer.version,
+    })  # fmt: skip
+    assert ok.status_code == 200, ok.json
+
+
+def test_an_import_applies_the_same_rules(app):
+    row = customer_row(tariff_structure="two_part", basic_charge_basis="demand")
+    result = run(workbook({"customers": [row]}))
+    assert not result.committed
+    assert any("按需量计收须填写合同最大需量" in problem.message for problem in result.problems)

@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from utilitycrm.archive import choices
+from utilitycrm.archive.customer_rules import customer_problems
 from utilitycrm.archive.enums import (
     BasicChargeBasis,
     Category,
@@ -142,17 +143,14 @@ class CustomerForm(RelationshipForm):
     def validate_operating_capacity_kva(self, field) -> None:
         field.data = field.data or 0
 
-    # Cross-field checks hang on fields that are never empty: an Optional() field stops
-    # its own validation chain when blank.
-    def validate_tariff_structure(self, field) -> None:
-        if field.data == TariffStructure.TWO_PART.value and not self.basic_charge_basis.data:
-            raise ValidationError(_l("A two-part tariff needs its basic charge basis."))
-        if field.data == TariffStructure.SINGLE.value:
-            self.basic_charge_basis.data = None
-
-    def validate_basic_charge_basis(self, field) -> None:
-        if field.data == BasicChargeBasis.DEMAND.value and not self.contract_demand_kw.data:
-            raise ValidationError(_l("Charging by demand needs the contract demand."))
+    def validate(self, extra_validators=None) -> bool:
+        """The field checks, then the customer's cross-field rules (customer_rules), shown
+        on the field each names."""
+        valid = super().validate(extra_validators)
+        for name, message in customer_problems(self.data):
+            self[name].errors.append(message)
+            valid = False
+        return valid
 
 
 class CloseCustomerForm(ArchiveForm):

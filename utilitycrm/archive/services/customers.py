@@ -5,16 +5,31 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from utilitycrm.archive.enums import CustomerStatus
+from utilitycrm.archive.customer_rules import customer_problems
+from utilitycrm.archive.enums import CustomerStatus, TariffStructure
 from utilitycrm.archive.history import ChangeSource
 from utilitycrm.archive.models import Customer, Tariff
-from utilitycrm.archive.services.records import ArchiveConflict, ensure_unique, save_record
+from utilitycrm.archive.services.records import (
+    ArchiveConflict,
+    InvalidRecord,
+    ensure_unique,
+    save_record,
+)
 from utilitycrm.auth.models import User
 from utilitycrm.database import utcnow
 from utilitycrm.extensions import db
 
+RULE_FIELDS = ("tariff_structure", "basic_charge_basis", "contract_demand_kw")
+
 
 def _checks(customer: Customer) -> None:
+    if customer.tariff_structure == TariffStructure.SINGLE.value:
+        customer.basic_charge_basis = None  # a single-part tariff has no basic charge
+    if problems := customer_problems({name: getattr(customer, name) for name in RULE_FIELDS}):
+        raise InvalidRecord(
+            " ".join(str(message) for _field, message in problems),
+            fields={field: [str(message)] for field, message in problems},
+        )
     ensure_unique(
         Customer,
         "account_no",

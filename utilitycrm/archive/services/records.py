@@ -26,6 +26,16 @@ class ArchiveConflict(UtilityCRMError):
     status_code = 409
 
 
+class InvalidRecord(UtilityCRMError):
+    """The record's own fields contradict each other (customer_rules); per field."""
+
+    status_code = 422
+
+    def __init__(self, message: str | object, fields: dict[str, list[str]]) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 @dataclass(frozen=True)
 class ChangeSince:
     field: str | None

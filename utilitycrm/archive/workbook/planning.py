@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, tuple_
 
+from utilitycrm.archive.customer_rules import customer_problems
 from utilitycrm.archive.models import (
     Contact,
     Customer,
@@ -232,16 +233,9 @@ class Planner:
                         pattern=self.pattern,
                     ),
                 )
-            if values.get("tariff_structure") == "two_part" and not values.get(
-                "basic_charge_basis"
-            ):
-                self.problem(
-                    sheet,
-                    number,
-                    "基本电费计收方式 / Basic charge basis",
-                    "",
-                    _l("A two-part tariff needs its basic charge basis."),
-                )
+            headers = {column.key: column.header for column in sheet.columns}
+            for field, message in customer_problems(values):
+                self.problem(sheet, number, headers[field], values.get(field) or "", message)
         for name in ("rated_kva", "rated_current_a", "multiplier"):
             if name in values and values[name] is not None and values[name] <= 0:
                 self.problem(sheet, number, name, values[name], _l("Must be greater than 0."))
