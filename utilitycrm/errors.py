@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -96,11 +96,16 @@ def init_app(app: Flask) -> None:
         # Werkzeug's default descriptions are English boilerplate; ours are translated.
         # Request validation (webargs) leaves its messages per field in error.data.
         fields = (getattr(error, "data", None) or {}).get("messages")
+        message = None
         if status == 413 and (limit := file_limit()):
             message = _l("The file is larger than %(mb)s MB, the most this page takes.",
                          mb=format_decimal(limit / 2**20, "#,##0.#"))  # fmt: skip
-            return render_error(status, message)
-        return render_error(status, fields=fields)
+        response = make_response(render_error(status, message, fields=fields))
+        # What the exception says beside its body: Allow (405), Retry-After, WWW-Authenticate.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -9,7 +9,15 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from utilitycrm.api.errors import ErrorSchema
 from utilitycrm.database import Base
+
+
+class JSONApi(Api):
+    """flask-smorest's Api, publishing the error body the app really sends."""
+
+    ERROR_SCHEMA = ErrorSchema
+
 
 db = SQLAlchemy(model_class=Base)
 # Batch mode lets Alembic alter SQLite tables, which cannot ALTER most things in place.
@@ -18,5 +26,5 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 bootstrap = Bootstrap5()
-api = Api()
+api = JSONApi()
 mail = Mail()

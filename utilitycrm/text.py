@@ -9,10 +9,16 @@ a contract's text read differently from what was typed.
 
 from __future__ import annotations
 
+import re
+
 _DROPPED = dict.fromkeys(
     [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F,
      *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
 )  # fmt: skip
+# The same set as a JSON-Schema pattern: what the API publishes for its text, and refuses.
+CLEAN_TEXT_PATTERN = "^[^" + "".join(f"\\u{code:04x}" for code in sorted(_DROPPED)) + "]*$"
+_DROPPED_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in _DROPPED) + "]")
+
 # Full-width forms (全角) of ASCII, U+FF01–U+FF5E, and the ideographic space.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | _DROPPED
 
@@ -34,10 +40,11 @@ def tidy_block(value: object) -> object:
     return value.translate(_DROPPED).strip() if isinstance(value, str) else value
 
 
-def tidy_data(value: object) -> object:
-    """Every string of a decoded JSON document tidied as free text (an API request)."""
+def unclean_paths(value: object, path: tuple = ()) -> list[tuple]:
+    """Where a decoded JSON document holds text with a dropped character (the API refuses
+    such text rather than change what a program sent)."""
     if isinstance(value, dict):
-        return {tidy_data(key): tidy_data(item) for key, item in value.items()}
+        return [found for key, item in value.items() for found in unclean_paths(item, (*path, key))]
     if isinstance(value, list):
-        return [tidy_data(item) for item in value]
-    return tidy_block(value)
+        return [found for n, item in enumerate(value) for found in unclean_paths(item, (*path, n))]
+    return [path] if isinstance(value, str) and _DROPPED_RE.search(value) else []

@@ -1,5 +1,7 @@
-"""Text from every door (API, form, workbook) is stored the same way: without NUL, the
-controls a cell cannot hold, or the bidirectional overrides that spoof a contract."""
+"""Text from every door is stored without NUL, the controls a cell cannot hold, or the
+bidirectional overrides that spoof a contract: forms and workbooks drop them, the API
+refuses them (a program is told, its data is not changed behind its back), on both
+databases alike."""
 
 from __future__ import annotations
 
@@ -25,14 +27,17 @@ def name_of(account_no: str) -> str:
 
 
 @pytest.mark.parametrize("character", SPOOFS)
-def test_the_api_stores_text_without_invisible_controls(api, character):
-    customer = create_customer(account_no="3100002101")
+def test_the_api_refuses_text_with_invisible_controls(api, character):
+    customer = create_customer(account_no="3100002101", name="示范印染")
     response = api(Role.MARKETING).patch(
         "/api/v1/customers/3100002101",
-        json={"name": f"示范{character}印染", "version": customer.version},
+        json={"name": f"示范{character}纺织", "version": customer.version},
     )
-    assert response.status_code == 200, response.json
-    assert response.json["name"] == "示范印染" == name_of("3100002101")
+    assert response.status_code == 422, response.json
+    assert "控制字符" in response.json["error"]["fields"]["json"]["name"][0]
+    assert name_of("3100002101") == "示范印染"
+    search = api(Role.INSPECTOR).get(f"/api/v1/customers?q=abc{character}def")
+    assert search.status_code == 422 and "q" in search.json["error"]["fields"]["query"]
 
 
 def test_a_form_and_a_workbook_store_the_same_text(client, login_as):

@@ -41,5 +41,5 @@ def test_the_api_reads_and_writes_months(manager, api):
         {"month": month(3), "kwh": 5, "amount_yuan": "1.00"},
         {"month": month(0), "kwh": 5, "amount_yuan": "1.00"},  # not over yet
     ]})  # fmt: skip
-    assert bad.status_code == 422 and "只记录已结束的月份" in bad.json["error"]["message"]
+    assert bad.status_code == 409 and "只记录已结束的月份" in bad.json["error"]["message"]
     assert stored() == 2  # the good month of the bad request was not written either

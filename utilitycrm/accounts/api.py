@@ -46,7 +46,7 @@ def get_consumption(account_no: str, months: int):
 @blp.response(200, ConsumptionSchema)
 @requires(Permission.EDIT_ARCHIVE)
 def put_consumption(data, account_no: str):
-    """Add or replace months of the customer; any bad month refuses them all (422)."""
+    """Add or replace months of the customer; any bad month refuses them all (409)."""
     customer = _customer(account_no)
     rows = [
         (number, {"account_no": account_no, **item})

@@ -47,9 +47,11 @@ class Row:
 
 
 class ConsumptionRefused(UtilityCRMError):
-    """Rows with problems; nothing was written."""
+    """Rows the request's schema lets through but the archive's state refuses (a month
+    not over yet, a month twice); nothing was written. 409: the same request can be
+    right another day."""
 
-    status_code = 422
+    status_code = 409
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(

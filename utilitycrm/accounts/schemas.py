@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from utilitycrm.api.fields import StrictInt
+
 
 class MonthSchema(Schema):
-    month = fields.Str(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$"),
+    month = fields.Str(required=True, validate=validate.Regexp(r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$"),
                        metadata={"description": "YYYY-MM, a month that is over."})  # fmt: skip
-    kwh = fields.Int(required=True, validate=validate.Range(min=0, max=10**13))
+    kwh = StrictInt(required=True, validate=validate.Range(min=0, max=10**13))
     amount_yuan = fields.Str(
         required=True, validate=validate.Regexp(r"^\d{1,12}(\.\d{1,2})?$"),
         metadata={"description": "Yuan as text, at most two decimals: 720.50"},

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from utilitycrm.extensions import api, csrf
-
 
 def init_app(app: Flask) -> None:
     from utilitycrm import errors
+    from utilitycrm.api.openapi import PublishedRules
     from utilitycrm.archive.api import blp as archive_api
     from utilitycrm.auth.access import declare_endpoint, public
+    from utilitycrm.extensions import api, csrf
 
     app.config.setdefault("API_TITLE", "utilitycrm")
     app.config.setdefault("API_VERSION", "v1")
@@ -25,7 +25,9 @@ def init_app(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    api.init_app(app)
+    rules = PublishedRules(app.config)
+    api.init_app(app, spec_kwargs={"extra_plugins": [rules]})
+    api.ma_plugin.converter.add_attribute_function(rules.field_rules())
     declare_endpoint(app, "api-docs.openapi_json", public)  # the API's description is no secret
     from utilitycrm.accounts.api import blp as accounts_api
     from utilitycrm.contracts.api import blp as contracts_api

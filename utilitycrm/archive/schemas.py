@@ -5,24 +5,24 @@ The same schemas validate requests and document them in the OpenAPI document.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
-from flask import current_app
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from utilitycrm.api.fields import StrictBool, StrictInt
+from utilitycrm.api.openapi import ConfiguredPattern
 from utilitycrm.api.paging import PageArgsSchema, PageSchema
 from utilitycrm.archive import enums
+from utilitycrm.archive.customer_rules import customer_problems
 
 
 def _codes(enum) -> validate.OneOf:
     return validate.OneOf([member.value for member in enum])
 
 
-def _account_no(value: str) -> None:
-    pattern = current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"]
-    if not re.fullmatch(pattern, value):
-        raise ValidationError(f"The account number must match {pattern}.")
+_account_no = ConfiguredPattern(
+    "ARCHIVE_ACCOUNT_NO_PATTERN", "The account number must match {pattern}."
+)
 
 
 class SourceSchema(Schema):
@@ -43,13 +43,13 @@ class SourceSchema(Schema):
 class SourceCreateSchema(Schema):
     code = fields.Str(load_default=None, validate=validate.Length(max=40))
     kind = fields.Str(required=True, validate=_codes(enums.SourceKind))
-    line_id = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    substation_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    line_id = StrictInt(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    substation_id = StrictInt(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     pole_or_bay = fields.Str(load_default=None, validate=validate.Length(max=60))
     connection = fields.Str(load_default=None, validate=_codes(enums.Connection))
     property_boundary = fields.Str(load_default=None, validate=validate.Length(max=300))
-    has_generator = fields.Bool(load_default=False)
-    generator_kw = fields.Int(load_default=None, validate=validate.Range(min=1, max=10**6))
+    has_generator = StrictBool(load_default=False)
+    generator_kw = StrictInt(load_default=None, validate=validate.Range(min=1, max=10**6))
 
 
 class TransformerSchema(Schema):
@@ -132,6 +132,24 @@ _INT = validate.Range(min=0, max=10**7)
 class CustomerWriteSchema(Schema):
     """Fields of a new customer; an update sends any of them with the version it read."""
 
+    # The customer rules (customer_rules), in the document for a new customer; an update
+    # is checked against the fields it leaves as they are (409 from the service).
+    OPENAPI_RULES = {
+        "allOf": [
+            {"anyOf": [
+                {"properties": {"tariff_structure": {"not": {"enum": ["two_part"]}}}},
+                {"required": ["basic_charge_basis"],
+                 "properties": {"basic_charge_basis": {"type": "string"}}},
+            ]},
+            {"anyOf": [
+                {"properties": {"tariff_structure": {"not": {"enum": ["two_part"]}}}},
+                {"properties": {"basic_charge_basis": {"not": {"enum": ["demand"]}}}},
+                {"required": ["contract_demand_kw"],
+                 "properties": {"contract_demand_kw": {"type": "integer"}}},
+            ]},
+        ]
+    }  # fmt: skip
+
     account_no = fields.Str(required=True, validate=[validate.Length(max=20), _account_no])
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     address = fields.Str(allow_none=True, validate=validate.Length(max=300))
@@ -144,21 +162,32 @@ class CustomerWriteSchema(Schema):
     category = fields.Str(required=True, validate=_codes(enums.Category))
     industry_code = fields.Str(allow_none=True, validate=validate.Length(max=10))
     voltage_kv = fields.Str(required=True, validate=_codes(enums.VoltageLevel))
-    contract_capacity_kva = fields.Int(required=True, validate=_INT)
-    operating_capacity_kva = fields.Int(validate=_INT)
+    contract_capacity_kva = StrictInt(required=True, validate=_INT)
+    operating_capacity_kva = StrictInt(validate=_INT)
     tariff_code = fields.Str(allow_none=True, validate=validate.Length(max=20))
     tariff_structure = fields.Str(validate=_codes(enums.TariffStructure))
     basic_charge_basis = fields.Str(allow_none=True, validate=_codes(enums.BasicChargeBasis))
-    contract_demand_kw = fields.Int(allow_none=True, validate=validate.Range(min=1, max=10**7))
+    contract_demand_kw = StrictInt(allow_none=True, validate=validate.Range(min=1, max=10**7))
     pf_standard = fields.Str(validate=_codes(enums.PowerFactorStandard))
-    is_time_of_use = fields.Bool()
+    is_time_of_use = StrictBool()
     importance = fields.Str(validate=_codes(enums.Importance))
     value_class = fields.Str(allow_none=True, validate=_codes(enums.ValueClass))
     relationship_notes = fields.Str(allow_none=True, validate=validate.Length(max=4000))
 
+    @validates_schema
+    def follows_the_customer_rules(self, data, **kwargs) -> None:
+        problems = customer_problems(data)
+        if problems:
+            raise ValidationError({field: [str(message)] for field, message in problems})
+
 
 class CustomerUpdateSchema(CustomerWriteSchema):
-    version = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    OPENAPI_RULES = None
+
+    def follows_the_customer_rules(self, data, **kwargs) -> None:
+        """Not for an update: the service checks it with the fields the update leaves."""
+
+    version = StrictInt(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     reason = fields.Str(load_default="", validate=validate.Length(max=500))
 
 
@@ -249,10 +278,10 @@ class TransformerCreateSchema(Schema):
     name = fields.Str(load_default="", validate=validate.Length(max=80))
     kind = fields.Str(load_default="transformer", validate=_codes(enums.TransformerKind))
     model = fields.Str(load_default=None, validate=validate.Length(max=50))
-    rated_kva = fields.Int(required=True, validate=validate.Range(min=1, max=10**6))
+    rated_kva = StrictInt(required=True, validate=validate.Range(min=1, max=10**6))
     voltage_ratio = fields.Str(load_default=None, validate=validate.Length(max=20))
     state = fields.Str(load_default="running", validate=_codes(enums.TransformerState))
-    source_id = fields.Int(load_default=None, validate=_ID)
+    source_id = StrictInt(load_default=None, validate=_ID)
     node_code = fields.Str(load_default=None, validate=validate.Length(max=40))
     commissioned_on = fields.Date(load_default=None)
     no_load_loss_kw = fields.Float(load_default=None, validate=validate.Range(min=0, max=1e4))
@@ -267,10 +296,18 @@ class TransformerCreateSchema(Schema):
         return data
 
 
-_RATIO = validate.Regexp(r"^\d{1,6}/\d{1,6}$")
+_RATIO = validate.Regexp(r"^[1-9]\d{0,5}/[1-9]\d{0,5}$")
 
 
 class MeteringPointCreateSchema(Schema):
+    # HV metering (高供高计) needs its PT ratio: in the document, not only in post_load.
+    OPENAPI_RULES = {
+        "anyOf": [
+            {"properties": {"method": {"not": {"enum": ["hv_hv"]}}}},
+            {"required": ["pt_ratio"], "properties": {"pt_ratio": {"type": "string"}}},
+        ]
+    }
+
     code = fields.Str(required=True, validate=validate.Length(min=1, max=30))
     name = fields.Str(load_default="", validate=validate.Length(max=80))
     method = fields.Str(required=True, validate=_codes(enums.MeteringMethod))
@@ -278,9 +315,9 @@ class MeteringPointCreateSchema(Schema):
     metering_class = fields.Str(required=True, validate=_codes(enums.MeteringClass))
     ct_ratio = fields.Str(load_default=None, validate=_RATIO)
     pt_ratio = fields.Str(load_default=None, validate=_RATIO)
-    transformer_id = fields.Int(load_default=None, validate=_ID)
-    adds_transformer_loss = fields.Bool(load_default=False)
-    has_voltage_loss_recorder = fields.Bool(load_default=False)
+    transformer_id = StrictInt(load_default=None, validate=_ID)
+    adds_transformer_loss = StrictBool(load_default=False)
+    has_voltage_loss_recorder = StrictBool(load_default=False)
 
     @post_load
     def split_ratios(self, data, **kwargs):

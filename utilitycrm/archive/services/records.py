@@ -27,9 +27,10 @@ class ArchiveConflict(UtilityCRMError):
 
 
 class InvalidRecord(UtilityCRMError):
-    """The record's own fields contradict each other (customer_rules); per field."""
+    """The record's fields, as they would be stored, contradict each other (customer
+    rules); per field. 409: a partial update can conflict with the fields it leaves."""
 
-    status_code = 422
+    status_code = 409
 
     def __init__(self, message: str | object, fields: dict[str, list[str]]) -> None:
         super().__init__(message)
