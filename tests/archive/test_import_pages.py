@@ -7,7 +7,9 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.archive.test_workbook_import import customer_row, workbook
+from tests.archive.form_data import customer_form
+from tests.archive.test_workbook_import import customer_row, run, workbook
+from tests.htmlforms import page_forms
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
 from utilitycrm.extensions import db
@@ -26,14 +28,19 @@ def customers() -> int:
     return db.session.scalar(select(func.count()).select_from(Customer))
 
 
+def commit_form(page: str) -> dict[str, str]:
+    """The commit form as the preview rendered it (the file, its name, the mark)."""
+    (form,) = [f for f in page_forms("/archive/import", page) if f.action.endswith("/commit")]
+    return form.values()
+
+
 def test_check_then_commit(client, login_as):
     login_as(Role.MARKETING)
     preview = upload(client, workbook({"customers": [customer_row()]}))
     page = preview.get_data(as_text=True)
     assert 'id="import-counts"' in page and 'id="commit-form"' in page
     assert customers() == 0  # checking writes nothing
-    sha = page.split('name="sha256" type="hidden" value="')[1].split('"')[0]
-    done = client.post("/archive/import/commit", data={"sha256": sha, "filename": "客户档案.xlsx"})
+    done = client.post("/archive/import/commit", data=commit_form(page))
     assert 'id="import-done"' in done.get_data(as_text=True)
     assert customers() == 1
 
@@ -80,3 +87,24 @@ def test_the_import_page_takes_files_larger_than_other_forms(client, app, login_
         assert 'id="commit-form"' in upload(client, data).get_data(as_text=True)
     finally:
         app.config.update(MAX_CONTENT_LENGTH=16 * 1024 * 1024)
+
+
+def test_a_commit_never_overwrites_what_was_edited_after_its_check(client, login_as):
+    rows = [customer_row(account_no=f"31000060{n:02d}", name=f"旧名称{n}") for n in range(100)]
+    assert run(workbook({"customers": rows})).committed
+    login_as(Role.MARKETING)
+    renamed = [{**row, "name": f"新名称{n}"} for n, row in enumerate(rows)]
+    page = upload(client, workbook({"customers": renamed})).get_data(as_text=True)
+    edited = db.session.scalar(select(Customer).where(Customer.account_no == "3100006042"))
+    saved = client.post(f"/archive/customers/{edited.account_no}/edit",
+                        data=customer_form(edited, name="客户经理改的名称"))  # fmt: skip
+    assert saved.status_code == 302
+    refused = client.post("/archive/import/commit", data=commit_form(page)).get_data(as_text=True)
+    assert "检查之后档案已有变化" in refused and "3100006042" in refused
+    db.session.expire_all()
+    names = dict(db.session.execute(select(Customer.account_no, Customer.name)).all())
+    assert names["3100006042"] == "客户经理改的名称"
+    assert names["3100006043"] == "旧名称43"  # nothing of the file was written
+    again = upload(client, workbook({"customers": renamed})).get_data(as_text=True)
+    assert 'id="import-done"' in client.post("/archive/import/commit",
+                                             data=commit_form(again)).get_data(as_text=True)  # fmt: skip

@@ -4,7 +4,6 @@ message and changes nothing, or is stored and shown as the harmless text it is."
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import secrets
@@ -16,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from tests.archive.form_data import customer_form
+from tests.archive.test_import_pages import commit_form
 from tests.archive.test_workbook_import import customer_row, messages, run, workbook
 from tests.clock import TODAY
 from tests.conftest import empty_all_tables, settings_for
@@ -334,10 +334,8 @@ def test_two_overlapping_import_commits_import_once(app, client, login_as):
                content_type="multipart/form-data").get_data(as_text=True)
         for c in clients
     ]  # fmt: skip
-    sha = hashlib.sha256(data).hexdigest()
-    assert all(sha in preview for preview in previews)
-    form = {"sha256": sha, "filename": "archive.xlsx", "network_sync": ""}
-    statuses = race(clients, lambda c: c.post("/archive/import/commit", data=form))
+    forms = iter([commit_form(preview) for preview in previews])
+    statuses = race(clients, lambda c: c.post("/archive/import/commit", data=next(forms)))
     assert 500 not in statuses, statuses
     assert count(Customer) == 30
     assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 1
@@ -431,3 +429,25 @@ def test_a_file_over_the_page_limit_is_told_the_limit(database_url, users):
     assert response.status_code == 413
     assert "文件超过 1 MB，这是本页接受的上限" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ContractFile)) == 0
+
+
+# The preview runs every check the commit will: what the database refuses is named first.
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"contract_capacity_kva": "99999999999999999999999"}, "应为 0 至 2147483647 的整数"),
+        ({"contract_capacity_kva": -5}, "应为 0 至 2147483647 的整数"),
+        ({"contract_demand_kw": 0, "tariff_structure": "two_part",
+          "basic_charge_basis": "demand"}, "应为 1 至 2147483647 的整数"),
+        ({"name": "名" * 201}, "最多 200 个字符"),
+    ],
+)  # fmt: skip
+def test_the_preview_refuses_what_the_database_would(app, overrides, expected):
+    data = workbook({"customers": [customer_row(**overrides)]})
+    preview = run(data, dry_run=True)
+    assert any(expected in message for message in messages(preview)), messages(preview)
+    committed = run(data)
+    assert not committed.committed and messages(committed) == messages(preview)
+    assert count(Customer) == 0

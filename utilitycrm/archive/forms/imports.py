@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired, Regexp
+from wtforms import BooleanField, HiddenField, IntegerField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Regexp
+from wtforms.widgets import HiddenInput
 
 from utilitycrm.forms import Form
 
@@ -28,3 +29,7 @@ class CommitForm(Form):
     sha256 = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{64}$")])
     filename = HiddenField(validators=[DataRequired()])
     network_sync = HiddenField()
+    # The archive_mark() of the preview: the commit refuses records changed after it.
+    checked_at_mark = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)]
+    )

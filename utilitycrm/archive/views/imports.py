@@ -23,7 +23,7 @@ from utilitycrm.archive.views import bp
 from utilitycrm.archive.views.common import list_settings, refuse
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.archive.workbook.export import problems_workbook
-from utilitycrm.archive.workbook.importing import import_workbook
+from utilitycrm.archive.workbook.importing import archive_mark, import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
@@ -53,12 +53,14 @@ def import_upload():
         filename = _display_name(form.workbook.data.filename or "")
         digest = uploads.keep(data, secure_filename(filename) or filename)
         sync = form.network_sync.data
+        mark = archive_mark()  # before the plan reads the archive
         result = import_workbook(
             data, filename, actor=current_user, dry_run=True, network_sync=sync
         )
         commit_form = CommitForm(
-            formdata=None, sha256=digest, filename=filename, network_sync="1" if sync else ""
-        )
+            formdata=None, sha256=digest, filename=filename, network_sync="1" if sync else "",
+            checked_at_mark=mark,
+        )  # fmt: skip
         return render_template(
             "archive/import_preview.html", result=result, filename=filename, commit_form=commit_form
         )
@@ -75,11 +77,13 @@ def import_commit():
         return redirect(url_for("archive.import_upload"))
     result = import_workbook(
         data, form.filename.data, actor=current_user, dry_run=False,
-        network_sync=form.network_sync.data == "1",
+        network_sync=form.network_sync.data == "1", checked_at_mark=form.checked_at_mark.data,
     )  # fmt: skip
     if not result.committed:
         db.session.rollback()
-        flash(_("The archive changed since the check; nothing was imported."), "danger")
+        flash(_("The archive changed since the check; nothing was imported.") if result.stale
+              else _("The archive refused the import; nothing was imported. See the problems."),
+              "danger")  # fmt: skip
         return render_template(
             "archive/import_preview.html", result=result, filename=form.filename.data,
             commit_form=form,

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
+from sqlalchemy.exc import DataError, IntegrityError
 
 from utilitycrm.archive.enums import EdgeKind
-from utilitycrm.archive.models import ImportBatch, NetworkEdge
+from utilitycrm.archive.models import ArchiveChange, ChangeSet, ImportBatch, NetworkEdge
 from utilitycrm.archive.topology import transformer_lines
 from utilitycrm.archive.workbook.committing import apply_plan
-from utilitycrm.archive.workbook.planning import CHUNK, ImportPlan, plan_import
+from utilitycrm.archive.workbook.planning import CHUNK, MODELS, ImportPlan, plan_import
 from utilitycrm.archive.workbook.reading import Limits, Problem, read_workbook
 from utilitycrm.auth.models import User
 from utilitycrm.extensions import db
@@ -40,6 +40,7 @@ class ImportResult:
     committed: bool
     batch: ImportBatch | None = None
     network: NetworkReport | None = None
+    stale: bool = False  # records of the file were changed after the preview
 
     @property
     def problems(self) -> list[Problem]:
@@ -89,11 +90,49 @@ def _network_report(plan: ImportPlan, edges_before, lines_before, lines_after) -
     return report
 
 
+def archive_mark() -> int:
+    """The newest change set: a preview shows the archive as of it, and its commit is
+    refused if a record of the file changed after it."""
+    return db.session.scalar(select(func.max(ChangeSet.id))) or 0
+
+
+def _changed_since(plan: ImportPlan, mark: int) -> list[str]:
+    """The keys of the records the plan matched that someone changed after `mark` (few:
+    what happened between a preview and its commit), in the order of the file."""
+    later = set(
+        db.session.execute(
+            select(ArchiveChange.object_type, ArchiveChange.object_id)
+            .where(ArchiveChange.change_set_id > mark)
+            .distinct()
+        )
+    )
+    if not later:
+        return []
+    return [
+        str(row.key[0])
+        for sheet, rows in plan.rows.items()
+        for row in rows
+        if row.existing_id and (MODELS[sheet].__tablename__, row.existing_id) in later
+    ]
+
+
+def _refuse_stale(plan: ImportPlan, keys: list[str]) -> None:
+    shown = ", ".join(keys[:20]) + (" …" if len(keys) > 20 else "")
+    message = _l(
+        "%(count)d records of the file were changed in the archive after your check, "
+        "and the import would overwrite those changes: %(keys)s. Nothing was imported; "
+        "check the file again.",
+        count=len(keys), keys=shown,
+    )  # fmt: skip
+    plan.problems.append(Problem("", None, "", "", str(message)))
+
+
 def _apply(plan: ImportPlan, actor: User | None, reason: str) -> int | None:
-    """Apply the plan; a refusal by the database becomes the plan's problem."""
+    """Apply the plan; a refusal by the database becomes the plan's problem (the preview
+    checks what the database will, so this is the rare race or a gap in the checks)."""
     try:
         return apply_plan(plan, actor=actor, reason=reason)
-    except IntegrityError as error:
+    except (IntegrityError, DataError) as error:
         db.session.rollback()
         detail = str(error.orig).splitlines()[0][:200]
         message = _l(
@@ -104,10 +143,20 @@ def _apply(plan: ImportPlan, actor: User | None, reason: str) -> int | None:
 
 
 def import_workbook(
-    data: bytes, filename: str, *, actor: User | None, dry_run: bool, network_sync: bool = False
+    data: bytes,
+    filename: str,
+    *,
+    actor: User | None,
+    dry_run: bool,
+    network_sync: bool = False,
+    checked_at_mark: int | None = None,
 ) -> ImportResult:
     """Plan the import; unless dry_run and when nothing is wrong, apply it (flushed, the
     caller commits). With any problem nothing is written.
+
+    `checked_at_mark` is the archive_mark() of the preview the user confirmed: a record
+    the file matches that changed after it refuses the commit (a manual edit made after
+    the check is never overwritten by it).
 
     With network_sync the file's nodes and edges replace those of the lines they name and
     the result reports what that changed; a dry run works it out in a savepoint it rolls
@@ -115,6 +164,9 @@ def import_workbook(
     """
     digest = hashlib.sha256(data).hexdigest()
     plan = plan_import(read_workbook(data, filename, import_limits()), network_sync=network_sync)
+    if plan.ok and checked_at_mark is not None and (stale := _changed_since(plan, checked_at_mark)):
+        _refuse_stale(plan, stale)
+        return ImportResult(plan, digest, committed=False, stale=True)
     if not plan.ok or (dry_run and not network_sync):
         return ImportResult(plan, digest, committed=False)
     if network_sync:

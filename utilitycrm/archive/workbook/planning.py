@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, tuple_
+from sqlalchemy import Numeric, select, tuple_
 
 from utilitycrm.archive.customer_rules import customer_problems
 from utilitycrm.archive.models import (
@@ -45,6 +46,12 @@ MODELS = {
     "transformers": Transformer, "metering_points": MeteringPoint, "meters": Meter,
     "contacts": Contact, "documents": QualificationDocument, "contracts": Contract,
 }  # fmt: skip
+# Numbers the archive's CHECK constraints want above 0; every other whole number is 0 or
+# more, and at most what an INTEGER column holds.
+POSITIVE = frozenset(
+    {"rated_kva", "rated_current_a", "multiplier", "contract_demand_kw", "generator_kw"}
+)
+MAX_INT = 2**31 - 1
 # column → (sheet whose natural key it names); the archive's own references.
 REFERENCES = {
     "substation_code": "substations",
@@ -236,9 +243,7 @@ class Planner:
             headers = {column.key: column.header for column in sheet.columns}
             for field, message in customer_problems(values):
                 self.problem(sheet, number, headers[field], values.get(field) or "", message)
-        for name in ("rated_kva", "rated_current_a", "multiplier"):
-            if name in values and values[name] is not None and values[name] <= 0:
-                self.problem(sheet, number, name, values[name], _l("Must be greater than 0."))
+        self._check_ranges(sheet, number, values)
         if (
             sheet.key == "transformers"
             and values.get("ownership") == "dedicated"
@@ -263,6 +268,31 @@ class Planner:
                 "",
                 _l("HV metering (高供高计) needs a PT ratio."),
             )
+
+    def _check_ranges(self, sheet: Sheet, number: int, values: dict) -> None:
+        """What the database would refuse at the commit, refused now by cell: numbers its
+        checks or integer type do not take, decimals with too many digits, texts longer
+        than their column (PostgreSQL refuses them; SQLite would keep them)."""
+        table = MODELS[sheet.key].__table__
+        headers = {column.key: column.header for column in sheet.columns}
+        for name, value in values.items():
+            if value is None or isinstance(value, bool) or name not in table.c:
+                continue
+            kind = table.c[name].type
+            message = None
+            if isinstance(value, int):
+                low = 1 if name in POSITIVE else 0
+                if not low <= value <= MAX_INT:
+                    message = _l("Expected a whole number from %(low)d to %(high)d.",
+                                 low=low, high=MAX_INT)  # fmt: skip
+            elif isinstance(value, Decimal) and isinstance(kind, Numeric) and kind.precision:
+                limit = Decimal(10) ** (kind.precision - (kind.scale or 0))
+                if not 0 <= value < limit:
+                    message = _l("Expected a number from 0 to below %(limit)s.", limit=limit)
+            elif isinstance(value, str) and len(value) > (getattr(kind, "length", None) or 10**9):
+                message = _l("At most %(count)d characters.", count=kind.length)
+            if message is not None:
+                self.problem(sheet, number, headers.get(name, name), value, message)
 
     def _check_contract_row(self, sheet: Sheet, number: int, values: dict) -> None:
         in_force = (ContractStatus.SIGNED.value, ContractStatus.EXPIRED.value)
