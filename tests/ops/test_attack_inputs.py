@@ -451,3 +451,14 @@ def test_the_preview_refuses_what_the_database_would(app, overrides, expected):
     committed = run(data)
     assert not committed.committed and messages(committed) == messages(preview)
     assert count(Customer) == 0
+
+
+@pytest.mark.parametrize("name", ["data", "formdata", "obj", "prefix", "meta", "customer"])
+def test_query_names_of_form_arguments_are_no_defaults(client, login_as, name):
+    customer = create_customer()
+    login_as(Role.MARKETING)
+    for url in (f"/archive/customers/{customer.account_no}/contacts/new",
+                f"/archive/customers/{customer.account_no}/sources/new",
+                "/archive/network/nodes/new"):  # fmt: skip
+        response = client.get(f"{url}?{name}=x")
+        assert response.status_code == 200, (url, response.status_code)

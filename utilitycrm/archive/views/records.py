@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.core import UnboundField
 
 from utilitycrm.archive import queries
 from utilitycrm.archive.kinds import CUSTOMER_KINDS, NETWORK_KINDS, RecordKind
@@ -61,10 +62,12 @@ def _edit(kind: RecordKind, customer, record, back_url: str):
     forbid_unless(_may_edit(kind, customer))
     extra = {"customer": customer} if kind.form_takes_customer else {}
     if record is None:  # defaults passed in the link, e.g. ?metering_point_id=
+        # Only the form's own fields: a name like `data` or `formdata` would reach the
+        # form's constructor as one of its arguments.
         extra.update(
             (key, value)
             for key, value in request.args.items()
-            if key != "customer" and hasattr(kind.form, key)
+            if key != "customer" and isinstance(getattr(kind.form, key, None), UnboundField)
         )
     form = kind.form(obj=record, **extra)
     changes = []
