@@ -23,6 +23,7 @@ from tests.contracts.conftest import draft
 from tests.factories import DEFAULT_PASSWORD, create_contact, create_customer
 from tests.validation.dbarchive import change, key_account
 from utilitycrm import create_app
+from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.archive.models import ChangeSet, Contact, Customer, ImportBatch
 from utilitycrm.archive.workbook.export import export_workbook
 from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
@@ -462,3 +463,23 @@ def test_query_names_of_form_arguments_are_no_defaults(client, login_as, name):
                 "/archive/network/nodes/new"):  # fmt: skip
         response = client.get(f"{url}?{name}=x")
         assert response.status_code == 200, (url, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        (b"\xe6\x88\xb7\xe5\x8f\xb7,\xe6\x9c\x88\xe4\xbb\xbd,\xe7\x94\xb5\xe9\x87\x8f,"
+         b"\xe7\x94\xb5\xe8\xb4\xb9\n3100000001,2026-09,1\r0,1\n", "consumption.csv"),
+        (("户号,月份,电量,电费\n3100000001,2026-09," + "9" * 140_000 + ",1\n").encode(),
+         "consumption.csv"),
+    ],
+)  # fmt: skip
+def test_the_consumption_import_reads_damaged_files_without_a_500(client, login_as, data, filename):
+    login_as(Role.MARKETING)
+    response = client.post(
+        "/accounts/consumption/import", content_type="multipart/form-data",
+        data={"workbook": (io.BytesIO(data), filename)},
+    )  # fmt: skip
+    assert response.status_code == 422  # the page, listing the problems
+    assert "无法读取该 CSV 文件" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(MonthlyConsumption)) == 0
