@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 from marshmallow import Schema, fields, validate
 
 from utilitycrm.archive.search import Page
@@ -26,6 +26,11 @@ class PageSchema(Schema):
     total = fields.Int()
     is_capped = fields.Bool()
     links = fields.Nested(LinksSchema)
+
+
+def row_limit() -> int:
+    """Lists never count or page past LIST_ROW_LIMIT rows, in the API as on the pages."""
+    return current_app.config["LIST_ROW_LIMIT"]
 
 
 def page_document(page: Page, endpoint: str, filters: dict) -> dict:

@@ -11,7 +11,7 @@ from flask import abort
 from flask_login import current_user
 
 from utilitycrm.api.blueprints import Blueprint
-from utilitycrm.api.paging import page_document
+from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.archive import queries
 from utilitycrm.archive.kinds import CUSTOMER_KINDS
 from utilitycrm.archive.models import FeederLine
@@ -56,7 +56,7 @@ def _customer(account_no: str):
 def list_customers(page: int, per_page: int, **filters):
     """Customers, with the filters of the customer list."""
     result = queries.customer_page(
-        queries.CustomerFilters(**filters), page=page, per_page=per_page, limit=10_000
+        queries.CustomerFilters(**filters), page=page, per_page=per_page, limit=row_limit()
     )
     return page_document(result, "api_archive.list_customers", filters)
 
@@ -139,7 +139,7 @@ def create_metering_point(data, account_no: str):
 def list_lines(page: int, per_page: int, **filters):
     """10 kV lines with their ratings."""
     result = queries.line_page(
-        queries.LineFilters(**filters), page=page, per_page=per_page, limit=10_000
+        queries.LineFilters(**filters), page=page, per_page=per_page, limit=row_limit()
     )
     return page_document(result, "api_archive.list_lines", filters)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 
 from utilitycrm.api.blueprints import Blueprint
-from utilitycrm.api.paging import page_document
+from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import queries
@@ -17,7 +17,6 @@ from utilitycrm.contracts.schemas import (
 from utilitycrm.deadlines.calendar import local_today
 
 blp = Blueprint("api_contracts", __name__, url_prefix="/api/v1", description="Supply contracts")
-LIMIT = 10_000
 
 
 @blp.route("/contracts")
@@ -28,7 +27,7 @@ def list_contracts(page: int, per_page: int, **filters):
     """The register, newest number first."""
     result = queries.register_page(
         queries.RegisterFilters(**filters), local_today(), page=page, per_page=per_page,
-        limit=LIMIT,
+        limit=row_limit(),
     )  # fmt: skip
     return page_document(result, "api_contracts.list_contracts", filters)
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import abort
 
 from utilitycrm.api.blueprints import Blueprint
-from utilitycrm.api.paging import page_document
+from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.projects import queries
 from utilitycrm.projects.schemas import ProjectDetailSchema, ProjectPageSchema, ProjectQuerySchema
 
 blp = Blueprint("api_projects", __name__, url_prefix="/api/v1", description="Expansion projects")
-LIMIT = 10_000
 
 
 @blp.route("/projects")
@@ -22,7 +21,7 @@ LIMIT = 10_000
 def list_projects(page: int, per_page: int, **filters):
     """Projects, newest first."""
     result = queries.project_page(
-        queries.ProjectFilters(**filters), page=page, per_page=per_page, limit=LIMIT
+        queries.ProjectFilters(**filters), page=page, per_page=per_page, limit=row_limit()
     )
     return page_document(result, "api_projects.list_projects", filters)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 
 from utilitycrm.api.blueprints import Blueprint
-from utilitycrm.api.paging import page_document
+from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.deadlines.calendar import local_today
@@ -22,7 +22,6 @@ from utilitycrm.validation.schemas import (
 )
 
 blp = Blueprint("api_validation", __name__, url_prefix="/api/v1", description="Validation")
-LIMIT = 10_000
 
 
 @blp.route("/validation-runs")
@@ -32,7 +31,7 @@ LIMIT = 10_000
 def list_runs(page: int, per_page: int, include_saves: bool):
     """Validation runs, newest first."""
     result = queries.run_page(
-        page=page, per_page=per_page, limit=LIMIT, include_saves=include_saves
+        page=page, per_page=per_page, limit=row_limit(), include_saves=include_saves
     )
     return page_document(result, "api_validation.list_runs", {"include_saves": include_saves})
 
@@ -52,7 +51,7 @@ def get_run(run_id: int):
 def list_findings(page: int, per_page: int, overdue: bool, **filters):
     """Findings, by default those still open or in rectification."""
     query_filters = queries.FindingFilters(**filters, overdue_on=local_today() if overdue else None)
-    result = queries.finding_page(query_filters, page=page, per_page=per_page, limit=LIMIT)
+    result = queries.finding_page(query_filters, page=page, per_page=per_page, limit=row_limit())
     return page_document(result, "api_validation.list_findings", {**filters, "overdue": overdue})
 
 
