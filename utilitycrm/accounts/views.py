@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -172,7 +172,7 @@ def new_visit(account_no: str):
 @bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
 @requires(Permission.VIEW_ARCHIVE)
 def follow_up_done(follow_up_id: int):
-    item = db.session.get(FollowUp, follow_up_id) or abort(404)
+    item = db.get_or_404(FollowUp, follow_up_id)
     forbid_unless(item.can_complete(current_user))
 
     def action(form):
@@ -238,7 +238,7 @@ def new_complaint():
 
 
 def _complaint_or_404(number: str) -> Complaint:
-    return db.session.scalar(select(Complaint).where(Complaint.number == number)) or abort(404)
+    return db.first_or_404(select(Complaint).where(Complaint.number == number))
 
 
 @bp.route("/complaints/<number>")

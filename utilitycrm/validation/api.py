@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
-
 from utilitycrm.api.blueprints import Blueprint
 from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.auth.access import requires
@@ -41,7 +39,7 @@ def list_runs(page: int, per_page: int, include_saves: bool):
 @requires(Permission.VIEW_ARCHIVE)
 def get_run(run_id: int):
     """A run with its counts and the topology indicators."""
-    return db.session.get(ValidationRun, run_id) or abort(404)
+    return db.get_or_404(ValidationRun, run_id)
 
 
 @blp.route("/findings")
@@ -60,4 +58,4 @@ def list_findings(page: int, per_page: int, overdue: bool, **filters):
 @requires(Permission.VIEW_ARCHIVE)
 def get_finding(finding_id: int):
     """A finding with the objects it points at."""
-    return db.session.get(Finding, finding_id) or abort(404)
+    return db.get_or_404(Finding, finding_id)

@@ -8,7 +8,6 @@ from io import BytesIO
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -133,7 +132,7 @@ def export_findings():
 @bp.route("/findings/<int:finding_id>")
 @requires(Permission.VIEW_ARCHIVE)
 def finding(finding_id: int):
-    item = db.session.get(Finding, finding_id) or abort(404)
+    item = db.get_or_404(Finding, finding_id)
     assign_form = AssignForm(version=item.version)
     assign_form.assignee_id.choices = _users()
     return render_template(
@@ -153,7 +152,7 @@ def finding(finding_id: int):
 def _workflow_step(finding_id: int, form, step):
     """One workflow action: check who may, validate, call the service, commit, back.
     Routes that only inspectors may use say so in their `@requires`."""
-    item = db.session.get(Finding, finding_id) or abort(404)
+    item = db.get_or_404(Finding, finding_id)
     forbid_unless(services.may_work_on(current_user, item))
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -276,7 +275,7 @@ def runs():
 @bp.route("/runs/<int:run_id>")
 @requires(Permission.VIEW_ARCHIVE)
 def run(run_id: int):
-    item = db.session.get(ValidationRun, run_id) or abort(404)
+    item = db.get_or_404(ValidationRun, run_id)
     limit = current_app.config["PAGE_SIZE"]
     return render_template(
         "validation/run.html",
@@ -291,7 +290,7 @@ def run(run_id: int):
 @requires(Permission.VIEW_ARCHIVE)
 def run_progress(run_id: int):
     """Polled by the run page's progress bar."""
-    item = db.session.get(ValidationRun, run_id) or abort(404)
+    item = db.get_or_404(ValidationRun, run_id)
     return jsonify(status=item.status, progress=item.progress)
 
 
