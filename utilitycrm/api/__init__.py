@@ -8,7 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from utilitycrm import errors
-    from utilitycrm.api.openapi import PublishedRules
+    from utilitycrm.api.openapi import PublishedRules, string_patterns
     from utilitycrm.archive.api import blp as archive_api
     from utilitycrm.auth.access import declare_endpoint, public
     from utilitycrm.extensions import api, csrf
@@ -25,9 +25,8 @@ def init_app(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    rules = PublishedRules(app.config)
-    api.init_app(app, spec_kwargs={"extra_plugins": [rules]})
-    api.ma_plugin.converter.add_attribute_function(rules.field_rules())
+    api.init_app(app, spec_kwargs={"extra_plugins": [PublishedRules()]})
+    api.ma_plugin.converter.add_attribute_function(string_patterns(app.config))
     declare_endpoint(app, "api-docs.openapi_json", public)  # the API's description is no secret
     from utilitycrm.accounts.api import blp as accounts_api
     from utilitycrm.contracts.api import blp as contracts_api

@@ -27,26 +27,25 @@ class ConfiguredPattern:
 
 
 class PublishedRules(BasePlugin):
-    def __init__(self, config) -> None:
-        self.config = config
+    """A schema class's OPENAPI_RULES, added to its component."""
 
     def schema_helper(self, name, definition, **kwargs):
         schema = kwargs.get("schema")
         return getattr(schema if isinstance(schema, type) else type(schema), "OPENAPI_RULES", None)
 
-    def field_rules(self):
-        """An apispec attribute function (called with the converter, bound by apispec)
-        giving every string a request may send its pattern."""
-        config = self.config
 
-        def rules(converter, field, ret, **kwargs) -> dict:
-            if not isinstance(field, fields.String) or field.dump_only:
-                return {}
-            for validator in field.validators:
-                if isinstance(validator, ConfiguredPattern):
-                    return {"pattern": f"^(?:{config[validator.config_key]})$"}
-            if "pattern" in ret or "enum" in ret:
-                return {}
-            return {"pattern": CLEAN_TEXT_PATTERN}
+def string_patterns(config):
+    """An apispec attribute function giving every string a request may send its pattern:
+    a ConfiguredPattern's setting, or clean text."""
 
-        return rules
+    def patterns(converter, field, ret, **kwargs) -> dict:
+        if not isinstance(field, fields.String) or field.dump_only:
+            return {}
+        for validator in field.validators:
+            if isinstance(validator, ConfiguredPattern):
+                return {"pattern": f"^(?:{config[validator.config_key]})$"}
+        if "pattern" in ret or "enum" in ret:
+            return {}
+        return {"pattern": CLEAN_TEXT_PATTERN}
+
+    return patterns

@@ -22,7 +22,7 @@ def is_api_request() -> bool:
 def session_user(session_id: str) -> User | None:
     if is_api_request():
         return None
-    return services.load_session_user(session_id, services.session_lifetimes())
+    return services.load_session_user(session_id)
 
 
 def token_user(req: Request) -> User | None:

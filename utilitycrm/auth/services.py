@@ -212,10 +212,10 @@ def start_session(user: User, *, remember: bool, ip_address: str | None, user_ag
     user.session_secret = secret
 
 
-def load_session_user(secret: str, lifetimes: SessionLifetimes) -> User | None:
+def load_session_user(secret: str) -> User | None:
     """The user of a session cookie or remember token, unless that sign-in has ended (sign
     out, password change, disabled, signed out everywhere) or outlived its lifetime."""
-    now = utcnow()
+    now, lifetimes = utcnow(), session_lifetimes()
     row = db.session.scalar(
         select(LoginSession).where(
             LoginSession.secret_hash == _token_hash(secret),
