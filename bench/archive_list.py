@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bench.common import bench_app, ensure_archive, median_ms
 from utilitycrm.archive.models import Customer, FeederLine, Meter
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def main() -> None:

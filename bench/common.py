@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from utilitycrm import create_app
 from utilitycrm.archive.models import Customer
-from utilitycrm.config import Config
+from utilitycrm.core.config import Config
+from utilitycrm.core.extensions import db
 from utilitycrm.demo import seeding
-from utilitycrm.extensions import db
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -22,8 +22,8 @@ from bench.common import bench_app, ensure_archive, median_ms
 from utilitycrm.archive.models import Customer, Transformer
 from utilitycrm.contracts import documents, terms
 from utilitycrm.contracts.types import ContractKind
-from utilitycrm.extensions import db
-from utilitycrm.pdf import html_to_pdf
+from utilitycrm.core.extensions import db
+from utilitycrm.core.pdf import html_to_pdf
 
 
 def main() -> None:

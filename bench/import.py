@@ -26,7 +26,7 @@ from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.archive.workbook.planning import MODELS
 from utilitycrm.auth.models import User
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 ARCHIVE_TABLES = [MODELS[sheet.key].__table__ for sheet in SHEETS]
 

@@ -40,8 +40,8 @@ from sqlalchemy.engine import make_url
 from bench.common import DATA, bench_app, ensure_archive
 from tests.htmlforms import page_forms
 from utilitycrm.archive.models import Customer
+from utilitycrm.core.extensions import db
 from utilitycrm.demo.seeding import DEMO_PASSWORD
-from utilitycrm.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/utilitycrm_bench"

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import event
 
 from bench.common import bench_app, ensure_archive
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def _peak_mb() -> float:

@@ -23,8 +23,8 @@ from tests.clock import NOW
 from tests.factories import DEFAULT_PASSWORD, create_user
 from utilitycrm import create_app
 from utilitycrm.auth.roles import Role
-from utilitycrm.config import TestConfig
-from utilitycrm.extensions import db
+from utilitycrm.core.config import TestConfig
+from utilitycrm.core.extensions import db
 
 
 def settings_for(database_url: str, **overrides: object) -> dict[str, object]:

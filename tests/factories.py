@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 DEFAULT_PASSWORD = "correct-horse-42"
 # A cheap hash for the suite's users: scrypt, the app's own, costs 0.13 s at every sign-in

@@ -13,9 +13,9 @@ from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts.models import Contract, ContractFile
+from utilitycrm.core.extensions import db
+from utilitycrm.core.pdf import PDF_MIMETYPE as PDF
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.extensions import db
-from utilitycrm.pdf import PDF_MIMETYPE as PDF
 from utilitycrm.projects import services
 from utilitycrm.projects.models import TimeLimitProfile
 from utilitycrm.projects.profiles import SGCC_2023

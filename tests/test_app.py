@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import settings_for
 from utilitycrm import create_app
 from utilitycrm.auth.access import public
-from utilitycrm.config import database_url, load_secret_key
+from utilitycrm.core.config import database_url, load_secret_key
 
 
 def test_secret_key_is_generated_once_and_kept_private(tmp_path, monkeypatch):
@@ -103,7 +103,7 @@ def test_static_assets_are_served_locally(client):
 
 def test_forms_drop_control_characters_but_keep_lines_and_tabs():
     """NUL cannot be stored, and no control character can be exported to a workbook."""
-    from utilitycrm.forms import tidy_block, tidy_line
+    from utilitycrm.core.forms import tidy_block, tidy_line
 
     assert tidy_line("ab\x00c\x01\x1f\x7f ") == "abc"
     assert tidy_block(" 备注\x00\x0b第一行\n第二行\t完 ") == "备注第一行\n第二行\t完"

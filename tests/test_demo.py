@@ -21,10 +21,10 @@ from utilitycrm.archive.models import (
     Transformer,
 )
 from utilitycrm.archive.topology import Edge, network_graph, traced_nodes
+from utilitycrm.core.extensions import db
 from utilitycrm.demo import generator
 from utilitycrm.demo.models import DemoFault
 from utilitycrm.demo.seeding import DEMO_PASSWORD, DEMO_USERS
-from utilitycrm.extensions import db
 
 
 def seed(runner, *args: str):

@@ -10,7 +10,7 @@ from utilitycrm import create_app
 from utilitycrm.auth.access import public
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def test_404_page_is_translated_and_friendly(client):

@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import settings_for
 from utilitycrm import create_app
-from utilitycrm.database import schema_filter
-from utilitycrm.extensions import db
+from utilitycrm.core.database import schema_filter
+from utilitycrm.core.extensions import db
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.pdftext import pdf_text
-from utilitycrm.pdf import StaticOnlyFetcher, html_to_pdf, static_root
+from utilitycrm.core.pdf import StaticOnlyFetcher, html_to_pdf, static_root
 
 
 def test_only_static_files_are_fetched(app, listener, tmp_path):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from utilitycrm.config import Config
+from utilitycrm.core.config import Config
 
 
 def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
@@ -27,24 +27,19 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
 
     from utilitycrm import (
         accounts,
-        api,
         archive,
         auth,
         contracts,
         deadlines,
         demo,
-        errors,
         home,
-        i18n,
         ops,
         projects,
-        routing,
-        templating,
-        uploads,
         validation,
     )
     from utilitycrm.auth.access import check_declarations
-    from utilitycrm.extensions import bootstrap, csrf, db, migrate
+    from utilitycrm.core import api, errors, i18n, routing, templating, uploads
+    from utilitycrm.core.extensions import bootstrap, csrf, db, migrate
 
     routing.init_app(app)  # before any route is added
     db.init_app(app)

@@ -10,7 +10,7 @@ from tests.clock import TODAY
 from tests.factories import create_customer
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.projects.services import add_months
 
 

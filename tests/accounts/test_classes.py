@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.accounts.conftest import TODAY, managed, year
 from utilitycrm.accounts import classes
 from utilitycrm.archive.models import ArchiveChange
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def test_percentile_ranks_share_ties():

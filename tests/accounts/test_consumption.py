@@ -14,7 +14,7 @@ from tests.clock import month_start, month_text
 from utilitycrm.accounts import consumption
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.accounts.pictures import consumption_chart
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 HEADERS = ["户号", "月份", "电量", "电费"]
 

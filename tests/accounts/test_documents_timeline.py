@@ -11,8 +11,8 @@ from tests.factories import create_document
 from tests.validation.dbarchive import change
 from utilitycrm.accounts import documents, visits
 from utilitycrm.accounts.timeline import customer_timeline
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.extensions import db
 
 
 def _reminder(document):

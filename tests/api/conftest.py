@@ -6,7 +6,7 @@ import pytest
 
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import create_api_token
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.factories import (
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import ApiToken
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 NEW = {
     "account_no": "3100002001",

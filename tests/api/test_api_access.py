@@ -7,7 +7,7 @@ import pytest
 from tests.factories import create_customer, create_line
 from tests.test_access import contract_records, project_record
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation.models import Finding, ValidationRun
 
 ANY = frozenset(Role)

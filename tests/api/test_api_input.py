@@ -16,7 +16,7 @@ from tests.pdftext import pdf_text
 from tests.validation.dbarchive import key_account
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 SPOOFS = ["\u202e", "\u202a", "\u202d", "\u2066", "\u2067", "\u2069", "\u200f", "\x00", "\x07"]
 

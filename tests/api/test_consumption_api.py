@@ -9,7 +9,7 @@ from tests.accounts.conftest import managed
 from tests.clock import TODAY
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.projects.services import add_months
 
 

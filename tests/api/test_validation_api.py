@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from tests.validation.dbarchive import change, key_account
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation.models import Finding, ValidationRun
 
 

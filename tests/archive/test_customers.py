@@ -9,7 +9,7 @@ from tests.archive.form_data import customer_form, new_customer_form
 from tests.factories import create_customer, create_tariff
 from utilitycrm.archive.models import ArchiveChange, Customer
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def text(response) -> str:

@@ -14,7 +14,7 @@ from tests.factories import create_customer, create_line, create_source
 from utilitycrm.archive.history import ChangeSource, UnrecordedChangeError, recording
 from utilitycrm.archive.models import ArchiveChange, ChangeSet, Customer
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def changes(**where) -> list[ArchiveChange]:

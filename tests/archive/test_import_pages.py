@@ -12,7 +12,7 @@ from tests.archive.test_workbook_import import customer_row, run, workbook
 from tests.htmlforms import page_forms
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def upload(client, data: bytes, name: str = "客户档案.xlsx"):

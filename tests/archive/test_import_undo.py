@@ -11,7 +11,7 @@ from tests.factories import create_customer, create_line, create_source
 from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import Customer, ImportBatch, PowerSource
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def customer(account_no: str) -> Customer | None:

@@ -14,7 +14,7 @@ from tests.factories import (
 )
 from utilitycrm.archive.models import NetworkEdge, NetworkNode
 from utilitycrm.archive.workbook.importing import import_workbook
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def network():

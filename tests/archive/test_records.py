@@ -25,7 +25,7 @@ from utilitycrm.archive.models import (
     Transformer,
 )
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def count(model) -> int:

@@ -18,7 +18,7 @@ from utilitycrm.archive.models import ArchiveChange, ChangeSet, Customer, Meter,
 from utilitycrm.archive.workbook.export import export_workbook
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def workbook(sheets: dict[str, list[dict]], headers: dict[str, list[str]] | None = None) -> bytes:

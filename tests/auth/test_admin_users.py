@@ -8,7 +8,7 @@ from tests.auth.test_login import events, page
 from tests.factories import DEFAULT_PASSWORD, create_user
 from utilitycrm.auth.models import SecurityEventKind, User
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def user_named(name: str) -> User | None:

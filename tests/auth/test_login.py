@@ -13,7 +13,7 @@ from tests.factories import DEFAULT_PASSWORD, create_user
 from utilitycrm import create_app
 from utilitycrm.auth.models import SecurityEvent, SecurityEventKind
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def events(kind: SecurityEventKind) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.auth.test_login import page
 from tests.factories import DEFAULT_PASSWORD
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def test_profile_edit_is_saved(client, login_as):

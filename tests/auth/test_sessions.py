@@ -10,7 +10,7 @@ import pytest
 from tests.factories import DEFAULT_PASSWORD
 from utilitycrm.auth import services
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 COOKIES = ("session", "remember_token")
 

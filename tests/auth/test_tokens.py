@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from utilitycrm.auth.models import ApiToken
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def test_create_use_and_revoke_a_token(client, app, login_as):

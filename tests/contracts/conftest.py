@@ -10,7 +10,7 @@ from tests.clock import TODAY
 from tests.validation.dbarchive import key_account
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts import services
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date
 from tests.factories import create_customer
 from tests.pdftext import pdf_text
 from utilitycrm.contracts.models import Contract
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def test_render_writes_a_draft_in_either_language(runner, account, tmp_path):

@@ -13,7 +13,7 @@ from tests.validation.dbarchive import change
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts import documents, services, terms
 from utilitycrm.contracts.types import ContractKind
-from utilitycrm.pdf import StaticOnlyFetcher, static_root
+from utilitycrm.core.pdf import StaticOnlyFetcher, static_root
 
 
 def _text(contract, language=None) -> str:

@@ -11,7 +11,7 @@ from tests.factories import create_customer
 from tests.pdftext import pdf_text
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts.models import Contract
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def _number(response) -> str:

@@ -18,10 +18,10 @@ from utilitycrm.auth.roles import Role
 from utilitycrm.contracts import services
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.numbering import NumberSequence
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
-from utilitycrm.numbering import NumberSequence
 
 
 def test_a_customer_without_what_a_contract_needs_is_refused_with_every_reason(users):

@@ -11,7 +11,7 @@ from tests.factories import create_line
 from tests.validation.dbarchive import change
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts import services
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation.models import Finding
 from utilitycrm.validation.services import begin_run, execute_run
 from utilitycrm.validation.snapshot import Scope

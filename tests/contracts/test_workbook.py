@@ -17,8 +17,8 @@ from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts import services
 from utilitycrm.contracts.models import Contract
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.extensions import db
 
 
 def contract_row(**overrides) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import services
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.extensions import db
 
 services.register_kind(
     "test",

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import services
 from utilitycrm.deadlines.calendar import Day, WorkCalendar
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
 
 D = date.fromisoformat
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import clock, services
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.models import AlertLevel
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
 
 D = date.fromisoformat
 CAL = WorkCalendar()

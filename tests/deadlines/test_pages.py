@@ -9,8 +9,8 @@ from sqlalchemy import select
 from tests.deadlines.conftest import open_test_deadline
 from tests.deadlines.test_alerts import _back
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import CalendarDay, CalendarYear
-from utilitycrm.extensions import db
 
 
 def test_the_calendar_shows_make_up_days_and_holidays(client, login_as):

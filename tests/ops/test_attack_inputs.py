@@ -30,7 +30,7 @@ from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts.models import Contract, ContractFile
 from utilitycrm.contracts.types import ContractStatus
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation.models import Finding
 
 FORMULAS = [

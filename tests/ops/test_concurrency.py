@@ -15,8 +15,8 @@ from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.auth import services as auth_services
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
-from utilitycrm.errors import StaleEditError
-from utilitycrm.extensions import db
+from utilitycrm.core.errors import StaleEditError
+from utilitycrm.core.extensions import db
 from utilitycrm.validation import services as validation
 from utilitycrm.validation import snapshot
 from utilitycrm.validation.models import Finding

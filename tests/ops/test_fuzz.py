@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from tests.htmlforms import PageForm, page_forms
 from tests.ops.demo import demo_client, page_links
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation import background
 
 PAGES_PER_ROUTE = 3

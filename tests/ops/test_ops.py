@@ -15,7 +15,7 @@ from tests.validation.dbarchive import change
 from utilitycrm import create_app
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "utilitycrm" / "migrations" / "versions"
 

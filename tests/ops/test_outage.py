@@ -20,7 +20,7 @@ from tests.factories import DEFAULT_PASSWORD, create_customer
 from utilitycrm import create_app
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 UNAVAILABLE = "暂时无法连接数据库，未保存任何内容"
 

@@ -10,8 +10,8 @@ import pytest
 from tests import factories
 from tests.validation.dbarchive import change as record_change
 from utilitycrm.contracts import services as contract_services
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.extensions import db
 from utilitycrm.projects import services
 from utilitycrm.projects.models import TimeLimitProfile
 from utilitycrm.projects.profiles import SEEDED

@@ -9,8 +9,8 @@ import pytest
 from tests import factories
 from tests.projects.conftest import accept, change, new_connection
 from tests.validation.dbarchive import key_account
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.extensions import db
 from utilitycrm.projects import services
 from utilitycrm.projects.types import BusinessType as T
 

@@ -11,7 +11,7 @@ from tests import factories
 from tests.archive.test_workbook_import import customer_row, workbook
 from tests.projects.conftest import accept, advance, new_connection, record_hv_metering
 from utilitycrm.archive.models import ArchiveChange, Contact, Customer, Transformer
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.projects import completion
 
 

@@ -9,7 +9,7 @@ from tests import factories
 from tests.projects.conftest import MONDAY, accept, advance, new_connection, record_hv_metering
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.projects import services
 from utilitycrm.projects.models import Project
 

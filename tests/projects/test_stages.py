@@ -19,9 +19,9 @@ from tests.projects.conftest import (
 )
 from utilitycrm.archive.models import ChangeSet, Customer
 from utilitycrm.contracts import services as contract_services
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
 from utilitycrm.projects import services
 from utilitycrm.projects.types import ProjectStatus
 

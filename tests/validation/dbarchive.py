@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tests import factories
 from utilitycrm.archive.history import ChangeSource, recording
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 @dataclass

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import empty_all_tables
+from utilitycrm.core.extensions import db
 from utilitycrm.demo.models import DemoFault
-from utilitycrm.extensions import db
 from utilitycrm.validation.models import Finding
 
 SETTINGS = settings(

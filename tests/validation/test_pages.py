@@ -5,7 +5,7 @@ from sqlalchemy import select
 from tests.archive.form_data import customer_form
 from tests.validation.dbarchive import change, key_account
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation import background
 from utilitycrm.validation.models import Finding, ValidationRun
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.pdftext import pdf_text
 from tests.validation.dbarchive import change, key_account
 from utilitycrm.auth.roles import Role
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation.models import Finding
 
 

@@ -3,7 +3,7 @@ import json
 from sqlalchemy import select
 
 from tests.validation.dbarchive import change, key_account
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation.models import Finding, FindingEvent, ValidationRun
 
 

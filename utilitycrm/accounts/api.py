@@ -11,12 +11,12 @@ from utilitycrm.accounts.schemas import (
     ConsumptionSchema,
     ConsumptionWriteSchema,
 )
-from utilitycrm.api.blueprints import Blueprint
 from utilitycrm.archive.queries import customer_by_account_no
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.api.blueprints import Blueprint
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import local_today
-from utilitycrm.extensions import db
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Key accounts")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import click
 
 from utilitycrm.accounts import classes, complaints, documents, visits
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import local_now, local_today
 from utilitycrm.deadlines.cli import alerts_command
-from utilitycrm.extensions import db
 
 
 @click.group("accounts")

@@ -24,9 +24,9 @@ from utilitycrm.archive.workbook.importing import import_limits
 from utilitycrm.archive.workbook.layout import Column, Sheet
 from utilitycrm.archive.workbook.parsing import CellError, parse_cell
 from utilitycrm.archive.workbook.reading import Problem, read_workbook
-from utilitycrm.database import utcnow
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.projects.services import add_months
 
 SHEET = Sheet("consumption", "月度电量电费", "Monthly consumption", (

@@ -11,9 +11,9 @@ from utilitycrm.accounts.models import Complaint, FollowUp, Visit
 from utilitycrm.accounts.visits import VISIT
 from utilitycrm.archive.enums import DocumentKind
 from utilitycrm.archive.models import Customer, QualificationDocument
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
-from utilitycrm.extensions import db
 
 
 def _by_id(model, ids, *options) -> dict:

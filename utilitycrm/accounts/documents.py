@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from utilitycrm.archive.enums import CustomerStatus
 from utilitycrm.archive.models import Customer, QualificationDocument
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.extensions import db
 
 KIND = "document"
 

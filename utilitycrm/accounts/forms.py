@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction
 from utilitycrm.archive.forms.base import select_id
 from utilitycrm.archive.forms.fields import enum_choices
-from utilitycrm.forms import Form
+from utilitycrm.core.forms import Form
 
 
 class FollowUpEntry(Form):

@@ -22,8 +22,8 @@ from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction, 
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.database import Versioned, utcnow
-from utilitycrm.extensions import db
+from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.extensions import db
 
 
 class MonthlyConsumption(db.Model):

@@ -18,9 +18,9 @@ from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import Customer, QualificationDocument
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
 from utilitycrm.projects.models import Project
 from utilitycrm.projects.services import KIND as PROJECT_KIND
 from utilitycrm.validation.models import Finding

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from utilitycrm.api.fields import StrictInt
+from utilitycrm.core.api.fields import StrictInt
 
 
 class MonthSchema(Schema):

@@ -15,7 +15,7 @@ from utilitycrm.accounts.models import Complaint, Visit
 from utilitycrm.archive.models import ArchiveChange, ChangeSet
 from utilitycrm.contracts.models import Contract, ContractEvent
 from utilitycrm.contracts.types import ContractEventKind
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.projects.models import Project
 from utilitycrm.validation.models import Finding
 

@@ -38,12 +38,12 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.auth.services import active_users
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.routing import arg_id
+from utilitycrm.core.uploads import upload_limit
 from utilitycrm.deadlines.calendar import WorkCalendar, local_now, local_today
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
 from utilitycrm.projects.services import add_months
-from utilitycrm.routing import arg_id
-from utilitycrm.uploads import upload_limit
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 

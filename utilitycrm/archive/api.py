@@ -10,8 +10,6 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from utilitycrm.api.blueprints import Blueprint
-from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.archive import queries
 from utilitycrm.archive.kinds import CUSTOMER_KINDS
 from utilitycrm.archive.models import FeederLine
@@ -37,7 +35,9 @@ from utilitycrm.archive.services.kind_records import save_kind_record
 from utilitycrm.archive.topology import line_diagram
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
-from utilitycrm.extensions import db
+from utilitycrm.core.api.blueprints import Blueprint
+from utilitycrm.core.api.paging import page_document, row_limit
+from utilitycrm.core.extensions import db
 
 blp = Blueprint("api_archive", __name__, url_prefix="/api/v1", description="Customer archive")
 

@@ -18,7 +18,7 @@ from utilitycrm.archive.models import (
 )
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import active_users
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 BLANK = _l("— none —")
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from utilitycrm.archive.models import FeederLine, PowerSource
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.archive.workbook.importing import import_workbook
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 @click.group()

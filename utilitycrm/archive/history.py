@@ -20,7 +20,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Mapper, Session
 
 from utilitycrm.archive.models.history import ArchiveChange, Audited, ChangeSet
-from utilitycrm.database import utcnow
+from utilitycrm.core.database import utcnow
 
 
 class ChangeSource(StrEnum):

@@ -22,7 +22,7 @@ from utilitycrm.archive.models import (
 )
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.forms import SignForm
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 # Reference columns → (model, the column that names the record).
 REFERENCES = {

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from utilitycrm.archive.models import ArchiveChange, ChangeSet
 from utilitycrm.auth.models import User
-from utilitycrm.extensions import db
-from utilitycrm.spreadsheets import append_row, to_bytes
+from utilitycrm.core.extensions import db
+from utilitycrm.core.spreadsheets import append_row, to_bytes
 
 
 def history_workbook(

@@ -23,9 +23,9 @@ from utilitycrm.archive.models import (
     Substation,
     Transformer,
 )
-from utilitycrm.archive.search import Page, contains, paginate, starts_with
 from utilitycrm.auth.models import User
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
+from utilitycrm.core.search import Page, contains, paginate, starts_with
 
 CUSTOMER_SORTS = {
     "account_no": (Customer.account_no,),

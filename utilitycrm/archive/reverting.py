@@ -16,9 +16,9 @@ from sqlalchemy import Boolean, Date, Integer, Numeric, select, tuple_, update
 from utilitycrm.archive.history import ChangeSource, current_change_set_id, recording
 from utilitycrm.archive.models import ArchiveChange, ImportBatch
 from utilitycrm.auth.models import User
-from utilitycrm.database import UTCDateTime, utcnow
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.database import UTCDateTime, utcnow
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 
 
 class RevertRefused(UtilityCRMError):

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from utilitycrm.api.fields import StrictBool, StrictInt
-from utilitycrm.api.openapi import ConfiguredPattern
-from utilitycrm.api.paging import PageArgsSchema, PageSchema
 from utilitycrm.archive import enums
 from utilitycrm.archive.customer_rules import customer_problems
+from utilitycrm.core.api.fields import StrictBool, StrictInt
+from utilitycrm.core.api.openapi import ConfiguredPattern
+from utilitycrm.core.api.paging import PageArgsSchema, PageSchema
 
 
 def _codes(enum) -> validate.OneOf:

@@ -20,7 +20,7 @@ from utilitycrm.archive.models import (
     NetworkNode,
     Transformer,
 )
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from utilitycrm.extensions import login_manager
+from utilitycrm.core.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:

@@ -19,8 +19,8 @@ from utilitycrm.auth.loaders import is_api_request
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Permission
 from utilitycrm.auth.services import record_event
-from utilitycrm.extensions import db, login_manager
-from utilitycrm.routing import is_static
+from utilitycrm.core.extensions import db, login_manager
+from utilitycrm.core.routing import is_static
 
 View = TypeVar("View", bound=Callable[..., object])
 

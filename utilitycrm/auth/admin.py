@@ -12,8 +12,8 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.forms import PasswordResetForm, UserCreateForm, UserEditForm
 from utilitycrm.auth.models import SecurityEvent, User
 from utilitycrm.auth.roles import Permission, Role
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from utilitycrm.auth import services
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 
 
 @click.group()

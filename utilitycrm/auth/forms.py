@@ -10,8 +10,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import USERNAME_PATTERN, normalize_username, password_problems
-from utilitycrm.config import SUPPORTED_LOCALES
-from utilitycrm.forms import Form, VersionField
+from utilitycrm.core.config import SUPPORTED_LOCALES
+from utilitycrm.core.forms import Form, VersionField
 
 LOCALE_LABELS = {"zh_CN": "简体中文", "en": "English"}
 

@@ -10,7 +10,7 @@ from flask import Request, request
 
 from utilitycrm.auth import services
 from utilitycrm.auth.models import User
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 API_PREFIX = "/api/"
 

@@ -10,8 +10,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from utilitycrm.auth.roles import ROLE_PERMISSIONS, Permission, Role
-from utilitycrm.database import Versioned, utcnow
-from utilitycrm.extensions import db
+from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.extensions import db
 
 
 class User(UserMixin, Versioned, db.Model):

@@ -17,9 +17,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from utilitycrm.auth.models import ApiToken, LoginSession, SecurityEvent, SecurityEventKind, User
 from utilitycrm.auth.roles import Role
-from utilitycrm.database import utcnow
-from utilitycrm.errors import StaleEditError, UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.errors import StaleEditError, UtilityCRMError
+from utilitycrm.core.extensions import db
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 # Checked against when the user name is unknown, so both paths take the same time.

@@ -25,10 +25,10 @@ from utilitycrm.auth.forms import (
     TokenForm,
 )
 from utilitycrm.auth.models import SecurityEventKind
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
-from utilitycrm.i18n import select_locale
-from utilitycrm.navigation import safe_next_url
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.i18n import select_locale
+from utilitycrm.core.navigation import safe_next_url
 
 bp = Blueprint("auth", __name__)
 

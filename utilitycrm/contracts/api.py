@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import abort
 
-from utilitycrm.api.blueprints import Blueprint
-from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import queries
@@ -14,6 +12,8 @@ from utilitycrm.contracts.schemas import (
     ContractPageSchema,
     ContractQuerySchema,
 )
+from utilitycrm.core.api.blueprints import Blueprint
+from utilitycrm.core.api.paging import page_document, row_limit
 from utilitycrm.deadlines.calendar import local_today
 
 blp = Blueprint("api_contracts", __name__, url_prefix="/api/v1", description="Supply contracts")

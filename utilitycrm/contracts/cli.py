@@ -8,12 +8,12 @@ import click
 from flask import current_app
 
 from utilitycrm.archive.queries import customer_by_account_no
-from utilitycrm.config import SUPPORTED_LOCALES
 from utilitycrm.contracts import documents, services, terms
 from utilitycrm.contracts.types import ContractKind
+from utilitycrm.core.config import SUPPORTED_LOCALES
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.deadlines.cli import alerts_command
-from utilitycrm.extensions import db
 
 
 @click.group("contracts")

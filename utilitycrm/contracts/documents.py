@@ -12,8 +12,8 @@ from datetime import date
 from flask_babel import force_locale
 
 from utilitycrm.contracts.types import ContractKind
-from utilitycrm.i18n import html_lang
-from utilitycrm.pdf import StaticOnlyFetcher, render_pdf
+from utilitycrm.core.i18n import html_lang
+from utilitycrm.core.pdf import StaticOnlyFetcher, render_pdf
 
 TEMPLATE_VERSIONS = {ContractKind.HIGH_VOLTAGE: "HV-2026.1", ContractKind.LOW_VOLTAGE: "LV-2026.1"}
 

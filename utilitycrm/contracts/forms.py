@@ -8,7 +8,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from utilitycrm.auth.forms import LOCALE_LABELS
-from utilitycrm.forms import Form
+from utilitycrm.core.forms import Form
 
 
 class DraftForm(Form):

@@ -18,8 +18,8 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
-from utilitycrm.database import Versioned, utcnow
-from utilitycrm.extensions import db
+from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.extensions import db
 from utilitycrm.projects.models import Project
 
 

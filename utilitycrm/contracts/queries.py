@@ -11,12 +11,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from utilitycrm.archive.models import Customer
-from utilitycrm.archive.search import Page, paginate, starts_with
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
+from utilitycrm.core.extensions import db
+from utilitycrm.core.search import Page, paginate, starts_with
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
-from utilitycrm.extensions import db
 
 
 def by_number(number: str) -> Contract | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from utilitycrm.api.paging import PageArgsSchema, PageSchema
 from utilitycrm.contracts.services import stale_changes
 from utilitycrm.contracts.types import ContractKind, ContractStatus
+from utilitycrm.core.api.paging import PageArgsSchema, PageSchema
 
 
 class ContractFileSchema(Schema):

@@ -22,11 +22,11 @@ from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import documents, terms
 from utilitycrm.contracts.models import Contract, ContractEvent, ContractFile
 from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.numbering import next_number
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
-from utilitycrm.numbering import next_number
 from utilitycrm.projects.services import add_months
 from utilitycrm.validation.snapshot import standards_on
 

@@ -27,7 +27,7 @@ from utilitycrm.archive.enums import (
     TransformerState,
 )
 from utilitycrm.archive.models import Customer, MeteringPoint, PowerSource
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 # Planned equipment of a project at its contract stage has no archive code yet.
 PLANNED = "planned"

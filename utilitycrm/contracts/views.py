@@ -28,17 +28,17 @@ from utilitycrm.archive.views.common import (
 )
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
-from utilitycrm.config import SUPPORTED_LOCALES
 from utilitycrm.contracts import queries, services, terms
 from utilitycrm.contracts.forms import DraftForm, ScanForm, SignForm, TerminateForm
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractKind, ContractStatus
+from utilitycrm.core.config import SUPPORTED_LOCALES
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.pdf import PDF_MIMETYPE
+from utilitycrm.core.uploads import upload_limit
 from utilitycrm.deadlines.calendar import local_today
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
-from utilitycrm.pdf import PDF_MIMETYPE
 from utilitycrm.projects.queries import by_number as project_by_number
-from utilitycrm.uploads import upload_limit
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 

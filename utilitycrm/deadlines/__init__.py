@@ -8,10 +8,10 @@ from flask_login import current_user
 
 
 def init_app(app: Flask) -> None:
+    from utilitycrm.core.extensions import mail
     from utilitycrm.deadlines import models, services
     from utilitycrm.deadlines.cli import alerts_command, calendar_cli
     from utilitycrm.deadlines.views import bp
-    from utilitycrm.extensions import mail
 
     mail.init_app(app)
     app.register_blueprint(bp)

@@ -20,9 +20,9 @@ from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from utilitycrm.auth.models import User
+from utilitycrm.core.extensions import db, mail
 from utilitycrm.deadlines.models import AlertDelivery, AlertLevel, Deadline
 from utilitycrm.deadlines.services import Described, describe
-from utilitycrm.extensions import db, mail
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from chinese_calendar import constants
 from flask import current_app
 from sqlalchemy import select
 
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 PACKAGE_YEARS = frozenset(day.year for day in constants.holidays)
 # No deadline of this application spans more than this; a calendar without working days

@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from utilitycrm.archive.forms.fields import enum_choices
+from utilitycrm.core.forms import Form
 from utilitycrm.deadlines.services import PauseReason
-from utilitycrm.forms import Form
 
 
 class CalendarDayForm(Form):

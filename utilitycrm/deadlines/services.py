@@ -13,11 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from utilitycrm.archive.enums import LABELS, Labelled
 from utilitycrm.auth.models import User
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import clock
 from utilitycrm.deadlines.calendar import PACKAGE_YEARS, WorkCalendar
 from utilitycrm.deadlines.models import CalendarDay, CalendarYear, Deadline, DeadlinePause
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
 
 
 class PauseReason(Labelled):

@@ -15,12 +15,12 @@ from flask_login import current_user
 from utilitycrm.archive.views.common import refuse
 from utilitycrm.auth.access import login_required, requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import services
 from utilitycrm.deadlines.alerts import open_alerts
 from utilitycrm.deadlines.calendar import WorkCalendar, local_today
 from utilitycrm.deadlines.forms import CalendarDayForm, ConfirmYearForm
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
 
 bp = Blueprint("deadlines", __name__)
 

@@ -6,11 +6,11 @@ import time
 
 import click
 
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.demo import seeding
 from utilitycrm.demo.accounts import seed_key_account_work
 from utilitycrm.demo.contracts import seed_contracts
-from utilitycrm.extensions import db
 
 
 @click.group()

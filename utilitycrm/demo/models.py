@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 class DemoFault(db.Model):

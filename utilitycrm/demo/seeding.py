@@ -32,12 +32,12 @@ from utilitycrm.archive.models import (
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import UserData, create_user
-from utilitycrm.database import utcnow
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.demo import generator
 from utilitycrm.demo.faults import FaultInjector
 from utilitycrm.demo.models import DemoFault
-from utilitycrm.extensions import db
 
 DEMO_PASSWORD = "demo-password"
 DEMO_USERS = (

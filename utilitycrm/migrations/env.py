@@ -5,7 +5,7 @@ from flask import current_app
 
 from alembic import context
 
-from utilitycrm.database import schema_filter
+from utilitycrm.core.database import schema_filter
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def _libpq_url() -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
-from utilitycrm.routing import is_static
+from utilitycrm.core.routing import is_static
 
 # Inline style attributes are allowed (tables and pictures size themselves with them);
 # scripts, fonts, images and connections come from this site only.

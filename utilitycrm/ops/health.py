@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from utilitycrm.auth.access import public
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 bp = Blueprint("health", __name__)
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm import numbering  # noqa: F401 - its table belongs to the schema
+    from utilitycrm.core import numbering  # noqa: F401 - its table belongs to the schema
     from utilitycrm.deadlines.services import register_kind
     from utilitycrm.projects import models  # noqa: F401
     from utilitycrm.projects.chains import stage_label

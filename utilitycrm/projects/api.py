@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import abort
 
-from utilitycrm.api.blueprints import Blueprint
-from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.api.blueprints import Blueprint
+from utilitycrm.core.api.paging import page_document, row_limit
 from utilitycrm.projects import queries
 from utilitycrm.projects.schemas import ProjectDetailSchema, ProjectPageSchema, ProjectQuerySchema
 

@@ -21,9 +21,9 @@ from utilitycrm.archive.models import (
 from utilitycrm.archive.services import equipment
 from utilitycrm.archive.services.records import flush_or_conflict
 from utilitycrm.auth.models import User
-from utilitycrm.database import utcnow
-from utilitycrm.extensions import db
-from utilitycrm.numbering import next_number
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.extensions import db
+from utilitycrm.core.numbering import next_number
 from utilitycrm.projects.models import Project
 from utilitycrm.projects.types import BusinessType as T
 

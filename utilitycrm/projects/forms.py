@@ -32,8 +32,8 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.forms.base import none_if_blank, optional_choice, select_id
 from utilitycrm.archive.forms.fields import RatioField, enum_choices
 from utilitycrm.archive.models import FeederLine
-from utilitycrm.extensions import db
-from utilitycrm.forms import Form
+from utilitycrm.core.extensions import db
+from utilitycrm.core.forms import Form
 from utilitycrm.projects.services import AddedTransformer, Applicant, ProjectRequest, SourceRequest
 from utilitycrm.projects.types import BusinessType as T
 

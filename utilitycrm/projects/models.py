@@ -19,9 +19,9 @@ from utilitycrm.archive.models import (
 )
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.database import Versioned, utcnow
+from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.extensions import db
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
 
 

@@ -14,12 +14,12 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from utilitycrm.archive.enums import VoltageLevel
 from utilitycrm.archive.models import Customer
-from utilitycrm.archive.search import Page, paginate
 from utilitycrm.auth.models import User
+from utilitycrm.core.extensions import db
+from utilitycrm.core.search import Page, paginate
 from utilitycrm.deadlines.alerts import load_by_owner
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
-from utilitycrm.extensions import db
 from utilitycrm.projects import chains
 from utilitycrm.projects.models import Project, ProjectStage
 from utilitycrm.projects.services import KIND, PLAN_VALIDITY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from utilitycrm.api.paging import PageArgsSchema, PageSchema
+from utilitycrm.core.api.paging import PageArgsSchema, PageSchema
 from utilitycrm.projects.types import BusinessType, ProjectStatus
 
 

@@ -23,13 +23,13 @@ from utilitycrm.archive.services.records import VersionCheck, save_record
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.numbering import next_number
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.clock import Reading
 from utilitycrm.deadlines.models import AlertLevel, Deadline
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
-from utilitycrm.numbering import next_number
 from utilitycrm.projects import chains, rules
 from utilitycrm.projects.completion import apply_to_archive, new_account_no
 from utilitycrm.projects.models import (

@@ -18,10 +18,11 @@ from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.auth.services import active_users
 from utilitycrm.contracts import queries as contract_queries
 from utilitycrm.contracts import services as contract_services
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.routing import arg_id
 from utilitycrm.deadlines.calendar import WorkCalendar, local_today
 from utilitycrm.deadlines.forms import PauseForm, ResumeForm
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
 from utilitycrm.projects import chains, pictures, queries, services
 from utilitycrm.projects.forms import (
     CancelForm,
@@ -35,7 +36,6 @@ from utilitycrm.projects.forms import (
 from utilitycrm.projects.models import Project, TimeLimitProfile
 from utilitycrm.projects.profiles import LIMIT_LABELS
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
-from utilitycrm.routing import arg_id
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 

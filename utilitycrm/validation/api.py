@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from utilitycrm.api.blueprints import Blueprint
-from utilitycrm.api.paging import page_document, row_limit
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.api.blueprints import Blueprint
+from utilitycrm.core.api.paging import page_document, row_limit
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import local_today
-from utilitycrm.extensions import db
 from utilitycrm.validation import queries
 from utilitycrm.validation.models import Finding, ValidationRun
 from utilitycrm.validation.schemas import (

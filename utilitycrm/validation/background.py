@@ -7,7 +7,7 @@ import threading
 
 from flask import Flask
 
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation import services
 from utilitycrm.validation.snapshot import Scope
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.validation import reports, services
 from utilitycrm.validation.engine import select_rules
 

@@ -15,8 +15,8 @@ from datetime import date
 
 from sqlalchemy import bindparam, select, update
 
-from utilitycrm.database import utcnow
-from utilitycrm.extensions import db
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.extensions import db
 from utilitycrm.validation import rules as _rules  # noqa: F401 - registers the rules
 from utilitycrm.validation import snapshot
 from utilitycrm.validation.facts import Network, Snapshot

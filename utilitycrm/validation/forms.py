@@ -22,7 +22,7 @@ from utilitycrm.archive.forms.base import optional_int
 from utilitycrm.archive.forms.fields import enum_choices
 from utilitycrm.archive.forms.search import ANY, SearchForm
 from utilitycrm.archive.standards import Standards
-from utilitycrm.forms import Form
+from utilitycrm.core.forms import Form
 from utilitycrm.validation.models import FindingStatus
 from utilitycrm.validation.registry import Family, Severity
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from utilitycrm.archive.enums import LABELS, Labelled
 from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
-from utilitycrm.database import Versioned, utcnow
-from utilitycrm.extensions import db
+from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.extensions import db
 from utilitycrm.validation.registry import RULES, Rule
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from utilitycrm.archive.models import Customer, FeederLine
-from utilitycrm.archive.search import Page, paginate, starts_with
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
+from utilitycrm.core.search import Page, paginate, starts_with
 from utilitycrm.validation.models import (
     EventAction,
     Finding,

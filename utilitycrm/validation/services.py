@@ -15,10 +15,10 @@ from sqlalchemy import select, update
 from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.database import utcnow
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.errors import StaleEditError, UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import local_today
-from utilitycrm.errors import StaleEditError, UtilityCRMError
-from utilitycrm.extensions import db
 from utilitycrm.validation import engine
 from utilitycrm.validation.models import (
     EventAction,

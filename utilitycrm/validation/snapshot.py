@@ -39,7 +39,7 @@ from utilitycrm.archive.topology import Edge
 from utilitycrm.contracts import terms
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 from utilitycrm.validation import facts
 from utilitycrm.validation.models import ThresholdSet
 

@@ -29,11 +29,11 @@ from utilitycrm.archive.views.common import forbid_unless, list_settings, refuse
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.pdf import PDF_MIMETYPE
+from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.deadlines.calendar import local_today
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
-from utilitycrm.pdf import PDF_MIMETYPE
-from utilitycrm.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.validation import background, queries, reports, services
 from utilitycrm.validation.forms import (
     AssignForm,

@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 
 from utilitycrm.archive.choices import BLANK
 from utilitycrm.archive.forms.fields import enum_choices
-from utilitycrm.forms import Form, VersionField
+from utilitycrm.core.forms import Form, VersionField
 
 
 def optional_int(value: object) -> int | None:

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from utilitycrm.archive.enums import STANDARD_KVA, Labelled
-from utilitycrm.text import tidy_line
+from utilitycrm.core.text import tidy_line
 
 RATIO = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")

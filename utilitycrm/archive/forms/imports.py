@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, IntegerField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Regexp
 from wtforms.widgets import HiddenInput
 
-from utilitycrm.forms import Form
+from utilitycrm.core.forms import Form
 
 
 class UploadForm(Form):

@@ -20,8 +20,8 @@ from utilitycrm.archive.enums import (
 )
 from utilitycrm.archive.forms.base import optional_int
 from utilitycrm.archive.forms.fields import enum_choices
-from utilitycrm.forms import Form
-from utilitycrm.routing import MAX_ID
+from utilitycrm.core.forms import Form
+from utilitycrm.core.routing import MAX_ID
 
 ANY = _l("— any —")
 

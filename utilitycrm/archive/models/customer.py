@@ -23,8 +23,8 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.database import Versioned, pattern_index, trigram_index, utcnow
-from utilitycrm.extensions import db
+from utilitycrm.core.database import Versioned, pattern_index, trigram_index, utcnow
+from utilitycrm.core.extensions import db
 
 if TYPE_CHECKING:
     from utilitycrm.archive.models.equipment import MeteringPoint, PowerSource, Transformer

@@ -23,8 +23,8 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.models.customer import Customer
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.archive.models.network import FeederLine, NetworkNode, Substation
-from utilitycrm.database import Versioned, pattern_index
-from utilitycrm.extensions import db
+from utilitycrm.core.database import Versioned, pattern_index
+from utilitycrm.core.extensions import db
 
 
 class PowerSource(Audited, Versioned, db.Model):

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from utilitycrm.database import utcnow
-from utilitycrm.extensions import db
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.extensions import db
 
 
 class Audited:

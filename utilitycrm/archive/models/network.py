@@ -13,8 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from utilitycrm.archive import standards
 from utilitycrm.archive.enums import Connection, EdgeKind, NodeKind, VoltageLevel
 from utilitycrm.archive.models.history import Audited
-from utilitycrm.database import Versioned, pattern_index
-from utilitycrm.extensions import db
+from utilitycrm.core.database import Versioned, pattern_index
+from utilitycrm.core.extensions import db
 
 
 class Substation(Audited, Versioned, db.Model):

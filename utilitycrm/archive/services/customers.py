@@ -16,8 +16,8 @@ from utilitycrm.archive.services.records import (
     save_record,
 )
 from utilitycrm.auth.models import User
-from utilitycrm.database import utcnow
-from utilitycrm.extensions import db
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.extensions import db
 
 RULE_FIELDS = ("tariff_structure", "basic_charge_basis", "contract_demand_kw")
 

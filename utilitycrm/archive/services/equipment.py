@@ -17,7 +17,7 @@ from utilitycrm.archive.models import (
     Transformer,
 )
 from utilitycrm.archive.services.records import ArchiveConflict, ensure_unique
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def node_id_for(code: str | None) -> int | None:

@@ -14,7 +14,7 @@ from utilitycrm.archive.models import (
 )
 from utilitycrm.archive.services.equipment import node_id_for
 from utilitycrm.archive.services.records import ArchiveConflict, ensure_unique
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def prepare_plain(_owner, data: dict[str, object]) -> dict[str, object]:

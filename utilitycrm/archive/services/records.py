@@ -16,8 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import ArchiveChange, ChangeSet
 from utilitycrm.auth.models import User
-from utilitycrm.errors import StaleEditError, UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.errors import StaleEditError, UtilityCRMError
+from utilitycrm.core.extensions import db
 
 
 class ArchiveConflict(UtilityCRMError):

@@ -9,8 +9,8 @@ from flask_login import current_user
 from utilitycrm.archive import queries
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.access import deny_access
-from utilitycrm.errors import StaleEditError, UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.errors import StaleEditError, UtilityCRMError
+from utilitycrm.core.extensions import db
 from utilitycrm.validation.queries import open_count
 from utilitycrm.validation.services import check_customers
 

@@ -27,10 +27,10 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import services as contracts
 from utilitycrm.contracts.queries import for_customer as contracts_for_customer
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.projects.queries import for_customer as projects_for_customer
-from utilitycrm.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.validation.queries import customer_findings
 
 

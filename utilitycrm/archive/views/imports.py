@@ -27,10 +27,10 @@ from utilitycrm.archive.workbook.importing import archive_mark, import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
-from utilitycrm.spreadsheets import XLSX_MIMETYPE
-from utilitycrm.uploads import upload_limit
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
+from utilitycrm.core.uploads import upload_limit
 
 
 @bp.context_processor

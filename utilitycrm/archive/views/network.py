@@ -13,7 +13,7 @@ from utilitycrm.archive.views import bp
 from utilitycrm.archive.views.common import list_settings
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def _args() -> dict[str, object]:

@@ -22,9 +22,9 @@ from utilitycrm.archive.views.common import (
 )
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
-from utilitycrm.errors import UtilityCRMError
-from utilitycrm.extensions import db
-from utilitycrm.navigation import safe_next_url
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.navigation import safe_next_url
 
 
 def _kind(kinds: dict[str, RecordKind], slug: str) -> RecordKind:

@@ -12,7 +12,7 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.archive.workbook.planning import CHUNK, MODELS, REFERENCES, ImportPlan, RowPlan
 from utilitycrm.auth.models import User
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 # Reference column → model attribute it sets.
 TARGET_FIELDS = {

@@ -36,8 +36,8 @@ from utilitycrm.archive.workbook.layout import SHEETS, Sheet
 from utilitycrm.archive.workbook.notes import write_notes
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.models import Contract
-from utilitycrm.extensions import db
-from utilitycrm.spreadsheets import append_row, to_bytes
+from utilitycrm.core.extensions import db
+from utilitycrm.core.spreadsheets import append_row, to_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 

@@ -19,7 +19,7 @@ from utilitycrm.archive.workbook.committing import apply_plan
 from utilitycrm.archive.workbook.planning import CHUNK, MODELS, ImportPlan, plan_import
 from utilitycrm.archive.workbook.reading import Limits, Problem, read_workbook
 from utilitycrm.auth.models import User
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 @dataclass

@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 
 from utilitycrm.archive.workbook.layout import SHEETS, Column
-from utilitycrm.spreadsheets import append_row
+from utilitycrm.core.spreadsheets import append_row
 
 KINDS = {
     "text": "文本 text",

@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from utilitycrm.archive.workbook.layout import Column
-from utilitycrm.text import tidy_line
+from utilitycrm.core.text import tidy_line
 
 TRUE = {"是", "yes", "y", "true", "1", "√", "✓"}
 FALSE = {"否", "no", "n", "false", "0"}

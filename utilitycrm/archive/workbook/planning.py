@@ -38,7 +38,7 @@ from utilitycrm.archive.workbook.reading import Problem, RawWorkbook
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 MODELS = {
     "tariffs": Tariff, "substations": Substation, "lines": FeederLine, "nodes": NetworkNode,

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
 from utilitycrm.archive.workbook.layout import SHEETS, Column, Sheet
-from utilitycrm.text import tidy_line
+from utilitycrm.core.text import tidy_line
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 10:46:52.925439
 from alembic import op
 import sqlalchemy as sa
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -30,8 +30,8 @@ def upgrade():
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=True),
     sa.Column('session_token', sa.String(length=32), nullable=False),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("role IN ('admin', 'marketing', 'account_manager', 'inspector')", name=op.f('ck_app_user_role')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_app_user')),
@@ -40,7 +40,7 @@ def upgrade():
     op.create_table('security_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
-    sa.Column('occurred_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('username', sa.String(length=40), nullable=True),
     sa.Column('actor_id', sa.Integer(), nullable=True),

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 11:12:49.651602
 from alembic import op
 import sqlalchemy as sa
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -61,7 +61,7 @@ def upgrade():
     )
     op.create_table('change_set',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('occurred_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=False),
@@ -98,9 +98,9 @@ def upgrade():
     sa.Column('account_manager_id', sa.Integer(), nullable=True),
     sa.Column('supply_transformer_id', sa.Integer(), nullable=True),
     sa.Column('relationship_notes', sa.Text(), nullable=True),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("basic_charge_basis IS NULL OR basic_charge_basis IN ('capacity', 'demand')", name=op.f('ck_customer_basic_charge_basis')),
     sa.CheckConstraint("category IN ('residential', 'general_commercial', 'large_industry', 'industrial_commercial', 'agriculture')", name=op.f('ck_customer_category')),

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 12:17:19.577466
 from alembic import op
 import sqlalchemy as sa
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -26,9 +26,9 @@ def upgrade():
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_api_token_user_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 13:23:40.701598
 from alembic import op
 import sqlalchemy as sa
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('effective_on', sa.Date(), nullable=False),
     sa.Column('values', sa.Text(), nullable=False),
     sa.Column('note', sa.String(length=300), nullable=False),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['app_user.id'], name=op.f('fk_threshold_set_created_by_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_threshold_set')),
@@ -33,8 +33,8 @@ def upgrade():
     )
     op.create_table('validation_run',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('started_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('trigger', sa.String(length=10), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
@@ -69,8 +69,8 @@ def upgrade():
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('due_on', sa.Date(), nullable=True),
     sa.Column('waive_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("status IN ('open', 'rectifying', 'resolved', 'waived')", name=op.f('ck_finding_status')),
     sa.ForeignKeyConstraint(['assignee_id'], ['app_user.id'], name=op.f('fk_finding_assignee_id_app_user')),
@@ -94,7 +94,7 @@ def upgrade():
     op.create_table('finding_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('finding_id', sa.Integer(), nullable=False),
-    sa.Column('occurred_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('run_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=15), nullable=False),

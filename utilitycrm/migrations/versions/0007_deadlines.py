@@ -8,7 +8,7 @@ Create Date: 2026-11-22 20:45:13.943113
 from alembic import op
 import sqlalchemy as sa
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -35,7 +35,7 @@ def upgrade():
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('is_workday', sa.Boolean(), nullable=False),
     sa.Column('note', sa.String(length=200), nullable=False),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['app_user.id'], name=op.f('fk_calendar_day_created_by_id_app_user')),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_calendar_day'))
@@ -43,7 +43,7 @@ def upgrade():
     op.create_table('calendar_year',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('note', sa.String(length=200), nullable=False),
-    sa.Column('confirmed_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['confirmed_by_id'], ['app_user.id'], name=op.f('fk_calendar_year_confirmed_by_id_app_user')),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_calendar_year'))
@@ -63,7 +63,7 @@ def upgrade():
     sa.Column('used_workdays', sa.Integer(), nullable=True),
     sa.Column('is_paused', sa.Boolean(), nullable=False),
     sa.Column('is_uncertain', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint('limit_workdays IS NULL OR limit_workdays >= 0', name=op.f('ck_deadline_limit')),
     sa.ForeignKeyConstraint(['owner_id'], ['app_user.id'], name=op.f('fk_deadline_owner_id_app_user')),
@@ -80,7 +80,7 @@ def upgrade():
     sa.Column('deadline_id', sa.Integer(), nullable=False),
     sa.Column('level', sa.String(length=10), nullable=False),
     sa.Column('recipient_id', sa.Integer(), nullable=False),
-    sa.Column('sent_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['deadline_id'], ['deadline.id'], name=op.f('fk_alert_delivery_deadline_id_deadline')),
     sa.ForeignKeyConstraint(['recipient_id'], ['app_user.id'], name=op.f('fk_alert_delivery_recipient_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_delivery')),
@@ -96,7 +96,7 @@ def upgrade():
     sa.Column('ends_on', sa.Date(), nullable=True),
     sa.Column('reason', sa.String(length=30), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=False),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('ended_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('ends_on IS NULL OR ends_on >= starts_on', name=op.f('ck_deadline_pause_dates')),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import json
 from datetime import date
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -103,8 +103,8 @@ def upgrade():
     sa.Column('meter_asset_no', sa.String(length=30), nullable=True),
     sa.Column('meter_accuracy', sa.String(length=5), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("business_type IN ('new', 'increase', 'reduce', 'reduce_restore', 'suspend', 'suspend_restore', 'temporary_swap', 'relocate', 'move_meter', 'temporary_removal', 'reinstall', 'rename', 'transfer', 'split', 'merge', 'close', 'voltage_change', 'category_change')", name=op.f('ck_project_business_type')),
     sa.CheckConstraint("new_category IS NULL OR new_category IN ('residential', 'general_commercial', 'large_industry', 'industrial_commercial', 'agriculture')", name=op.f('ck_project_new_category')),

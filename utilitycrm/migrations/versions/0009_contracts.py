@@ -8,7 +8,7 @@ Create Date: 2026-11-22 22:35:54.341007
 from alembic import op
 import sqlalchemy as sa
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -41,8 +41,8 @@ def upgrade():
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('end_reason', sa.String(length=500), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("kind IN ('hv', 'lv')", name=op.f('ck_contract_kind')),
     sa.CheckConstraint("status IN ('draft', 'signed', 'expired', 'terminated')", name=op.f('ck_contract_status')),
@@ -64,7 +64,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contract_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=12), nullable=False),
-    sa.Column('at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.String(length=500), nullable=False),
     sa.CheckConstraint("kind IN ('drafted', 'signed', 'scan', 'expired', 'terminated')", name=op.f('ck_contract_event_kind')),
@@ -85,7 +85,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('content', sa.LargeBinary(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
-    sa.Column('uploaded_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("role IN ('signed', 'scan')", name=op.f('ck_contract_file_role')),
     sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], name=op.f('fk_contract_file_contract_id_contract')),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['app_user.id'], name=op.f('fk_contract_file_uploaded_by_id_app_user')),

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 23:18:18.418401
 from alembic import op
 import sqlalchemy as sa
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -27,17 +27,17 @@ def upgrade():
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('category', sa.String(length=10), nullable=False),
     sa.Column('is_report', sa.Boolean(), nullable=False),
-    sa.Column('received_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('contact_due_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('contacted_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('received_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('contact_due_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('contacted_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('caller', sa.String(length=100), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('step', sa.String(length=10), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
-    sa.Column('escalated_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('satisfaction', sa.String(length=12), nullable=True),
     sa.Column('resolution', sa.Text(), nullable=False),
-    sa.Column('closed_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("category IN ('service', 'business', 'outage', 'quality', 'grid')", name=op.f('ck_complaint_category')),
@@ -61,7 +61,7 @@ def upgrade():
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('kwh', sa.BigInteger(), nullable=False),
     sa.Column('amount_yuan', sa.Numeric(precision=14, scale=2), nullable=False),
-    sa.Column('updated_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount_yuan >= 0', name=op.f('ck_monthly_consumption_amount')),
     sa.CheckConstraint('kwh >= 0', name=op.f('ck_monthly_consumption_kwh')),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_monthly_consumption_customer_id_customer')),
@@ -78,7 +78,7 @@ def upgrade():
     sa.Column('topics', sa.String(length=300), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['app_user.id'], name=op.f('fk_visit_created_by_id_app_user')),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_visit_customer_id_customer')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visit'))
@@ -91,8 +91,8 @@ def upgrade():
     sa.Column('complaint_id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=10), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
-    sa.Column('started_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('finished_by_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.CheckConstraint("code IN ('accept', 'verify', 'rectify', 'revisit', 'archive', 'closed')", name=op.f('ck_complaint_step_code')),

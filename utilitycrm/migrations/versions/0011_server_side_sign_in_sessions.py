@@ -9,7 +9,7 @@ Create Date: 2026-12-01 22:48:23.581316
 from alembic import op
 import sqlalchemy as sa
 
-import utilitycrm.database
+import utilitycrm.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -26,11 +26,11 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('secret_hash', sa.String(length=64), nullable=False),
     sa.Column('remember', sa.Boolean(), nullable=False),
-    sa.Column('created_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('ip_address', sa.String(length=45), nullable=True),
     sa.Column('user_agent', sa.String(length=200), nullable=False),
-    sa.Column('ended_at', utilitycrm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ended_reason', sa.String(length=20), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_login_session_user_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_session')),

@@ -9,8 +9,8 @@ from flask_babel import format_datetime
 from flask_login import current_user
 
 from utilitycrm.auth.forms import LOCALE_LABELS, LanguageForm
-from utilitycrm.i18n import html_lang, select_locale
-from utilitycrm.navigation import nav_items_for
+from utilitycrm.core.i18n import html_lang, select_locale
+from utilitycrm.core.navigation import nav_items_for
 
 
 def _template_context() -> dict[str, object]:

@@ -9,8 +9,8 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from utilitycrm.routing import MAX_ID
-from utilitycrm.text import tidy_block, tidy_line
+from utilitycrm.core.routing import MAX_ID
+from utilitycrm.core.text import tidy_block, tidy_line
 
 
 class Form(FlaskForm):

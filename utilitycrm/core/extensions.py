@@ -9,8 +9,8 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from utilitycrm.api.errors import ErrorSchema
-from utilitycrm.database import Base
+from utilitycrm.core.api.errors import ErrorSchema
+from utilitycrm.core.database import Base
 
 
 class JSONApi(Api):

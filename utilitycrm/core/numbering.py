@@ -12,7 +12,7 @@ from sqlalchemy import String, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 class NumberSequence(db.Model):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 
-from utilitycrm.config import SUPPORTED_LOCALES
-from utilitycrm.extensions import babel
+from utilitycrm.core.config import SUPPORTED_LOCALES
+from utilitycrm.core.extensions import babel
 
 
 def select_locale() -> str:

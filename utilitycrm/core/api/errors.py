@@ -1,5 +1,5 @@
 """The one JSON error body of the API, as the OpenAPI document publishes it: what
-utilitycrm.errors.render_error sends for every refusal."""
+utilitycrm.core.errors.render_error sends for every refusal."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The API's blueprint: flask-smorest's, refusing text that holds characters the forms
-and imports drop (utilitycrm.text): a program gets told, rather than have its data
+and imports drop (utilitycrm.core.text): a program gets told, rather than have its data
 changed silently. The OpenAPI document publishes the same rule as a pattern."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from webargs import core
 from webargs.flaskparser import FlaskParser
 
-from utilitycrm.text import unclean_paths
+from utilitycrm.core.text import unclean_paths
 
 UNCLEAN = _l("Text must not hold control or text-direction characters (NUL, U+202E …).")
 

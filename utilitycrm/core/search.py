@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, literal, select
 
-from utilitycrm.extensions import db
+from utilitycrm.core.extensions import db
 
 
 def _escape_like(text: str) -> str:

@@ -1,6 +1,6 @@
 """The rules the API enforces, published in its OpenAPI document, so that a client (and
 schemathesis) can build a valid request from the document alone: clean text (the
-pattern of utilitycrm.text), formats the utility configures (ConfiguredPattern), and a
+pattern of utilitycrm.core.text), formats the utility configures (ConfiguredPattern), and a
 schema's own cross-field rules (a class's OPENAPI_RULES, e.g. HV metering's PT ratio)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from apispec import BasePlugin
 from flask import current_app
 from marshmallow import ValidationError, fields
 
-from utilitycrm.text import CLEAN_TEXT_PATTERN
+from utilitycrm.core.text import CLEAN_TEXT_PATTERN
 
 
 class ConfiguredPattern:

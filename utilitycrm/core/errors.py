@@ -12,8 +12,8 @@ from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, Operationa
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from utilitycrm.extensions import db
-from utilitycrm.uploads import file_limit
+from utilitycrm.core.extensions import db
+from utilitycrm.core.uploads import file_limit
 
 log = logging.getLogger(__name__)
 

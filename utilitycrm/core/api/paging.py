@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from marshmallow import Schema, fields, validate
 
-from utilitycrm.archive.search import Page
+from utilitycrm.core.search import Page
 
 
 class PageArgsSchema(Schema):

@@ -7,11 +7,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm import errors
-    from utilitycrm.api.openapi import PublishedRules, string_patterns
     from utilitycrm.archive.api import blp as archive_api
     from utilitycrm.auth.access import declare_endpoint, public
-    from utilitycrm.extensions import api, csrf
+    from utilitycrm.core import errors
+    from utilitycrm.core.api.openapi import PublishedRules, string_patterns
+    from utilitycrm.core.extensions import api, csrf
 
     app.config.setdefault("API_TITLE", "utilitycrm")
     app.config.setdefault("API_VERSION", "v1")
