@@ -45,8 +45,8 @@ def test_seed_creates_the_demo_users_who_can_sign_in(runner, app):
 def test_seed_signs_a_few_contracts_one_due_for_renewal(runner, app):
     from utilitycrm.contracts import services
     from utilitycrm.contracts.models import Contract
+    from utilitycrm.core.dates import local_today
     from utilitycrm.deadlines.alerts import open_alerts
-    from utilitycrm.deadlines.calendar import local_today
 
     assert "supply contracts" in seed(runner, "--customers", "200").output
     contracts = db.session.query(Contract).order_by(Contract.id).all()

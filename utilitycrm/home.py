@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Flask, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from utilitycrm.accounts import portfolio
@@ -13,8 +14,9 @@ from utilitycrm.auth import services as auth_services
 from utilitycrm.auth.access import login_required
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.dates import local_today
+from utilitycrm.core.navigation import NavItem, register_nav_item
 from utilitycrm.deadlines.alerts import load_by_owner, open_alerts
-from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.validation import queries as validation_queries
 
 bp = Blueprint("home", __name__)
@@ -83,3 +85,8 @@ def index():
         my_findings=validation_queries.assigned_findings(current_user.id, limit=WORKLIST),
         **ROLE_CONTEXT[role](today),
     )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_nav_item(app, NavItem(_l("Home"), "home.index", order=0))

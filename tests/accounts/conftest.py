@@ -10,8 +10,8 @@ from tests.clock import TODAY
 from tests.factories import create_customer
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.extensions import db
-from utilitycrm.projects.services import add_months
 
 
 @pytest.fixture

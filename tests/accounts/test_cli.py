@@ -7,8 +7,9 @@ from datetime import timedelta
 from tests.accounts.conftest import managed
 from tests.factories import create_document
 from utilitycrm.accounts import complaints
+from utilitycrm.core.dates import local_now, local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import WorkCalendar, local_now, local_today
+from utilitycrm.deadlines.calendar import WorkCalendar
 
 
 def test_daily_plans_visits_reminds_documents_and_escalates(runner, manager, users):

@@ -15,10 +15,11 @@ from utilitycrm.accounts import complaints
 from utilitycrm.accounts.models import Complaint
 from utilitycrm.accounts.types import Step
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.dates import local_now
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.alerts import open_alerts
-from utilitycrm.deadlines.calendar import WorkCalendar, local_now
+from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.models import Deadline
 
 CST = ZoneInfo("Asia/Shanghai")

@@ -10,8 +10,8 @@ from tests.accounts.test_consumption import book
 from tests.factories import create_user
 from utilitycrm.accounts.models import FollowUp, MonthlyConsumption, Visit
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_today
 
 
 def test_a_visit_with_a_follow_up_through_the_form(client, login_as, manager, users):

@@ -13,10 +13,10 @@ from tests.validation.dbarchive import change
 from utilitycrm.accounts import portfolio, visits
 from utilitycrm.archive.models import ArchiveChange
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.projects.services import add_months
 
 
 def _open(customer):

@@ -9,8 +9,8 @@ from tests.accounts.conftest import managed
 from tests.clock import TODAY
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.extensions import db
-from utilitycrm.projects.services import add_months
 
 
 def stored() -> int:

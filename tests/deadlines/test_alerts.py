@@ -8,9 +8,10 @@ from email import message_from_bytes
 from tests.deadlines.conftest import open_test_deadline
 from tests.factories import create_user
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.alerts import load_by_owner, open_alerts
-from utilitycrm.deadlines.calendar import WorkCalendar, local_today
+from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.models import AlertLevel
 
 

@@ -11,8 +11,8 @@ from tests.e2e.test_roles_journey import sign_in
 from tests.factories import create_customer
 from utilitycrm.accounts import visits
 from utilitycrm.auth.roles import Role
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_today
 
 
 def test_visit_and_complaint_journey(page, users):

@@ -134,7 +134,7 @@ def test_profiles_page_shows_both_seeded_profiles(client, login_as):
 def test_the_contract_stage_prepares_the_projects_contract(client, login_as, manager, staff):
     from tests.validation.dbarchive import change
     from utilitycrm.contracts.models import Contract
-    from utilitycrm.deadlines.calendar import local_today
+    from utilitycrm.core.dates import local_today
 
     project = accept(new_connection(factories.create_line(), manager), staff)
     record_hv_metering(project, ct_primary_a=50, meter_asset_no="3310001230001")

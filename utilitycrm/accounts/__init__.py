@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from utilitycrm.accounts import complaints, documents, models, visits  # noqa: F401
+    from utilitycrm.accounts.api import blp as api_blueprint
     from utilitycrm.accounts.cli import accounts_cli
     from utilitycrm.accounts.describe import (
         describe_complaints,
@@ -17,6 +18,9 @@ def init_app(app: Flask) -> None:
     )
     from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction, Step
     from utilitycrm.accounts.views import bp
+    from utilitycrm.auth.roles import Permission
+    from utilitycrm.core.api import register_api
+    from utilitycrm.core.navigation import NavItem, register_nav_item
     from utilitycrm.deadlines.services import register_kind
 
     register_kind(visits.VISIT, _l("Key-account visit"), describe_visits)
@@ -30,4 +34,11 @@ def init_app(app: Flask) -> None:
         satisfaction_enum=Satisfaction,
     )
     app.register_blueprint(bp)
+    register_api(api_blueprint)
+    register_nav_item(
+        app, NavItem(_l("Key accounts"), "accounts.index", Permission.VIEW_ARCHIVE, 50)
+    )
+    register_nav_item(
+        app, NavItem(_l("Complaints"), "accounts.complaints_index", Permission.VIEW_ARCHIVE, 51)
+    )
     app.cli.add_command(accounts_cli)

@@ -15,8 +15,8 @@ from utilitycrm.archive.queries import customer_by_account_no
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.api.blueprints import Blueprint
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_today
 
 blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Key accounts")
 

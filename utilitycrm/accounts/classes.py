@@ -22,8 +22,8 @@ from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.archive.enums import CustomerStatus, ValueClass
 from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import Customer
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.extensions import db
-from utilitycrm.projects.services import add_months
 
 CHUNK = 900
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 
 from utilitycrm.accounts import classes, complaints, documents, visits
+from utilitycrm.core.dates import local_now, local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_now, local_today
 from utilitycrm.deadlines.cli import alerts_command
 
 

@@ -26,11 +26,12 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import active_users
+from utilitycrm.core.dates import local_date_of
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.numbering import next_number
 from utilitycrm.deadlines import services as deadlines
-from utilitycrm.deadlines.calendar import WorkCalendar, local_date_of
+from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.models import Deadline
 
 KIND = "complaint"

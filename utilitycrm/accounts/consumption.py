@@ -25,9 +25,9 @@ from utilitycrm.archive.workbook.layout import Column, Sheet
 from utilitycrm.archive.workbook.parsing import CellError, parse_cell
 from utilitycrm.archive.workbook.reading import Problem, read_workbook
 from utilitycrm.core.database import utcnow
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
-from utilitycrm.projects.services import add_months
 
 SHEET = Sheet("consumption", "月度电量电费", "Monthly consumption", (
     Column("account_no", "户号", "Account no.", required=True),

@@ -18,9 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction
-from utilitycrm.archive.forms.base import select_id
-from utilitycrm.archive.forms.fields import enum_choices
-from utilitycrm.core.forms import Form
+from utilitycrm.core.forms import Form, select_id
+from utilitycrm.core.labels import enum_choices
 
 
 class FollowUpEntry(Form):

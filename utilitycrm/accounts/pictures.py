@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from utilitycrm.accounts.models import MonthlyConsumption
-from utilitycrm.projects.services import add_months
+from utilitycrm.core.dates import add_months
 
 WIDTH, HEIGHT = 760, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 700, 16, 180

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from utilitycrm.archive.enums import LABELS, Labelled
+from utilitycrm.core.labels import LABELS, Labelled
 
 
 class Channel(Labelled):

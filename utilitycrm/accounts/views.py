@@ -27,23 +27,18 @@ from utilitycrm.accounts.timeline import customer_timeline
 from utilitycrm.accounts.types import ComplaintCategory
 from utilitycrm.archive import choices
 from utilitycrm.archive.queries import customer_by_account_no
-from utilitycrm.archive.views.common import (
-    flash_form_errors,
-    forbid_unless,
-    form_action,
-    get_customer_or_404,
-    refuse,
-)
+from utilitycrm.archive.views.common import get_customer_or_404
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.auth.services import active_users
+from utilitycrm.core.dates import add_months, local_now, local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.routing import arg_id
 from utilitycrm.core.uploads import upload_limit
-from utilitycrm.deadlines.calendar import WorkCalendar, local_now, local_today
-from utilitycrm.projects.services import add_months
+from utilitycrm.core.views import flash_form_errors, forbid_unless, form_action, refuse
+from utilitycrm.deadlines.calendar import WorkCalendar
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 

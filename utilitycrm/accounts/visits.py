@@ -21,11 +21,11 @@ from utilitycrm.accounts.models import FollowUp, Visit
 from utilitycrm.archive.enums import CustomerStatus
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.projects.services import add_months
 
 VISIT = "visit"
 FOLLOW_UP = "follow_up"

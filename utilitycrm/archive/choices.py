@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -19,8 +18,7 @@ from utilitycrm.archive.models import (
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import active_users
 from utilitycrm.core.extensions import db
-
-BLANK = _l("— none —")
+from utilitycrm.core.forms import BLANK
 
 
 def _blank() -> SelectChoice:

@@ -6,27 +6,9 @@ Chinese domain terms keep their original beside the English gloss.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
-
-class Labelled(StrEnum):
-    """A coded value whose label is looked up in the subclass's LABELS mapping."""
-
-    @property
-    def label(self) -> str:
-        return str(self.lazy_label)
-
-    @property
-    def lazy_label(self):
-        """The label translated when shown, for choices built once at import."""
-        return LABELS[type(self)][self]
-
-    @classmethod
-    def check_sql(cls, column: str) -> str:
-        """A CHECK constraint expression allowing exactly these codes."""
-        return f"{column} IN ({', '.join(repr(member.value) for member in cls)})"
+from utilitycrm.core.labels import LABELS, Labelled
 
 
 class VoltageLevel(Labelled):
@@ -205,106 +187,108 @@ STANDARD_KVA = (
     2500,
 )
 
-LABELS = {
-    VoltageLevel: {
-        VoltageLevel.V0_4: _l("0.4 kV"),
-        VoltageLevel.V10: _l("10 kV"),
-        VoltageLevel.V20: _l("20 kV"),
-        VoltageLevel.V35: _l("35 kV"),
-        VoltageLevel.V110: _l("110 kV"),
-        VoltageLevel.V220: _l("220 kV"),
-    },
-    Category: {
-        Category.RESIDENTIAL: _l("Residential (居民生活)"),
-        Category.GENERAL_COMMERCIAL: _l("General commercial (一般工商业)"),
-        Category.LARGE_INDUSTRY: _l("Large industry (大工业)"),
-        Category.INDUSTRIAL_COMMERCIAL: _l("Industrial and commercial (工商业)"),
-        Category.AGRICULTURE: _l("Agricultural production (农业生产)"),
-    },
-    CustomerStatus: {
-        CustomerStatus.ACTIVE: _l("In use (在用)"),
-        CustomerStatus.SUSPENDED: _l("Suspended (暂停)"),
-        CustomerStatus.CLOSED: _l("Closed (销户)"),
-        CustomerStatus.APPLYING: _l("Applying (报装中)"),
-    },
-    TariffStructure: {
-        TariffStructure.SINGLE: _l("Single-part (单一制)"),
-        TariffStructure.TWO_PART: _l("Two-part (两部制)"),
-    },
-    BasicChargeBasis: {
-        BasicChargeBasis.CAPACITY: _l("By capacity (按容量)"),
-        BasicChargeBasis.DEMAND: _l("By demand (按需量)"),
-    },
-    PowerFactorStandard: {
-        PowerFactorStandard.PF_090: "0.90",
-        PowerFactorStandard.PF_085: "0.85",
-        PowerFactorStandard.PF_080: "0.80",
-        PowerFactorStandard.NONE: _l("None"),
-    },
-    Importance: {
-        Importance.SPECIAL: _l("Special grade (特级)"),
-        Importance.FIRST: _l("First grade (一级)"),
-        Importance.SECOND: _l("Second grade (二级)"),
-        Importance.TEMPORARY: _l("Temporary (临时性)"),
-        Importance.NONE: _l("Not an important customer"),
-    },
-    ValueClass: {ValueClass.A: "A", ValueClass.B: "B", ValueClass.C: "C"},
-    IdType: {
-        IdType.CREDIT_CODE: _l("Unified social credit code"),
-        IdType.ID_CARD: _l("Resident ID card"),
-        IdType.OTHER: _l("Other"),
-    },
-    SourceKind: {
-        SourceKind.MAIN: _l("Main (主供)"),
-        SourceKind.BACKUP: _l("Backup (备用)"),
-        SourceKind.SECURITY: _l("Security (保安)"),
-    },
-    Connection: {Connection.OVERHEAD: _l("Overhead"), Connection.CABLE: _l("Cable")},
-    TransformerKind: {
-        TransformerKind.TRANSFORMER: _l("Transformer"),
-        TransformerKind.HV_MOTOR: _l("High-voltage motor"),
-    },
-    Ownership: {
-        Ownership.DEDICATED: _l("Dedicated (专变)"),
-        Ownership.PUBLIC: _l("Public (公变)"),
-    },
-    TransformerState: {
-        TransformerState.RUNNING: _l("Running (运行)"),
-        TransformerState.PAUSED: _l("Paused (暂停)"),
-        TransformerState.SEALED: _l("Sealed, reduced (减容封停)"),
-        TransformerState.REMOVED: _l("Removed (拆除)"),
-    },
-    MeteringMethod: {
-        MeteringMethod.HV_HV: _l("HV supply, HV metering (高供高计)"),
-        MeteringMethod.HV_LV: _l("HV supply, LV metering (高供低计)"),
-        MeteringMethod.LV_LV: _l("LV supply, LV metering (低供低计)"),
-    },
-    Wiring: {
-        Wiring.THREE_PHASE_THREE_WIRE: _l("Three-phase three-wire"),
-        Wiring.THREE_PHASE_FOUR_WIRE: _l("Three-phase four-wire"),
-        Wiring.SINGLE_PHASE: _l("Single-phase"),
-    },
-    MeteringClass: {member: member.value for member in MeteringClass},
-    MeterAccuracy: {member: member.value for member in MeterAccuracy},
-    DocumentKind: {
-        DocumentKind.BUSINESS_LICENCE: _l("Business licence"),
-        DocumentKind.ID_CARD: _l("ID card"),
-        DocumentKind.POWER_PERMIT: _l("Power business permit"),
-        DocumentKind.PROPERTY_CERTIFICATE: _l("Property certificate"),
-        DocumentKind.AUTHORISATION: _l("Letter of authorisation"),
-        DocumentKind.OTHER: _l("Other"),
-    },
-    NodeKind: {
-        NodeKind.BUS_BAY: _l("Substation bay (间隔)"),
-        NodeKind.POLE: _l("Pole (杆塔)"),
-        NodeKind.JUNCTION: _l("Junction"),
-        NodeKind.RING_MAIN_UNIT: _l("Ring main unit (环网柜)"),
-        NodeKind.SWITCH_STATION: _l("Switching station (开闭所)"),
-        NodeKind.BRANCH_BOX: _l("Branch box (分支箱)"),
-    },
-    EdgeKind: {
-        EdgeKind.SECTION: _l("Line section"),
-        EdgeKind.SWITCH: _l("Switch"),
-        EdgeKind.TIE_SWITCH: _l("Tie switch (联络开关)"),
-    },
-}
+LABELS.update(
+    {
+        VoltageLevel: {
+            VoltageLevel.V0_4: _l("0.4 kV"),
+            VoltageLevel.V10: _l("10 kV"),
+            VoltageLevel.V20: _l("20 kV"),
+            VoltageLevel.V35: _l("35 kV"),
+            VoltageLevel.V110: _l("110 kV"),
+            VoltageLevel.V220: _l("220 kV"),
+        },
+        Category: {
+            Category.RESIDENTIAL: _l("Residential (居民生活)"),
+            Category.GENERAL_COMMERCIAL: _l("General commercial (一般工商业)"),
+            Category.LARGE_INDUSTRY: _l("Large industry (大工业)"),
+            Category.INDUSTRIAL_COMMERCIAL: _l("Industrial and commercial (工商业)"),
+            Category.AGRICULTURE: _l("Agricultural production (农业生产)"),
+        },
+        CustomerStatus: {
+            CustomerStatus.ACTIVE: _l("In use (在用)"),
+            CustomerStatus.SUSPENDED: _l("Suspended (暂停)"),
+            CustomerStatus.CLOSED: _l("Closed (销户)"),
+            CustomerStatus.APPLYING: _l("Applying (报装中)"),
+        },
+        TariffStructure: {
+            TariffStructure.SINGLE: _l("Single-part (单一制)"),
+            TariffStructure.TWO_PART: _l("Two-part (两部制)"),
+        },
+        BasicChargeBasis: {
+            BasicChargeBasis.CAPACITY: _l("By capacity (按容量)"),
+            BasicChargeBasis.DEMAND: _l("By demand (按需量)"),
+        },
+        PowerFactorStandard: {
+            PowerFactorStandard.PF_090: "0.90",
+            PowerFactorStandard.PF_085: "0.85",
+            PowerFactorStandard.PF_080: "0.80",
+            PowerFactorStandard.NONE: _l("None"),
+        },
+        Importance: {
+            Importance.SPECIAL: _l("Special grade (特级)"),
+            Importance.FIRST: _l("First grade (一级)"),
+            Importance.SECOND: _l("Second grade (二级)"),
+            Importance.TEMPORARY: _l("Temporary (临时性)"),
+            Importance.NONE: _l("Not an important customer"),
+        },
+        ValueClass: {ValueClass.A: "A", ValueClass.B: "B", ValueClass.C: "C"},
+        IdType: {
+            IdType.CREDIT_CODE: _l("Unified social credit code"),
+            IdType.ID_CARD: _l("Resident ID card"),
+            IdType.OTHER: _l("Other"),
+        },
+        SourceKind: {
+            SourceKind.MAIN: _l("Main (主供)"),
+            SourceKind.BACKUP: _l("Backup (备用)"),
+            SourceKind.SECURITY: _l("Security (保安)"),
+        },
+        Connection: {Connection.OVERHEAD: _l("Overhead"), Connection.CABLE: _l("Cable")},
+        TransformerKind: {
+            TransformerKind.TRANSFORMER: _l("Transformer"),
+            TransformerKind.HV_MOTOR: _l("High-voltage motor"),
+        },
+        Ownership: {
+            Ownership.DEDICATED: _l("Dedicated (专变)"),
+            Ownership.PUBLIC: _l("Public (公变)"),
+        },
+        TransformerState: {
+            TransformerState.RUNNING: _l("Running (运行)"),
+            TransformerState.PAUSED: _l("Paused (暂停)"),
+            TransformerState.SEALED: _l("Sealed, reduced (减容封停)"),
+            TransformerState.REMOVED: _l("Removed (拆除)"),
+        },
+        MeteringMethod: {
+            MeteringMethod.HV_HV: _l("HV supply, HV metering (高供高计)"),
+            MeteringMethod.HV_LV: _l("HV supply, LV metering (高供低计)"),
+            MeteringMethod.LV_LV: _l("LV supply, LV metering (低供低计)"),
+        },
+        Wiring: {
+            Wiring.THREE_PHASE_THREE_WIRE: _l("Three-phase three-wire"),
+            Wiring.THREE_PHASE_FOUR_WIRE: _l("Three-phase four-wire"),
+            Wiring.SINGLE_PHASE: _l("Single-phase"),
+        },
+        MeteringClass: {member: member.value for member in MeteringClass},
+        MeterAccuracy: {member: member.value for member in MeterAccuracy},
+        DocumentKind: {
+            DocumentKind.BUSINESS_LICENCE: _l("Business licence"),
+            DocumentKind.ID_CARD: _l("ID card"),
+            DocumentKind.POWER_PERMIT: _l("Power business permit"),
+            DocumentKind.PROPERTY_CERTIFICATE: _l("Property certificate"),
+            DocumentKind.AUTHORISATION: _l("Letter of authorisation"),
+            DocumentKind.OTHER: _l("Other"),
+        },
+        NodeKind: {
+            NodeKind.BUS_BAY: _l("Substation bay (间隔)"),
+            NodeKind.POLE: _l("Pole (杆塔)"),
+            NodeKind.JUNCTION: _l("Junction"),
+            NodeKind.RING_MAIN_UNIT: _l("Ring main unit (环网柜)"),
+            NodeKind.SWITCH_STATION: _l("Switching station (开闭所)"),
+            NodeKind.BRANCH_BOX: _l("Branch box (分支箱)"),
+        },
+        EdgeKind: {
+            EdgeKind.SECTION: _l("Line section"),
+            EdgeKind.SWITCH: _l("Switch"),
+            EdgeKind.TIE_SWITCH: _l("Tie switch (联络开关)"),
+        },
+    }
+)

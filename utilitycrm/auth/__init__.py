@@ -10,6 +10,8 @@ from utilitycrm.core.extensions import login_manager
 
 def init_app(app: Flask) -> None:
     from utilitycrm.auth import access, admin, cli, loaders, views
+    from utilitycrm.auth.roles import Permission
+    from utilitycrm.core.navigation import NavItem, register_nav_item
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -21,5 +23,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
+    register_nav_item(app, NavItem(_l("Users"), "admin.users", Permission.MANAGE_USERS, 90))
+    register_nav_item(
+        app, NavItem(_l("Security log"), "admin.security_events", Permission.VIEW_SECURITY_LOG, 91)
+    )
     app.cli.add_command(cli.users)
     access.init_app(app)
+    # The API's description is no secret.
+    access.declare_endpoint(app, "api-docs.openapi_json", access.public)

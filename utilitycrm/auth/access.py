@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
@@ -21,6 +21,8 @@ from utilitycrm.auth.roles import Permission
 from utilitycrm.auth.services import record_event
 from utilitycrm.core.extensions import db, login_manager
 from utilitycrm.core.routing import is_static
+from utilitycrm.core.signals import access_denied
+from utilitycrm.core.views import deny_access
 
 View = TypeVar("View", bound=Callable[..., object])
 
@@ -88,9 +90,8 @@ def enforce_access():
     return None
 
 
-def deny_access() -> NoReturn:
-    """Log the refusal and answer 403; also for checks on a record, after the view loads it."""
-    db.session.rollback()
+def _log_denial(_app, **_extra) -> None:
+    """Every 403 the app answers for a signed-in user is in the security log."""
     record_event(
         SecurityEventKind.PERMISSION_DENIED,
         user=current_user,
@@ -98,8 +99,8 @@ def deny_access() -> NoReturn:
         detail=f"{request.method} {request.path}"[:300],
     )
     db.session.commit()
-    abort(403)
 
 
 def init_app(app: Flask) -> None:
+    access_denied.connect(_log_denial, app)
     app.before_request(enforce_access)

@@ -10,10 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import USERNAME_PATTERN, normalize_username, password_problems
-from utilitycrm.core.config import SUPPORTED_LOCALES
 from utilitycrm.core.forms import Form, VersionField
-
-LOCALE_LABELS = {"zh_CN": "简体中文", "en": "English"}
 
 
 def role_choices() -> list[SelectChoice]:
@@ -24,13 +21,6 @@ class LoginForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this computer"))
-    next = HiddenField()
-
-
-class LanguageForm(Form):
-    locale = SelectField(
-        choices=[SelectChoice(code, LOCALE_LABELS[code]) for code in SUPPORTED_LOCALES]
-    )
     next = HiddenField()
 
 

@@ -17,17 +17,11 @@ from flask_login import current_user, login_user, logout_user
 
 from utilitycrm.auth import services
 from utilitycrm.auth.access import login_required, public
-from utilitycrm.auth.forms import (
-    ChangePasswordForm,
-    LanguageForm,
-    LoginForm,
-    ProfileForm,
-    TokenForm,
-)
+from utilitycrm.auth.forms import ChangePasswordForm, LoginForm, ProfileForm, TokenForm
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
-from utilitycrm.core.i18n import select_locale
+from utilitycrm.core.i18n import LanguageForm, select_locale
 from utilitycrm.core.navigation import safe_next_url
 
 bp = Blueprint("auth", __name__)

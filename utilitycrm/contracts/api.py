@@ -14,7 +14,7 @@ from utilitycrm.contracts.schemas import (
 )
 from utilitycrm.core.api.blueprints import Blueprint
 from utilitycrm.core.api.paging import page_document, row_limit
-from utilitycrm.deadlines.calendar import local_today
+from utilitycrm.core.dates import local_today
 
 blp = Blueprint("api_contracts", __name__, url_prefix="/api/v1", description="Supply contracts")
 

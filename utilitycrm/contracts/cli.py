@@ -11,8 +11,8 @@ from utilitycrm.archive.queries import customer_by_account_no
 from utilitycrm.contracts import documents, services, terms
 from utilitycrm.contracts.types import ContractKind
 from utilitycrm.core.config import SUPPORTED_LOCALES
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.deadlines.cli import alerts_command
 
 

@@ -7,8 +7,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from utilitycrm.auth.forms import LOCALE_LABELS
 from utilitycrm.core.forms import Form
+from utilitycrm.core.i18n import LOCALE_LABELS
 
 
 class DraftForm(Form):

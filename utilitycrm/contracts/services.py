@@ -22,12 +22,12 @@ from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import documents, terms
 from utilitycrm.contracts.models import Contract, ContractEvent, ContractFile
 from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.numbering import next_number
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.projects.services import add_months
 from utilitycrm.validation.snapshot import standards_on
 
 KIND = "contract"  # the deadlines' kind of a contract's expiry reminder

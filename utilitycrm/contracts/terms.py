@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from utilitycrm.archive import label, standards
+from utilitycrm.archive import standards
 from utilitycrm.archive.enums import (
     Category,
     MeteringMethod,
@@ -28,6 +28,7 @@ from utilitycrm.archive.enums import (
 )
 from utilitycrm.archive.models import Customer, MeteringPoint, PowerSource
 from utilitycrm.core.extensions import db
+from utilitycrm.core.labels import label
 
 # Planned equipment of a project at its contract stage has no archive code yet.
 PLANNED = "planned"

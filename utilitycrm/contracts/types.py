@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from utilitycrm.archive.enums import LABELS, Labelled, VoltageLevel
+from utilitycrm.archive.enums import VoltageLevel
+from utilitycrm.core.labels import LABELS, Labelled
 
 
 class ContractKind(Labelled):

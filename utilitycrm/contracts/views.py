@@ -19,13 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from utilitycrm.archive.views.common import (
-    forbid_unless,
-    form_action,
-    get_customer_or_404,
-    list_settings,
-    refuse,
-)
+from utilitycrm.archive.views.common import get_customer_or_404
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import queries, services, terms
@@ -33,11 +27,12 @@ from utilitycrm.contracts.forms import DraftForm, ScanForm, SignForm, TerminateF
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractKind, ContractStatus
 from utilitycrm.core.config import SUPPORTED_LOCALES
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.pdf import PDF_MIMETYPE
 from utilitycrm.core.uploads import upload_limit
-from utilitycrm.deadlines.calendar import local_today
+from utilitycrm.core.views import forbid_unless, form_action, list_settings, refuse
 from utilitycrm.projects.queries import by_number as project_by_number
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")

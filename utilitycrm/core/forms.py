@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from utilitycrm.core.labels import enum_choices
 from utilitycrm.core.routing import MAX_ID
 from utilitycrm.core.text import tidy_block, tidy_line
 
@@ -68,3 +69,30 @@ class VersionField(IntegerField):
         super().process(formdata, data, extra_filters)
         if formdata is not None and self.name not in formdata:
             self.data = None
+
+
+BLANK = _l("— none —")
+
+
+def optional_int(value: object) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+def none_if_blank(value):
+    return value or None
+
+
+def optional_choice(label, enum, **kwargs) -> SelectField:
+    """A select of an enum's codes whose blank choice means None."""
+    return SelectField(
+        label,
+        choices=enum_choices(enum, blank=BLANK),
+        filters=[none_if_blank],
+        validators=[Optional()],
+        **kwargs,
+    )
+
+
+def select_id(label, **kwargs) -> SelectField:
+    """A select whose value is a record id, or None for the blank choice."""
+    return SelectField(label, coerce=optional_int, validate_choice=True, **kwargs)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
+from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 from utilitycrm.core.config import SUPPORTED_LOCALES
 from utilitycrm.core.extensions import babel
+from utilitycrm.core.forms import Form
+
+# Each language is named in itself, so a user who cannot read the page still finds theirs.
+LOCALE_LABELS = {"zh_CN": "简体中文", "en": "English"}
 
 
 def select_locale() -> str:
@@ -21,6 +27,13 @@ def select_locale() -> str:
 
 def html_lang(locale: str) -> str:
     return locale.replace("_", "-")
+
+
+class LanguageForm(Form):
+    locale = SelectField(
+        choices=[SelectChoice(code, LOCALE_LABELS[code]) for code in SUPPORTED_LOCALES]
+    )
+    next = HiddenField()
 
 
 def init_app(app: Flask) -> None:

@@ -8,8 +8,8 @@ from flask import Flask, has_request_context, request
 from flask_babel import format_datetime
 from flask_login import current_user
 
-from utilitycrm.auth.forms import LOCALE_LABELS, LanguageForm
-from utilitycrm.core.i18n import html_lang, select_locale
+from utilitycrm.core.i18n import LOCALE_LABELS, LanguageForm, html_lang, select_locale
+from utilitycrm.core.labels import label
 from utilitycrm.core.navigation import nav_items_for
 
 
@@ -36,3 +36,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.add_template_filter(_datetime, "datetime")
     app.add_template_filter(json.loads, "fromjson")
+    app.add_template_filter(label, "label")

@@ -26,8 +26,8 @@ def init_app(app: Flask) -> None:
 
 def _alert_badge() -> dict[str, object]:
     """The navigation bar's count of the user's due-soon and overdue deadlines."""
+    from utilitycrm.core.dates import local_today
     from utilitycrm.deadlines.alerts import alert_count
-    from utilitycrm.deadlines.calendar import local_today
 
     if not current_user or not current_user.is_authenticated:  # no request: a command
         return {}

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import chinese_calendar
 from chinese_calendar import constants
-from flask import current_app
 from sqlalchemy import select
 
 from utilitycrm.core.extensions import db
@@ -25,20 +23,6 @@ PACKAGE_YEARS = frozenset(day.year for day in constants.holidays)
 # No deadline of this application spans more than this; a calendar without working days
 # (an administrator's error) stops here instead of looping forever.
 MAX_SPAN = timedelta(days=3 * 366)
-
-
-def local_now() -> datetime:
-    """Now in the utility's time zone: a working day is a local date."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-
-
-def local_today() -> date:
-    return local_now().date()
-
-
-def local_date_of(moment: datetime) -> date:
-    """The utility's calendar day of a moment (timestamps are stored in UTC)."""
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 class CalendarSpanError(ValueError):

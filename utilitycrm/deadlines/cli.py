@@ -8,9 +8,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from utilitycrm.core.dates import local_today
 from utilitycrm.deadlines.alerts import open_alerts
 from utilitycrm.deadlines.alerts import send as send_alerts
-from utilitycrm.deadlines.calendar import WorkCalendar, local_today
+from utilitycrm.deadlines.calendar import WorkCalendar
 
 
 class _Date(click.ParamType):

@@ -7,8 +7,8 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from utilitycrm.archive.forms.fields import enum_choices
 from utilitycrm.core.forms import Form
+from utilitycrm.core.labels import enum_choices
 from utilitycrm.deadlines.services import PauseReason
 
 

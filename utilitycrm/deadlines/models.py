@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from utilitycrm.archive.enums import LABELS, Labelled
 from utilitycrm.auth.models import User
 from utilitycrm.core.database import Versioned, utcnow
 from utilitycrm.core.extensions import db
+from utilitycrm.core.labels import LABELS, Labelled
 
 
 class CalendarDay(db.Model):

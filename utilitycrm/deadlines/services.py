@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from utilitycrm.archive.enums import LABELS, Labelled
 from utilitycrm.auth.models import User
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
+from utilitycrm.core.labels import LABELS, Labelled
 from utilitycrm.deadlines import clock
 from utilitycrm.deadlines.calendar import PACKAGE_YEARS, WorkCalendar
 from utilitycrm.deadlines.models import CalendarDay, CalendarYear, Deadline, DeadlinePause

@@ -12,14 +12,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from utilitycrm.archive.views.common import refuse
 from utilitycrm.auth.access import login_required, requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
+from utilitycrm.core.views import refuse
 from utilitycrm.deadlines import services
 from utilitycrm.deadlines.alerts import open_alerts
-from utilitycrm.deadlines.calendar import WorkCalendar, local_today
+from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.forms import CalendarDayForm, ConfirmYearForm
 
 bp = Blueprint("deadlines", __name__)

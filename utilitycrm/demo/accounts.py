@@ -16,9 +16,9 @@ from utilitycrm.accounts import classes, complaints, documents, visits
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.projects.services import add_months
 
 PRICE = Decimal("0.65")
 

@@ -6,8 +6,8 @@ import time
 
 import click
 
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.demo import seeding
 from utilitycrm.demo.accounts import seed_key_account_work
 from utilitycrm.demo.contracts import seed_contracts

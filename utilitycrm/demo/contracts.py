@@ -10,8 +10,8 @@ from sqlalchemy import select
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
 from utilitycrm.contracts import services, terms
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.extensions import db
-from utilitycrm.projects.services import add_months
 
 SIGNED = 5  # then one draft
 

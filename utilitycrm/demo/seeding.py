@@ -33,8 +33,8 @@ from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import UserData, create_user
 from utilitycrm.core.database import utcnow
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.demo import generator
 from utilitycrm.demo.faults import FaultInjector
 from utilitycrm.demo.models import DemoFault

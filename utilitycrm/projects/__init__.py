@@ -7,9 +7,13 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from utilitycrm.auth.roles import Permission
     from utilitycrm.core import numbering  # noqa: F401 - its table belongs to the schema
+    from utilitycrm.core.api import register_api
+    from utilitycrm.core.navigation import NavItem, register_nav_item
     from utilitycrm.deadlines.services import register_kind
     from utilitycrm.projects import models  # noqa: F401
+    from utilitycrm.projects.api import blp as api_blueprint
     from utilitycrm.projects.chains import stage_label
     from utilitycrm.projects.cli import projects_cli
     from utilitycrm.projects.queries import describe_deadlines
@@ -24,4 +28,6 @@ def init_app(app: Flask) -> None:
         stage_label=stage_label,
     )
     app.register_blueprint(bp)
+    register_api(api_blueprint)
+    register_nav_item(app, NavItem(_l("Projects"), "projects.index", Permission.VIEW_ARCHIVE, 30))
     app.cli.add_command(projects_cli)

@@ -18,7 +18,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from utilitycrm.archive.choices import BLANK
 from utilitycrm.archive.enums import (
     Category,
     IdType,
@@ -29,11 +28,11 @@ from utilitycrm.archive.enums import (
     VoltageLevel,
     Wiring,
 )
-from utilitycrm.archive.forms.base import none_if_blank, optional_choice, select_id
-from utilitycrm.archive.forms.fields import RatioField, enum_choices
+from utilitycrm.archive.forms.fields import RatioField
 from utilitycrm.archive.models import FeederLine
 from utilitycrm.core.extensions import db
-from utilitycrm.core.forms import Form
+from utilitycrm.core.forms import BLANK, Form, none_if_blank, optional_choice, select_id
+from utilitycrm.core.labels import enum_choices
 from utilitycrm.projects.services import AddedTransformer, Applicant, ProjectRequest, SourceRequest
 from utilitycrm.projects.types import BusinessType as T
 

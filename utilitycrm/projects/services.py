@@ -6,7 +6,6 @@ Plain functions; the caller commits. Each stage's clock is a deadline of kind "p
 
 from __future__ import annotations
 
-import calendar as month_calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,6 +22,7 @@ from utilitycrm.archive.services.records import VersionCheck, save_record
 from utilitycrm.auth.models import User
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
+from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.numbering import next_number
@@ -365,14 +365,6 @@ def _start(project: Project, stage: ProjectStage, day: date, actor: User, calend
             today=today,
         )
         db.session.flush()
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has fewer."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    last = month_calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def _open_plan_validity(project: Project, day: date) -> None:

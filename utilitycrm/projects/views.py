@@ -12,16 +12,17 @@ from sqlalchemy import select
 from utilitycrm.archive import choices
 from utilitycrm.archive.enums import TransformerState
 from utilitycrm.archive.queries import customer_by_account_no
-from utilitycrm.archive.views.common import forbid_unless, form_action, refuse
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.auth.services import active_users
 from utilitycrm.contracts import queries as contract_queries
 from utilitycrm.contracts import services as contract_services
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.routing import arg_id
-from utilitycrm.deadlines.calendar import WorkCalendar, local_today
+from utilitycrm.core.views import forbid_unless, form_action, refuse
+from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.forms import PauseForm, ResumeForm
 from utilitycrm.projects import chains, pictures, queries, services
 from utilitycrm.projects.forms import (

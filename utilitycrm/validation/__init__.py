@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from utilitycrm.archive.signals import customers_saved
+    from utilitycrm.auth.roles import Permission
+    from utilitycrm.core.api import register_api
+    from utilitycrm.core.navigation import NavItem, register_nav_item
     from utilitycrm.validation import models, registry
+    from utilitycrm.validation.api import blp as api_blueprint
     from utilitycrm.validation.cli import validate
+    from utilitycrm.validation.on_save import check_on_save
     from utilitycrm.validation.views import bp
 
     app.register_blueprint(bp)
+    register_api(api_blueprint)
+    register_nav_item(
+        app, NavItem(_l("Findings"), "validation.findings", Permission.VIEW_ARCHIVE, 20)
+    )
     app.cli.add_command(validate)
+    customers_saved.connect(check_on_save, app)
     app.jinja_env.globals.update(
         severity_enum=registry.Severity,
         family_enum=registry.Family,

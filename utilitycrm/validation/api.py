@@ -6,8 +6,8 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.api.blueprints import Blueprint
 from utilitycrm.core.api.paging import page_document, row_limit
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.validation import queries
 from utilitycrm.validation.models import Finding, ValidationRun
 from utilitycrm.validation.schemas import (

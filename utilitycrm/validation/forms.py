@@ -18,11 +18,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from utilitycrm.archive.forms.base import optional_int
-from utilitycrm.archive.forms.fields import enum_choices
 from utilitycrm.archive.forms.search import ANY, SearchForm
 from utilitycrm.archive.standards import Standards
-from utilitycrm.core.forms import Form
+from utilitycrm.core.forms import Form, optional_int
+from utilitycrm.core.labels import enum_choices
 from utilitycrm.validation.models import FindingStatus
 from utilitycrm.validation.registry import Family, Severity
 

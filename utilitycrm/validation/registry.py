@@ -13,18 +13,16 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from utilitycrm.archive import label
 from utilitycrm.archive.enums import (
-    LABELS,
     Category,
     Importance,
-    Labelled,
     MeteringClass,
     MeteringMethod,
     PowerFactorStandard,
     TariffStructure,
     VoltageLevel,
 )
+from utilitycrm.core.labels import LABELS, Labelled, label
 
 
 class Severity(Labelled):

@@ -15,12 +15,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from utilitycrm.archive import label
 from utilitycrm.core.database import utcnow
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
+from utilitycrm.core.labels import label
 from utilitycrm.core.pdf import render_pdf
 from utilitycrm.core.spreadsheets import append_row, to_bytes
-from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.validation import queries
 from utilitycrm.validation.models import Finding, FindingStatus, RunStatus, ValidationRun
 from utilitycrm.validation.queries import OPEN_STATUSES, FindingFilters

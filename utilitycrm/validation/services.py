@@ -16,9 +16,9 @@ from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.database import utcnow
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import StaleEditError, UtilityCRMError
 from utilitycrm.core.extensions import db
-from utilitycrm.deadlines.calendar import local_today
 from utilitycrm.validation import engine
 from utilitycrm.validation.models import (
     EventAction,

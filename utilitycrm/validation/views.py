@@ -25,15 +25,15 @@ from wtforms.fields.choices import SelectChoice
 from utilitycrm.archive.forms.search import ANY
 from utilitycrm.archive.models import Substation
 from utilitycrm.archive.standards import DEFAULT
-from utilitycrm.archive.views.common import forbid_unless, list_settings, refuse
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.pdf import PDF_MIMETYPE
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
-from utilitycrm.deadlines.calendar import local_today
+from utilitycrm.core.views import forbid_unless, list_settings, refuse
 from utilitycrm.validation import background, queries, reports, services
 from utilitycrm.validation.forms import (
     AssignForm,

@@ -20,8 +20,10 @@ from utilitycrm.archive.enums import (
     ValueClass,
     VoltageLevel,
 )
-from utilitycrm.archive.forms.base import ArchiveForm, none_if_blank, optional_choice, select_id
-from utilitycrm.archive.forms.fields import account_number, enum_choices, phone_number
+from utilitycrm.archive.forms.base import ArchiveForm
+from utilitycrm.archive.forms.fields import account_number, phone_number
+from utilitycrm.core.forms import none_if_blank, optional_choice, select_id
+from utilitycrm.core.labels import enum_choices
 
 
 class RelationshipForm(ArchiveForm):

@@ -17,8 +17,10 @@ from utilitycrm.archive.enums import (
     TransformerState,
     Wiring,
 )
-from utilitycrm.archive.forms.base import ArchiveForm, optional_choice, select_id
-from utilitycrm.archive.forms.fields import RatioField, enum_choices, standard_capacity
+from utilitycrm.archive.forms.base import ArchiveForm
+from utilitycrm.archive.forms.fields import RatioField, standard_capacity
+from utilitycrm.core.forms import optional_choice, select_id
+from utilitycrm.core.labels import enum_choices
 
 
 class PowerSourceForm(ArchiveForm):

@@ -7,20 +7,14 @@ import re
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from utilitycrm.archive.enums import STANDARD_KVA, Labelled
+from utilitycrm.archive.enums import STANDARD_KVA
 from utilitycrm.core.text import tidy_line
 
 RATIO = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-
-
-def enum_choices(enum: type[Labelled], blank: object | None = None) -> list[SelectChoice]:
-    choices = [SelectChoice(member.value, member.lazy_label) for member in enum]
-    return [SelectChoice("", blank), *choices] if blank is not None else choices
 
 
 class RatioField(StringField):

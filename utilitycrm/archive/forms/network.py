@@ -8,8 +8,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from utilitycrm.archive import choices
 from utilitycrm.archive.enums import Connection, EdgeKind, NodeKind, VoltageLevel
-from utilitycrm.archive.forms.base import ArchiveForm, optional_choice, select_id
-from utilitycrm.archive.forms.fields import enum_choices
+from utilitycrm.archive.forms.base import ArchiveForm
+from utilitycrm.core.forms import optional_choice, select_id
+from utilitycrm.core.labels import enum_choices
 
 
 class SubstationForm(ArchiveForm):

@@ -18,9 +18,8 @@ from utilitycrm.archive.enums import (
     ValueClass,
     VoltageLevel,
 )
-from utilitycrm.archive.forms.base import optional_int
-from utilitycrm.archive.forms.fields import enum_choices
-from utilitycrm.core.forms import Form
+from utilitycrm.core.forms import Form, optional_int
+from utilitycrm.core.labels import enum_choices
 from utilitycrm.core.routing import MAX_ID
 
 ANY = _l("— any —")

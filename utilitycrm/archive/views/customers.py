@@ -14,14 +14,7 @@ from utilitycrm.archive.kinds import CUSTOMER_KINDS
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.services import customers as service
 from utilitycrm.archive.views import bp
-from utilitycrm.archive.views.common import (
-    check_on_save,
-    flash_warnings,
-    forbid_unless,
-    get_customer_or_404,
-    list_settings,
-    refuse,
-)
+from utilitycrm.archive.views.common import announce_saved, get_customer_or_404
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
@@ -30,6 +23,7 @@ from utilitycrm.contracts.queries import for_customer as contracts_for_customer
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
+from utilitycrm.core.views import flash_warnings, forbid_unless, list_settings, refuse
 from utilitycrm.projects.queries import for_customer as projects_for_customer
 from utilitycrm.validation.queries import customer_findings
 
@@ -99,7 +93,7 @@ def create_customer():
             db.session.commit()
             flash_warnings(form)
             flash(_("Customer %(no)s is created.", no=customer.account_no), "success")
-            check_on_save([customer.id])
+            announce_saved([customer.id])
             return redirect(url_for("archive.customer", account_no=customer.account_no))
     return render_template("archive/customer_form.html", form=form, customer=None, changes=[])
 
@@ -152,7 +146,7 @@ def edit_customer(account_no: str):
             db.session.commit()
             flash_warnings(form)
             flash(_("Customer %(no)s is saved.", no=customer.account_no), "success")
-            check_on_save([customer.id])
+            announce_saved([customer.id])
             return redirect(url_for("archive.customer", account_no=customer.account_no))
     return render_template(
         "archive/customer_form.html", form=form, customer=customer, changes=changes

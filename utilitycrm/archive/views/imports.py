@@ -20,7 +20,6 @@ from utilitycrm.archive.forms.imports import CommitForm, UploadForm
 from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.reverting import revert_batch
 from utilitycrm.archive.views import bp
-from utilitycrm.archive.views.common import list_settings, refuse
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.archive.workbook.export import problems_workbook
 from utilitycrm.archive.workbook.importing import archive_mark, import_workbook
@@ -31,6 +30,7 @@ from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.core.uploads import upload_limit
+from utilitycrm.core.views import list_settings, refuse
 
 
 @bp.context_processor

@@ -10,10 +10,10 @@ from utilitycrm.archive.forms.search import LineSearchForm, SearchForm, Transfor
 from utilitycrm.archive.models import FeederLine
 from utilitycrm.archive.topology import line_diagram
 from utilitycrm.archive.views import bp
-from utilitycrm.archive.views.common import list_settings
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.extensions import db
+from utilitycrm.core.views import list_settings
 
 
 def _args() -> dict[str, object]:

@@ -12,19 +12,13 @@ from utilitycrm.archive import queries
 from utilitycrm.archive.kinds import CUSTOMER_KINDS, NETWORK_KINDS, RecordKind
 from utilitycrm.archive.services.kind_records import delete_kind_record, save_kind_record
 from utilitycrm.archive.views import bp
-from utilitycrm.archive.views.common import (
-    check_on_save,
-    flash_warnings,
-    forbid_unless,
-    get_customer_or_404,
-    list_settings,
-    refuse,
-)
+from utilitycrm.archive.views.common import announce_saved, get_customer_or_404
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.navigation import safe_next_url
+from utilitycrm.core.views import flash_warnings, forbid_unless, list_settings, refuse
 
 
 def _kind(kinds: dict[str, RecordKind], slug: str) -> RecordKind:
@@ -88,7 +82,7 @@ def _edit(kind: RecordKind, customer, record, back_url: str):
             db.session.commit()
             flash_warnings(form)
             flash(_("%(kind)s is saved.", kind=kind.title), "success")
-            check_on_save(queries.customers_touched(customer, record))
+            announce_saved(queries.customers_touched(customer, record))
             return redirect(back_url)
     return render_template(
         "archive/record_form.html",
@@ -118,7 +112,7 @@ def _delete(kind: RecordKind, customer, record, back_url: str):
         db.session.commit()
         flash(_("%(kind)s is deleted; the history keeps it.", kind=kind.title), "success")
         if customer is not None:
-            check_on_save([customer.id])
+            announce_saved([customer.id])
     return redirect(back_url)
 
 
