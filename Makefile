@@ -39,6 +39,7 @@ test: setup browser
 lint: setup
 	$(BIN)/ruff check utilitycrm tests bench
 	$(BIN)/ruff format --check utilitycrm tests bench
+	$(BIN)/lint-imports  # the layers of docs/architecture.md
 
 # Re-extract the translatable strings and merge them into the catalogs (developers only).
 translations-update: $(VENV)/.installed

@@ -23,12 +23,14 @@ from sqlalchemy import insert, select, text
 from bench.common import DATA, bench_app, ensure_archive
 from utilitycrm.archive.workbook.export import export_workbook
 from utilitycrm.archive.workbook.importing import import_workbook
-from utilitycrm.archive.workbook.layout import SHEETS
-from utilitycrm.archive.workbook.planning import MODELS
+from utilitycrm.archive.workbook.layout import MODELS, SHEETS
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 
-ARCHIVE_TABLES = [MODELS[sheet.key].__table__ for sheet in SHEETS]
+
+def archive_tables() -> list:
+    """The workbook's tables, the wings' sheets included (they register with the app)."""
+    return [MODELS[sheet.key].__table__ for sheet in SHEETS]
 
 
 def empty_target(name: str):
@@ -56,7 +58,7 @@ def main() -> None:
         users = [{c.key: getattr(u, c.key) for c in User.__table__.c}
                  for u in db.session.scalars(select(User))]  # fmt: skip
         rows = {table.name: [dict(r._mapping) for r in db.session.execute(select(table))]
-                for table in ARCHIVE_TABLES}  # fmt: skip
+                for table in archive_tables()}  # fmt: skip
     data = workbook_path.read_bytes()
     total = sum(len(r) for r in rows.values())
 
@@ -78,7 +80,7 @@ def main() -> None:
         started = time.perf_counter()
         # Customers and public transformers refer to each other: check at commit.
         db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
-        for table in ARCHIVE_TABLES:
+        for table in archive_tables():
             if rows[table.name]:
                 db.session.execute(insert(table), rows[table.name])
         db.session.commit()

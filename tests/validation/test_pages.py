@@ -153,7 +153,7 @@ def test_thresholds_are_kept_as_dated_sets_by_the_admin(client, login_as):
     data["two_part_min_kva"] = "lots"
     response = client.post("/validation/thresholds", data={**data, "effective_on": "2027-02-01"})
     assert response.status_code == 200  # the form again, with its error; nothing saved
-    from utilitycrm.validation.models import ThresholdSet
+    from utilitycrm.archive.models import ThresholdSet
 
     assert [s.effective_on.isoformat() for s in db.session.scalars(select(ThresholdSet))] == [
         "2027-01-01"

@@ -3,6 +3,7 @@ import json
 from sqlalchemy import select
 
 from tests.validation.dbarchive import change, key_account
+from utilitycrm.archive import thresholds
 from utilitycrm.core.extensions import db
 from utilitycrm.validation.models import Finding, FindingEvent, ValidationRun
 
@@ -91,12 +92,11 @@ def test_thresholds_in_effect_on_the_run_day_are_used(runner):
     from datetime import date
 
     from tests import factories
-    from utilitycrm.validation import services
 
     account = key_account()
     admin = factories.create_user(role="admin")
     # A stricter CT band in which a 40 A CT at 36.4 A full load (91%) is oversized.
-    services.add_threshold_set(
+    thresholds.add_threshold_set(
         {"ct_band_max": 0.8}, effective_on=date(2020, 1, 1), note="", actor=admin
     )
     db.session.commit()

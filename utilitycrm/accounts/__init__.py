@@ -17,10 +17,11 @@ def init_app(app: Flask) -> None:
         describe_visits,
     )
     from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction, Step
-    from utilitycrm.accounts.views import bp
+    from utilitycrm.accounts.views import bp, customer_panel
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
     from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.deadlines.services import register_kind
 
     register_kind(visits.VISIT, _l("Key-account visit"), describe_visits)
@@ -35,6 +36,9 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(bp)
     register_api(api_blueprint)
+    register_panel(
+        app, "archive.customer", Panel("accounts/_customer_panel.html", customer_panel, "side", 20)
+    )
     register_nav_item(
         app, NavItem(_l("Key accounts"), "accounts.index", Permission.VIEW_ARCHIVE, 50)
     )

@@ -338,3 +338,8 @@ def consumption_import():
     return render_template("accounts/consumption_import.html", form=form, result=result), (
         422 if result is not None and result.problems else 200
     )
+
+
+def customer_panel(customer) -> dict[str, object]:
+    """The customer page's timeline panel."""
+    return {"timeline": customer_timeline(customer.id, customer.account_no, limit=12)}

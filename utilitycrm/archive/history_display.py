@@ -21,7 +21,6 @@ from utilitycrm.archive.models import (
     Transformer,
 )
 from utilitycrm.auth.models import User
-from utilitycrm.contracts.forms import SignForm
 from utilitycrm.core.extensions import db
 
 # Reference columns → (model, the column that names the record).
@@ -40,9 +39,18 @@ REFERENCES = {
 }
 
 
+# Table -> the form whose field labels name its history rows; wings add their tables.
+HISTORY_FORMS: dict[str, type] = {"customer": CustomerForm}
+
+
+def register_history_form(table: str, form: type) -> None:
+    HISTORY_FORMS[table] = form
+    _labels_by_table.cache_clear()
+
+
 @cache
 def _labels_by_table() -> dict[str, dict[str, object]]:
-    forms = {"customer": CustomerForm, "contract": SignForm}
+    forms = dict(HISTORY_FORMS)
     for kind in (*CUSTOMER_KINDS.values(), *NETWORK_KINDS.values()):
         forms.setdefault(kind.model.__tablename__, kind.form)
     labels: dict[str, dict[str, object]] = {}

@@ -7,17 +7,24 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from utilitycrm.archive.history_display import register_history_form
+    from utilitycrm.archive.workbook.layout import register_sheet
     from utilitycrm.auth.roles import Permission
     from utilitycrm.contracts import models  # noqa: F401 - the tables join the metadata
     from utilitycrm.contracts.api import blp as api_blueprint
     from utilitycrm.contracts.cli import contracts_cli
+    from utilitycrm.contracts.forms import SignForm
     from utilitycrm.contracts.queries import describe_deadlines
-    from utilitycrm.contracts.services import KIND
+    from utilitycrm.contracts.services import KIND, contract_stage_refusal
     from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
-    from utilitycrm.contracts.views import bp
+    from utilitycrm.contracts.views import bp, customer_panel, project_panel
+    from utilitycrm.contracts.workbook import CONTRACTS_SHEET
     from utilitycrm.core.api import register_api
     from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.deadlines.services import register_kind
+    from utilitycrm.projects.chains import CONTRACT_STAGE
+    from utilitycrm.projects.services import register_stage_exit_check
 
     register_kind(KIND, _l("Supply contract renewal"), describe_deadlines)
     app.jinja_env.globals.update(
@@ -27,5 +34,14 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(bp)
     register_api(api_blueprint)
+    register_history_form("contract", SignForm)  # a signed contract's history rows
+    register_sheet(CONTRACTS_SHEET)
+    register_panel(
+        app, "archive.customer", Panel("contracts/_customer_panel.html", customer_panel, "side", 30)
+    )
+    register_panel(
+        app, "projects.project", Panel("contracts/_project_panel.html", project_panel, "side", 10)
+    )
+    register_stage_exit_check(CONTRACT_STAGE, contract_stage_refusal)
     register_nav_item(app, NavItem(_l("Contracts"), "contracts.index", Permission.VIEW_ARCHIVE, 40))
     app.cli.add_command(contracts_cli)

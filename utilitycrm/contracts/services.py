@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import Customer
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import documents, terms
@@ -28,7 +29,6 @@ from utilitycrm.core.extensions import db
 from utilitycrm.core.numbering import next_number
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.validation.snapshot import standards_on
 
 KIND = "contract"  # the deadlines' kind of a contract's expiry reminder
 EXPIRY = "expiry"
@@ -361,3 +361,15 @@ def stale_changes(contracts: list[Contract]) -> dict[int, list[terms.Change]]:
         current = terms.terms(terms.contract_data(customers[contract.customer_id]))
         result[contract.id] = terms.differences(terms.terms(contract.frozen_data), current)
     return result
+
+
+def contract_stage_refusal(project) -> object | None:
+    """A project's contract stage ends only once its supply contract is signed."""
+    signed = db.session.scalar(
+        select(Contract.id)
+        .where(Contract.project_id == project.id, Contract.status == ContractStatus.SIGNED.value)
+        .limit(1)
+    )
+    if signed is None:
+        return _l("Sign the project's supply contract first: the contract stage ends with it.")
+    return None

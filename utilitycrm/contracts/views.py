@@ -33,6 +33,7 @@ from utilitycrm.core.extensions import db
 from utilitycrm.core.pdf import PDF_MIMETYPE
 from utilitycrm.core.uploads import upload_limit
 from utilitycrm.core.views import forbid_unless, form_action, list_settings, refuse
+from utilitycrm.projects.chains import CONTRACT_STAGE
 from utilitycrm.projects.queries import by_number as project_by_number
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
@@ -244,3 +245,24 @@ def renew(number: str):
         "success",
     )
     return redirect(_url(draft))
+
+
+def customer_panel(customer) -> dict[str, object]:
+    """The customer page's contracts panel, with the terms the archive changed since signing."""
+    contracts = queries.for_customer(customer.id)
+    return {
+        "contracts": contracts,
+        "contract_changes": services.stale_changes(contracts),
+        "can_draft_contract": services.can_work(current_user, customer),
+    }
+
+
+def project_panel(project) -> dict[str, object]:
+    """The project page's contract panel: its contracts, and a draft at the contract stage."""
+    stage = project.current_stage
+    return {
+        "contracts": queries.for_project(project.id),
+        "at_contract_stage": stage is not None and stage.code == CONTRACT_STAGE,
+        "can_draft_contract": project.is_active
+        and services.can_work(current_user, project.customer),
+    }

@@ -5,19 +5,10 @@ from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from utilitycrm.core.api.errors import ErrorSchema
 from utilitycrm.core.database import Base
-
-
-class JSONApi(Api):
-    """flask-smorest's Api, publishing the error body the app really sends."""
-
-    ERROR_SCHEMA = ErrorSchema
-
 
 db = SQLAlchemy(model_class=Base)
 # Batch mode lets Alembic alter SQLite tables, which cannot ALTER most things in place.
@@ -26,5 +17,4 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 bootstrap = Bootstrap5()
-api = JSONApi()
 mail = Mail()

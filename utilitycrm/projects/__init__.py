@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.core import numbering  # noqa: F401 - its table belongs to the schema
     from utilitycrm.core.api import register_api
     from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.deadlines.services import register_kind
     from utilitycrm.projects import models  # noqa: F401
     from utilitycrm.projects.api import blp as api_blueprint
@@ -19,7 +20,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.projects.queries import describe_deadlines
     from utilitycrm.projects.services import KIND
     from utilitycrm.projects.types import BusinessType, ProjectStatus
-    from utilitycrm.projects.views import bp
+    from utilitycrm.projects.views import bp, customer_panel
 
     register_kind(KIND, _l("Expansion project"), describe_deadlines)
     app.jinja_env.globals.update(
@@ -29,5 +30,8 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(bp)
     register_api(api_blueprint)
+    register_panel(
+        app, "archive.customer", Panel("projects/_customer_panel.html", customer_panel, "side", 10)
+    )
     register_nav_item(app, NavItem(_l("Projects"), "projects.index", Permission.VIEW_ARCHIVE, 30))
     app.cli.add_command(projects_cli)

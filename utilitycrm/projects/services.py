@@ -6,6 +6,7 @@ Plain functions; the caller commits. Each stage's clock is a deadline of kind "p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -20,8 +21,6 @@ from utilitycrm.archive.services.customers import create_customer
 from utilitycrm.archive.services.equipment import check_meter
 from utilitycrm.archive.services.records import VersionCheck, save_record
 from utilitycrm.auth.models import User
-from utilitycrm.contracts.models import Contract
-from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
@@ -44,6 +43,15 @@ from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
 KIND = "project"
 PLAN_VALIDITY = chains.PLAN_VALIDITY
 CONTRACT_STAGE = chains.CONTRACT_STAGE
+# Stage code -> checks a stage must pass to finish: each returns None or why it may not.
+# Wings above projects add theirs (contracts: the contract stage ends with a signed one).
+STAGE_EXIT_CHECKS: dict[str, list[Callable[[Project], object | None]]] = {}
+
+
+def register_stage_exit_check(stage_code: str, check: Callable[[Project], object | None]) -> None:
+    checks = STAGE_EXIT_CHECKS.setdefault(stage_code, [])
+    if check not in checks:  # each app registers again
+        checks.append(check)
 
 
 class ProjectRefused(UtilityCRMError):
@@ -446,27 +454,12 @@ def finish_stage(
     running = running_clock(project)
     if running is not None and running.is_paused:
         raise UtilityCRMError(_l("The clock is paused: the customer hands back first."))
-    if stage.code == CONTRACT_STAGE and not _has_signed_contract(project):
-        raise UtilityCRMError(
-            _l("Sign the project's supply contract first: the contract stage ends with it.")
-        )
+    for check in STAGE_EXIT_CHECKS.get(stage.code, ()):
+        if (refusal := check(project)) is not None:
+            raise UtilityCRMError(refusal)
     stage.note = note.strip()
     _finish(project, stage, day, actor, calendar, today)
     return stage
-
-
-def _has_signed_contract(project: Project) -> bool:
-    return (
-        db.session.scalar(
-            select(Contract.id)
-            .where(
-                Contract.project_id == project.id,
-                Contract.status == ContractStatus.SIGNED.value,
-            )
-            .limit(1)
-        )
-        is not None
-    )
 
 
 def running_clock(project: Project, by_key: dict[str, Deadline] | None = None) -> Deadline | None:

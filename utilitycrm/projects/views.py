@@ -15,11 +15,10 @@ from utilitycrm.archive.queries import customer_by_account_no
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.auth.services import active_users
-from utilitycrm.contracts import queries as contract_queries
-from utilitycrm.contracts import services as contract_services
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
+from utilitycrm.core.panels import page_panels
 from utilitycrm.core.routing import arg_id
 from utilitycrm.core.views import forbid_unless, form_action, refuse
 from utilitycrm.deadlines.calendar import WorkCalendar
@@ -197,9 +196,7 @@ def project(number: str):
         metering_form=MeteringForm(formdata=None, obj=project),
         stage_status=StageStatus,
         clock_labels=chains.CLOCK_LABELS,
-        contracts=contract_queries.for_project(project.id),
-        can_draft_contract=project.is_active
-        and contract_services.can_work(current_user, project.customer),
+        panels=page_panels("projects.project", project),
     )
 
 
@@ -339,3 +336,11 @@ def profiles():
         profiles=list(db.session.scalars(select(TimeLimitProfile).order_by(TimeLimitProfile.id))),
         labels=LIMIT_LABELS,
     )
+
+
+def customer_panel(customer) -> dict[str, object]:
+    """The customer page's projects panel."""
+    return {
+        "projects": queries.for_customer(customer.id),
+        "can_accept_project": current_user.can(Permission.MANAGE_PROJECTS),
+    }

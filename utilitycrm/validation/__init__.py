@@ -11,14 +11,18 @@ def init_app(app: Flask) -> None:
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
     from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.validation import models, registry
     from utilitycrm.validation.api import blp as api_blueprint
     from utilitycrm.validation.cli import validate
     from utilitycrm.validation.on_save import check_on_save
-    from utilitycrm.validation.views import bp
+    from utilitycrm.validation.views import bp, customer_panel
 
     app.register_blueprint(bp)
     register_api(api_blueprint)
+    register_panel(
+        app, "archive.customer", Panel("validation/_customer_panel.html", customer_panel, "top", 10)
+    )
     register_nav_item(
         app, NavItem(_l("Findings"), "validation.findings", Permission.VIEW_ARCHIVE, 20)
     )

@@ -189,20 +189,3 @@ class FindingEvent(db.Model):
 
     finding: Mapped[Finding] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
-
-
-class ThresholdSet(db.Model):
-    """Rule thresholds from a date on; a run uses the set in effect on its day. Sets are
-    never edited in place: a change is a new set, so past runs stay explainable."""
-
-    __tablename__ = "threshold_set"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    effective_on: Mapped[date] = mapped_column(unique=True)
-    # {Standards field: value}; fields left out keep their default.
-    values: Mapped[str] = mapped_column(Text, default="{}")
-    note: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-
-    created_by: Mapped[User | None] = relationship()

@@ -26,10 +26,9 @@ from utilitycrm.validation.models import (
     FindingEvent,
     FindingStatus,
     RunStatus,
-    ThresholdSet,
     ValidationRun,
 )
-from utilitycrm.validation.snapshot import Scope, standards_from
+from utilitycrm.validation.snapshot import Scope
 
 # A run still "running" after this long was cut off (the process stopped).
 STALE_RUN = timedelta(hours=6)
@@ -239,26 +238,3 @@ def comment(finding: Finding, *, note: str, actor: User) -> None:
 def may_work_on(user: User, finding: Finding) -> bool:
     """Inspectors work on every finding; others on findings assigned to them."""
     return user.can(Permission.MANAGE_FINDINGS) or finding.assignee_id == user.id
-
-
-# Thresholds
-
-
-def add_threshold_set(values: dict, *, effective_on: date, note: str, actor: User) -> ThresholdSet:
-    if db.session.scalar(select(ThresholdSet.id).where(ThresholdSet.effective_on == effective_on)):
-        raise UtilityCRMError(
-            _l(
-                "A threshold set takes effect on %(day)s already; choose another date.",
-                day=effective_on.isoformat(),
-            )
-        )
-    standards_from(values)  # refuses unknown types early
-    threshold_set = ThresholdSet(
-        effective_on=effective_on,
-        values=json.dumps(values, sort_keys=True),
-        note=note,
-        created_by_id=actor.id,
-    )
-    db.session.add(threshold_set)
-    db.session.flush()
-    return threshold_set

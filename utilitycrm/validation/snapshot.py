@@ -34,14 +34,13 @@ from utilitycrm.archive.models import (
     Tariff,
     Transformer,
 )
-from utilitycrm.archive.standards import DEFAULT, Standards
+from utilitycrm.archive.standards import Standards
 from utilitycrm.archive.topology import Edge
 from utilitycrm.contracts import terms
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.core.extensions import db
 from utilitycrm.validation import facts
-from utilitycrm.validation.models import ThresholdSet
 
 SLICE = 20_000
 
@@ -80,28 +79,6 @@ def one_state() -> Iterator[None]:
         db.session.rollback()
         raise
     db.session.commit()  # ends the read transaction; it wrote nothing
-
-
-def standards_on(day: date) -> tuple[Standards, date | None]:
-    """The thresholds in effect on `day` and the date they took effect (None: defaults)."""
-    current = db.session.scalar(
-        select(ThresholdSet)
-        .where(ThresholdSet.effective_on <= day)
-        .order_by(ThresholdSet.effective_on.desc())
-        .limit(1)
-    )
-    if current is None:
-        return DEFAULT, None
-    return standards_from(json.loads(current.values)), current.effective_on
-
-
-def standards_from(values: dict) -> Standards:
-    """Standards with the stored values over the defaults; unknown keys are ignored, so a
-    set saved by an older version still loads."""
-    known = {f.name for f in dataclasses.fields(Standards)}
-    return dataclasses.replace(
-        DEFAULT, **{key: value for key, value in values.items() if key in known}
-    )
 
 
 def _rows(row_type, statement) -> Iterator:

@@ -23,8 +23,9 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from utilitycrm.archive.forms.search import ANY
-from utilitycrm.archive.models import Substation
+from utilitycrm.archive.models import Substation, ThresholdSet
 from utilitycrm.archive.standards import DEFAULT
+from utilitycrm.archive.thresholds import add_threshold_set, standards_on
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
@@ -45,9 +46,8 @@ from utilitycrm.validation.forms import (
     WaiveForm,
 )
 from utilitycrm.validation.links import object_links
-from utilitycrm.validation.models import EventAction, Finding, ThresholdSet, ValidationRun
+from utilitycrm.validation.models import EventAction, Finding, ValidationRun
 from utilitycrm.validation.registry import RULES
-from utilitycrm.validation.snapshot import standards_on
 
 bp = Blueprint("validation", __name__, url_prefix="/validation")
 
@@ -307,7 +307,7 @@ def thresholds():
         if form.validate_on_submit():
             values = {name: form[name].data for name in current}
             try:
-                services.add_threshold_set(
+                add_threshold_set(
                     values,
                     effective_on=form.effective_on.data,
                     note=form.note.data or "",
@@ -329,3 +329,8 @@ def thresholds():
         current=current,
         defaults=dataclasses.asdict(DEFAULT),
     )
+
+
+def customer_panel(customer) -> dict[str, object]:
+    """The customer page's findings panel (shown only when there are any)."""
+    return {"findings": queries.customer_findings(customer.id)}

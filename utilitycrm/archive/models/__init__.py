@@ -1,9 +1,10 @@
-"""The archive's models, by concern: network, customer, equipment, history."""
+"""The archive's models, by concern: network, customer, equipment, history, standards."""
 
 from utilitycrm.archive.models.customer import Contact, Customer, QualificationDocument, Tariff
 from utilitycrm.archive.models.equipment import Meter, MeteringPoint, PowerSource, Transformer
 from utilitycrm.archive.models.history import ArchiveChange, ChangeSet, ImportBatch
 from utilitycrm.archive.models.network import FeederLine, NetworkEdge, NetworkNode, Substation
+from utilitycrm.archive.models.standards import ThresholdSet
 
 __all__ = [
     "ArchiveChange",
@@ -20,5 +21,6 @@ __all__ = [
     "QualificationDocument",
     "Substation",
     "Tariff",
+    "ThresholdSet",
     "Transformer",
 ]

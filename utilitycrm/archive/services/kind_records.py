@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 
-from utilitycrm.archive.kinds import RecordKind
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.services.records import ArchiveConflict, delete_record, save_record
 from utilitycrm.auth.models import User
+
+if TYPE_CHECKING:  # the kinds table names these services: only its type comes back here
+    from utilitycrm.archive.kinds import RecordKind
 
 
 def _open(customer: Customer | None) -> None:

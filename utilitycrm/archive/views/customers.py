@@ -6,7 +6,6 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from utilitycrm.accounts.timeline import customer_timeline
 from utilitycrm.archive import history_export, queries
 from utilitycrm.archive.forms.customer import CloseCustomerForm, CustomerForm, RelationshipForm
 from utilitycrm.archive.forms.search import CustomerSearchForm
@@ -18,14 +17,11 @@ from utilitycrm.archive.views.common import announce_saved, get_customer_or_404
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
-from utilitycrm.contracts import services as contracts
-from utilitycrm.contracts.queries import for_customer as contracts_for_customer
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
+from utilitycrm.core.panels import page_panels
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.core.views import flash_warnings, forbid_unless, list_settings, refuse
-from utilitycrm.projects.queries import for_customer as projects_for_customer
-from utilitycrm.validation.queries import customer_findings
 
 
 @bp.route("/customers")
@@ -103,7 +99,6 @@ def create_customer():
 def customer(account_no: str):
     customer = get_customer_or_404(account_no)
     recent = queries.history(customer_id=customer.id, page=1, per_page=10, limit=10)
-    customer_contracts = contracts_for_customer(customer.id)
     return render_template(
         "archive/customer.html",
         customer=customer,
@@ -111,13 +106,7 @@ def customer(account_no: str):
         can_edit=customer.can_edit(current_user),
         can_edit_relationship=customer.can_edit_relationship(current_user),
         recent=recent,
-        findings=customer_findings(customer.id),
-        projects=projects_for_customer(customer.id),
-        can_accept_project=current_user.can(Permission.MANAGE_PROJECTS),
-        contracts=customer_contracts,
-        contract_changes=contracts.stale_changes(customer_contracts),
-        can_draft_contract=contracts.can_work(current_user, customer),
-        timeline=customer_timeline(customer.id, customer.account_no, limit=12),
+        panels=page_panels("archive.customer", customer),
         close_form=CloseCustomerForm(formdata=None, version=customer.version),
     )
 

@@ -9,8 +9,8 @@ from sqlalchemy import String, select
 
 from utilitycrm.archive.history import ChangeSource, current_change_set_id, recording
 from utilitycrm.archive.models import Customer
-from utilitycrm.archive.workbook.layout import SHEETS
-from utilitycrm.archive.workbook.planning import CHUNK, MODELS, REFERENCES, ImportPlan, RowPlan
+from utilitycrm.archive.workbook.layout import MODELS, SHEETS, SHEETS_BY_KEY
+from utilitycrm.archive.workbook.planning import CHUNK, REFERENCES, ImportPlan, RowPlan
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 
@@ -27,7 +27,6 @@ TARGET_FIELDS = {
     "source_code": "source_id",
     "metering_point_code": "metering_point_id",
 }
-SHEET_KEY_COLUMN = {sheet.key: sheet.natural_key[0] for sheet in SHEETS}
 # Customers name their public transformer, which the file may create later.
 DEFERRED = {("customers", "supply_transformer_code")}
 
@@ -41,7 +40,7 @@ class Resolver:
     def load(self, target: str, keys: set) -> None:
         missing = [key for key in keys if key not in self.ids[target]]
         model = MODELS[target]
-        column = getattr(model, SHEET_KEY_COLUMN[target])
+        column = getattr(model, SHEETS_BY_KEY[target].natural_key[0])
         for start in range(0, len(missing), CHUNK):
             for id_, key in db.session.execute(
                 select(model.id, column).where(column.in_(missing[start : start + CHUNK]))

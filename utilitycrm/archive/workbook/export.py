@@ -32,10 +32,9 @@ from utilitycrm.archive.models import (
     Tariff,
     Transformer,
 )
-from utilitycrm.archive.workbook.layout import SHEETS, Sheet
+from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, SHEETS, Sheet
 from utilitycrm.archive.workbook.notes import write_notes
 from utilitycrm.auth.models import User
-from utilitycrm.contracts.models import Contract
 from utilitycrm.core.extensions import db
 from utilitycrm.core.spreadsheets import append_row, to_bytes
 
@@ -116,18 +115,17 @@ def sheet_queries(customer_ids: Select | None, line_ids: Select | None) -> dict[
                             QualificationDocument.expires_on, QualificationDocument.note)
         .join(owner, QualificationDocument.customer_id == owner.id)
         .order_by(owner.account_no, QualificationDocument.kind, QualificationDocument.number),
-        "contracts": select(Contract.number, owner.account_no, Contract.kind, Contract.status,
-                            Contract.signed_on, Contract.starts_on, Contract.ends_on,
-                            Contract.customer_signatory, Contract.utility_signatory)
-        .join(owner, Contract.customer_id == owner.id).order_by(Contract.number),
     }  # fmt: skip
+    for key, extra in EXTRA_SHEETS.items():
+        queries[key] = extra.query(owner)
+        if customer_ids is not None:
+            queries[key] = queries[key].where(extra.customer_column.in_(customer_ids))
     if customer_ids is not None:
         queries["customers"] = queries["customers"].where(Customer.id.in_(customer_ids))
         for key, column in (("sources", PowerSource.customer_id),
                             ("metering_points", MeteringPoint.customer_id),
                             ("contacts", Contact.customer_id),
-                            ("documents", QualificationDocument.customer_id),
-                            ("contracts", Contract.customer_id)):  # fmt: skip
+                            ("documents", QualificationDocument.customer_id)):  # fmt: skip
             queries[key] = queries[key].where(column.in_(customer_ids))
         queries["transformers"] = queries["transformers"].where(
             Transformer.customer_id.in_(customer_ids)

@@ -16,7 +16,8 @@ from utilitycrm.archive.enums import EdgeKind
 from utilitycrm.archive.models import ArchiveChange, ChangeSet, ImportBatch, NetworkEdge
 from utilitycrm.archive.topology import transformer_lines
 from utilitycrm.archive.workbook.committing import apply_plan
-from utilitycrm.archive.workbook.planning import CHUNK, MODELS, ImportPlan, plan_import
+from utilitycrm.archive.workbook.layout import MODELS
+from utilitycrm.archive.workbook.planning import CHUNK, ImportPlan, plan_import
 from utilitycrm.archive.workbook.reading import Limits, Problem, read_workbook
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db

@@ -7,10 +7,26 @@ systems. Coded values are written as codes; the notes sheet lists them with labe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import Select
+
 from utilitycrm.archive import enums
-from utilitycrm.contracts.types import ContractKind, ContractStatus
+from utilitycrm.archive.models import (
+    Contact,
+    Customer,
+    FeederLine,
+    Meter,
+    MeteringPoint,
+    NetworkEdge,
+    NetworkNode,
+    PowerSource,
+    QualificationDocument,
+    Substation,
+    Tariff,
+    Transformer,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +70,8 @@ def _col(key, zh, en, kind="text", enum=None, required=False, note="") -> Column
     return Column(key, zh, en, kind, enum, required, note)
 
 
-SHEETS: tuple[Sheet, ...] = (
+# The archive's sheets in import order; wings append theirs with register_sheet().
+SHEETS: list[Sheet] = [
     Sheet("tariffs", "电价", "Tariffs", (
         _col("code", "电价代码", "Tariff code", required=True),
         _col("name", "名称", "Name", required=True),
@@ -200,19 +217,48 @@ SHEETS: tuple[Sheet, ...] = (
         _col("note", "备注", "Note"),
         ACTION,
     ), ("account_no", "kind")),
-    # The register of contracts signed before utilitycrm (their paper is the original).
-    Sheet("contracts", "供用电合同", "Supply contracts", (
-        _col("number", "合同编号", "Contract no.", required=True),
-        _col("account_no", "户号", "Account no.", required=True),
-        _col("kind", "合同类型", "Kind", "enum", ContractKind, True),
-        _col("status", "状态", "Status", "enum", ContractStatus, True),
-        _col("signed_on", "签订日期", "Signed on", "date"),
-        _col("starts_on", "生效日期", "In force from", "date"),
-        _col("ends_on", "终止日期", "In force until", "date"),
-        _col("customer_signatory", "用电人签字人", "Signed for the customer by"),
-        _col("utility_signatory", "供电人签字人", "Signed for the supplier by"),
-        ACTION,
-    ), ("number",)),
-)  # fmt: skip
+]  # fmt: skip
 
 SHEETS_BY_KEY = {sheet.key: sheet for sheet in SHEETS}
+# Sheet key -> the table its rows go into.
+MODELS: dict[str, type] = {
+    "tariffs": Tariff, "substations": Substation, "lines": FeederLine, "nodes": NetworkNode,
+    "edges": NetworkEdge, "customers": Customer, "sources": PowerSource,
+    "transformers": Transformer, "metering_points": MeteringPoint, "meters": Meter,
+    "contacts": Contact, "documents": QualificationDocument,
+}  # fmt: skip
+
+
+# (column key, value as written, message)
+CellProblem = tuple[str, object, object]
+
+
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A sheet of records that belong to a customer, added by a wing above the archive
+    (the contracts register): what the importer and the export need to know of it."""
+
+    sheet: Sheet
+    model: type
+    # The rows to export in the sheet's column order, given the owner (an aliased Customer).
+    query: Callable[[type[Customer]], Select]
+    customer_column: object  # the model's column naming its customer
+    # The checks of the wing's forms that one row can fail.
+    check_row: Callable[[dict], Iterable[CellProblem]] = lambda values: ()
+    # The checks against the archive of the planned rows: (row plan, column key, message).
+    check_plan: Callable[[list], Iterable[tuple[object, str, object]]] = lambda rows: ()
+
+
+EXTRA_SHEETS: dict[str, ExtraSheet] = {}
+
+
+def register_sheet(extra: ExtraSheet) -> None:
+    """Add a wing's sheet after the archive's own (again for each app: kept once)."""
+    key = extra.sheet.key
+    if key not in SHEETS_BY_KEY:
+        SHEETS.append(extra.sheet)
+    else:
+        SHEETS[SHEETS.index(SHEETS_BY_KEY[key])] = extra.sheet
+    SHEETS_BY_KEY[key] = extra.sheet
+    MODELS[key] = extra.model
+    EXTRA_SHEETS[key] = extra

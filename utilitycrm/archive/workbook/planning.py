@@ -18,34 +18,22 @@ from sqlalchemy import Numeric, select, tuple_
 
 from utilitycrm.archive.customer_rules import customer_problems
 from utilitycrm.archive.models import (
-    Contact,
     Customer,
     FeederLine,
     Meter,
     MeteringPoint,
     NetworkEdge,
     NetworkNode,
-    PowerSource,
-    QualificationDocument,
-    Substation,
     Tariff,
     Transformer,
 )
 from utilitycrm.archive.workbook.export import sheet_queries
-from utilitycrm.archive.workbook.layout import SHEETS, Sheet
+from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, MODELS, SHEETS, SHEETS_BY_KEY, Sheet
 from utilitycrm.archive.workbook.parsing import CellError, parse_cell
 from utilitycrm.archive.workbook.reading import Problem, RawWorkbook
 from utilitycrm.auth.models import User
-from utilitycrm.contracts.models import Contract
-from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.core.extensions import db
 
-MODELS = {
-    "tariffs": Tariff, "substations": Substation, "lines": FeederLine, "nodes": NetworkNode,
-    "edges": NetworkEdge, "customers": Customer, "sources": PowerSource,
-    "transformers": Transformer, "metering_points": MeteringPoint, "meters": Meter,
-    "contacts": Contact, "documents": QualificationDocument, "contracts": Contract,
-}  # fmt: skip
 # Numbers the archive's CHECK constraints want above 0; every other whole number is 0 or
 # more, and at most what an INTEGER column holds.
 POSITIVE = frozenset(
@@ -161,7 +149,7 @@ class Planner:
         for sheet in SHEETS:
             self._check_references(sheet)
         self._check_meter_owners()
-        self._check_contracts_made_here()
+        self._check_extra_plans()
         return self.plan
 
     def _parse(self, sheet: Sheet) -> list[tuple[int, dict, bool]]:
@@ -225,8 +213,10 @@ class Planner:
 
     def _check_row(self, sheet: Sheet, number: int, values: dict) -> None:
         """The checks of the web forms that a single row can fail."""
-        if sheet.key == "contracts":
-            self._check_contract_row(sheet, number, values)
+        if sheet.key in EXTRA_SHEETS:
+            headers = {column.key: column.header for column in sheet.columns}
+            for column, value, message in EXTRA_SHEETS[sheet.key].check_row(values):
+                self.problem(sheet, number, headers[column], value, message)
         if sheet.key == "customers":
             account_no = values.get("account_no")
             if account_no and not re.fullmatch(self.pattern, account_no):
@@ -294,36 +284,13 @@ class Planner:
             if message is not None:
                 self.problem(sheet, number, headers.get(name, name), value, message)
 
-    def _check_contract_row(self, sheet: Sheet, number: int, values: dict) -> None:
-        in_force = (ContractStatus.SIGNED.value, ContractStatus.EXPIRED.value)
-        if values.get("status") in in_force and not all(
-            values.get(name) for name in ("signed_on", "starts_on", "ends_on")
-        ):
-            self.problem(sheet, number, "签订日期 / Signed on", "",
-                         _l("A signed contract gives the day it was signed and its term."))  # fmt: skip
-        starts_on, ends_on = values.get("starts_on"), values.get("ends_on")
-        if starts_on and ends_on and ends_on <= starts_on:
-            self.problem(sheet, number, "终止日期 / In force until", ends_on.isoformat(),
-                         _l("The contract must end after it starts."))  # fmt: skip
-
-    def _check_contracts_made_here(self) -> None:
-        """A contract signed in utilitycrm is frozen: no import changes or deletes it."""
-        rows = [row for row in self.plan.rows.get("contracts", [])
-                if row.action in ("update", "delete")]  # fmt: skip
-        if not rows:
-            return
-        frozen = set(db.session.scalars(
-            select(Contract.id).where(
-                Contract.id.in_([row.existing_id for row in rows]),
-                Contract.data_json.is_not(None) | Contract.scan_sha256.is_not(None),
-            )
-        ))  # fmt: skip
-        sheet = next(s for s in SHEETS if s.key == "contracts")
-        for row in rows:
-            if row.existing_id in frozen:
-                self.problem(sheet, row.number, "合同编号 / Contract no.", row.key[0],
-                             _l("This contract was signed or scanned in utilitycrm; it changes "
-                                "only on its own page."))  # fmt: skip
+    def _check_extra_plans(self) -> None:
+        """The wings' checks of their sheets' planned rows against the archive."""
+        for key, extra in EXTRA_SHEETS.items():
+            sheet = SHEETS_BY_KEY[key]
+            headers = {column.key: column.header for column in sheet.columns}
+            for row, column, message in extra.check_plan(self.plan.rows.get(key, [])):
+                self.problem(sheet, row.number, headers[column], row.key[0], message)
 
     def _classify(self, sheet: Sheet, rows: list[tuple[int, dict, bool]]) -> None:
         existing = _existing(

@@ -5,14 +5,24 @@ blueprint with `register_api`."""
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
+
+from utilitycrm.core.api.errors import ErrorSchema
+from utilitycrm.core.api.openapi import PublishedRules, string_patterns
+from utilitycrm.core.extensions import csrf
+
+
+class JSONApi(Api):
+    """flask-smorest's Api, publishing the error body the app really sends."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+api = JSONApi()
 
 
 def init_app(app: Flask) -> None:
     """Before the wings: they register their blueprints on the initialised Api."""
-    from utilitycrm.core.api.openapi import PublishedRules, string_patterns
-    from utilitycrm.core.extensions import api
-
     app.config.setdefault("API_TITLE", "utilitycrm")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
@@ -31,7 +41,5 @@ def init_app(app: Flask) -> None:
 
 def register_api(blueprint: Blueprint) -> None:
     """Tokens authenticate the API, and it ignores session cookies: no CSRF token needed."""
-    from utilitycrm.core.extensions import api, csrf
-
     api.register_blueprint(blueprint)
     csrf.exempt(blueprint)
