@@ -16,7 +16,7 @@ from utilitycrm.contracts.models import Contract, ContractFile
 from utilitycrm.core.extensions import db
 from utilitycrm.core.pdf import PDF_MIMETYPE as PDF
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.projects import services
+from utilitycrm.projects import acceptance
 from utilitycrm.projects.models import TimeLimitProfile
 from utilitycrm.projects.profiles import SGCC_2023
 from utilitycrm.projects.types import BusinessType
@@ -211,11 +211,11 @@ def project_record(customer, actor) -> str:
                          is_default=True, limits_json=json.dumps(SGCC_2023["limits"]))
     )  # fmt: skip
     accepted = date(2026, 9, 28)
-    request = services.ProjectRequest(
+    request = acceptance.ProjectRequest(
         BusinessType.CATEGORY_CHANGE, accepted, customer=customer,
         new_category="general_commercial", effective_on=date(2026, 10, 16),
     )  # fmt: skip
-    project = services.accept(request, actor=actor, calendar=WorkCalendar(), today=accepted)
+    project = acceptance.accept(request, actor=actor, calendar=WorkCalendar(), today=accepted)
     db.session.commit()
     return project.number
 

@@ -12,7 +12,7 @@ from tests.validation.dbarchive import change as record_change
 from utilitycrm.contracts import services as contract_services
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.projects import services
+from utilitycrm.projects import acceptance, workflow
 from utilitycrm.projects.models import TimeLimitProfile
 from utilitycrm.projects.profiles import SEEDED
 from utilitycrm.projects.types import BusinessType
@@ -46,8 +46,8 @@ def staff():
     return factories.create_user(role="marketing", username="wang")
 
 
-def accept(request: services.ProjectRequest, actor, today: date | None = None):
-    project = services.accept(
+def accept(request: acceptance.ProjectRequest, actor, today: date | None = None):
+    project = acceptance.accept(
         request, actor=actor, calendar=WorkCalendar(), today=today or request.accepted_on
     )
     db.session.commit()
@@ -56,19 +56,19 @@ def accept(request: services.ProjectRequest, actor, today: date | None = None):
 
 def new_connection(line, manager, *, voltage="10", kva=(630,), on=MONDAY, **extra):
     """An applicant's request for a new connection on `line`."""
-    return services.ProjectRequest(
+    return acceptance.ProjectRequest(
         business_type=BusinessType.NEW,
         accepted_on=on,
-        applicant=services.Applicant("示范新材料有限公司", "large_industry", voltage, "新区1号"),
+        applicant=acceptance.Applicant("示范新材料有限公司", "large_industry", voltage, "新区1号"),
         account_manager_id=manager.id,
-        added=[services.AddedTransformer(k) for k in kva],
-        sources=[services.SourceRequest("main", line.id, "#12杆", "#12杆T接点")],
+        added=[acceptance.AddedTransformer(k) for k in kva],
+        sources=[acceptance.SourceRequest("main", line.id, "#12杆", "#12杆T接点")],
         **extra,
     )
 
 
 def change(customer, business_type, manager, *, on=MONDAY, **extra):
-    return services.ProjectRequest(
+    return acceptance.ProjectRequest(
         business_type=business_type,
         accepted_on=on,
         customer=customer,
@@ -96,7 +96,7 @@ def sign_contract(project, actor, day):
 
 def record_hv_metering(project, *, ct_primary_a: int, meter_asset_no: str, metering_class="III"):
     """The project's planned high-voltage metering (CT x/5, PT 10 kV/100 V)."""
-    services.record_metering(project, {
+    workflow.record_metering(project, {
         "metering_method": "hv_hv", "wiring": "3p3w", "metering_class": metering_class,
         "ct_primary_a": ct_primary_a, "ct_secondary_a": 5, "pt_primary_v": 10000,
         "pt_secondary_v": 100, "meter_asset_no": meter_asset_no, "meter_accuracy": "0.5S",
@@ -109,11 +109,11 @@ def advance(project, actor, *, until, day: date = MONDAY) -> date:
     while not until(project):
         day += timedelta(days=1)
         if project.current_stage.status == "waiting":
-            services.start_stage(project, day=day, actor=actor, calendar=WorkCalendar(), today=day)
+            workflow.start_stage(project, day=day, actor=actor, calendar=WorkCalendar(), today=day)
         else:
             if project.current_stage.code == "contract":
                 sign_contract(project, actor, day)
-            services.finish_stage(project, day=day, note="", actor=actor,
+            workflow.finish_stage(project, day=day, note="", actor=actor,
                                   calendar=WorkCalendar(), today=day)  # fmt: skip
         db.session.commit()
     return day

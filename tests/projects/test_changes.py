@@ -11,15 +11,15 @@ from tests.projects.conftest import accept, change, new_connection
 from tests.validation.dbarchive import key_account
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.projects import services
+from utilitycrm.projects import acceptance, workflow
 from utilitycrm.projects.types import BusinessType as T
 
 AHEAD = date(2026, 10, 16)  # five working days after MONDAY is 10 October
 
 
 def refused(request, actor) -> str:
-    with pytest.raises(services.ProjectRefused) as error:
-        services.accept(request, actor=actor, calendar=WorkCalendar(), today=request.accepted_on)
+    with pytest.raises(acceptance.ProjectRefused) as error:
+        acceptance.accept(request, actor=actor, calendar=WorkCalendar(), today=request.accepted_on)
     db.session.rollback()
     return " ".join(error.value.messages)
 
@@ -28,7 +28,7 @@ def complete(project, actor):
     day = project.accepted_on
     while project.is_active:
         day += timedelta(days=1)
-        services.finish_stage(project, day=day, note="", actor=actor, calendar=WorkCalendar(),
+        workflow.finish_stage(project, day=day, note="", actor=actor, calendar=WorkCalendar(),
                               today=day)  # fmt: skip
     db.session.commit()
 

@@ -10,7 +10,7 @@ from tests.projects.conftest import MONDAY, accept, advance, new_connection, rec
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
-from utilitycrm.projects import services
+from utilitycrm.projects import acceptance
 from utilitycrm.projects.models import Project
 
 
@@ -29,7 +29,7 @@ def _form(line_code: str, **extra) -> dict[str, str]:
     return {
         "accepted_on": "2026-10-09",
         "account_manager_id": "",
-        "profile_id": str(services.default_profile().id),
+        "profile_id": str(acceptance.default_profile().id),
         "applicant_name": "示范新能源有限公司",
         "category": "large_industry",
         "voltage_kv": "10",

@@ -22,7 +22,7 @@ from utilitycrm.contracts import services as contract_services
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.projects import services
+from utilitycrm.projects import acceptance, workflow
 from utilitycrm.projects.types import ProjectStatus
 
 
@@ -31,13 +31,13 @@ def _stages(project):
 
 
 def _finish(project, day, actor, today=None):
-    services.finish_stage(project, day=day, note="", actor=actor, calendar=WorkCalendar(),
+    workflow.finish_stage(project, day=day, note="", actor=actor, calendar=WorkCalendar(),
                           today=today or day)  # fmt: skip
     db.session.commit()
 
 
 def _start(project, day, actor):
-    services.start_stage(project, day=day, actor=actor, calendar=WorkCalendar(), today=day)
+    workflow.start_stage(project, day=day, actor=actor, calendar=WorkCalendar(), today=day)
     db.session.commit()
 
 
@@ -47,7 +47,7 @@ def test_a_high_voltage_connection_opens_its_plan_clock_over_national_day(manage
     assert project.number == f"YK-2026-{1:06d}"
     assert _stages(project)["accept"] == "done"
     assert _stages(project)["survey"] == "running"
-    plan = services.clocks(project)["plan"]
+    plan = workflow.clocks(project)["plan"]
     # 10 working days from Monday 28 September: National Day (1–7 October) does not count,
     # the make-up Saturday 10 October does.
     assert (plan.limit_workdays, plan.due_on) == (10, date(2026, 10, 16))
@@ -57,14 +57,14 @@ def test_a_high_voltage_connection_opens_its_plan_clock_over_national_day(manage
 def test_a_dual_source_plan_has_twenty_days_and_the_provincial_profile_fifteen(manager, staff):
     line = factories.create_line()
     dual = new_connection(line, manager, is_dual_source=True)
-    dual.sources.append(services.SourceRequest("backup", line.id, None, "#2杆"))
-    assert services.clocks(accept(dual, staff))["plan"].limit_workdays == 20
+    dual.sources.append(acceptance.SourceRequest("backup", line.id, None, "#2杆"))
+    assert workflow.clocks(accept(dual, staff))["plan"].limit_workdays == 20
 
     provincial = db.session.scalar(
-        select(services.TimeLimitProfile).where(services.TimeLimitProfile.code == "provincial")
+        select(acceptance.TimeLimitProfile).where(acceptance.TimeLimitProfile.code == "provincial")
     )
     single = new_connection(line, manager, profile_id=provincial.id)
-    assert services.clocks(accept(single, staff))["plan"].limit_workdays == 15
+    assert workflow.clocks(accept(single, staff))["plan"].limit_workdays == 15
 
 
 def test_the_customer_event_starts_a_waiting_stage_and_its_own_clock(manager, staff):
@@ -72,17 +72,17 @@ def test_the_customer_event_starts_a_waiting_stage_and_its_own_clock(manager, st
     _finish(project, date(2026, 9, 30), staff)  # survey
     _finish(project, date(2026, 10, 9), staff)  # plan answered
     assert _stages(project)["design_review"] == "waiting"
-    assert services.clocks(project)["plan"].used_workdays == 4  # 29, 30 Sep, 8, 9 Oct
-    assert services.clocks(project)["plan"].is_on_time
-    validity = services.clocks(project)["plan_validity"]
+    assert workflow.clocks(project)["plan"].used_workdays == 4  # 29, 30 Sep, 8, 9 Oct
+    assert workflow.clocks(project)["plan"].is_on_time
+    validity = workflow.clocks(project)["plan_validity"]
     assert validity.due_on == date(2027, 10, 9)  # a high-voltage plan is valid one year
 
     with pytest.raises(UtilityCRMError):  # before the plan was answered
-        services.start_stage(project, day=date(2026, 10, 8), actor=staff,
+        workflow.start_stage(project, day=date(2026, 10, 8), actor=staff,
                              calendar=WorkCalendar(), today=date(2026, 10, 20))  # fmt: skip
     db.session.rollback()
     _start(project, date(2026, 10, 20), staff)  # the drawings handed in
-    review = services.clocks(project)["design_review"]
+    review = workflow.clocks(project)["design_review"]
     assert (review.starts_on, review.limit_workdays) == (date(2026, 10, 20), 3)
     assert review.due_on == date(2026, 10, 23)
 
@@ -90,17 +90,17 @@ def test_the_customer_event_starts_a_waiting_stage_and_its_own_clock(manager, st
 def test_a_pause_for_the_customer_moves_the_due_day_and_blocks_finishing(manager, staff):
     project = accept(new_connection(factories.create_line(), manager), staff)
     calendar = WorkCalendar()
-    services.pause_clock(project, day=date(2026, 9, 29), reason="documents", note="缺产权证明",
+    workflow.pause_clock(project, day=date(2026, 9, 29), reason="documents", note="缺产权证明",
                          actor=staff, calendar=calendar, today=date(2026, 9, 29))  # fmt: skip
     db.session.commit()
     with pytest.raises(UtilityCRMError, match="计时已暂停"):
-        services.finish_stage(project, day=date(2026, 9, 30), note="", actor=staff,
+        workflow.finish_stage(project, day=date(2026, 9, 30), note="", actor=staff,
                               calendar=calendar, today=date(2026, 9, 30))  # fmt: skip
     db.session.rollback()
-    services.resume_clock(project, day=date(2026, 10, 9), actor=staff, calendar=calendar,
+    workflow.resume_clock(project, day=date(2026, 10, 9), actor=staff, calendar=calendar,
                           today=date(2026, 10, 9))  # fmt: skip
     db.session.commit()
-    plan = services.clocks(project)["plan"]
+    plan = workflow.clocks(project)["plan"]
     # One working day (29 Sep) used before the pause; nine more from 9 October.
     assert plan.due_on == date(2026, 10, 21)
     assert plan.pauses[0].note == "缺产权证明"
@@ -108,12 +108,12 @@ def test_a_pause_for_the_customer_moves_the_due_day_and_blocks_finishing(manager
 
 def test_a_late_stage_makes_the_project_late(manager, staff):
     project = accept(new_connection(factories.create_line(), manager), staff)
-    assert services.is_on_time(project, date(2026, 10, 16))
-    assert not services.is_on_time(project, date(2026, 10, 19))
+    assert workflow.is_on_time(project, date(2026, 10, 16))
+    assert not workflow.is_on_time(project, date(2026, 10, 19))
     _finish(project, date(2026, 10, 19), staff)
     _finish(project, date(2026, 10, 19), staff)
-    assert services.clocks(project)["plan"].is_on_time is False
-    assert not services.is_on_time(project, date(2026, 10, 19))
+    assert workflow.clocks(project)["plan"].is_on_time is False
+    assert not workflow.is_on_time(project, date(2026, 10, 19))
 
 
 def test_low_voltage_limits_follow_category_and_external_works(manager, staff):
@@ -122,11 +122,11 @@ def test_low_voltage_limits_follow_category_and_external_works(manager, staff):
     residential.applicant.category = "residential"
     project = accept(residential, staff)
     assert [s.code for s in project.stages] == ["accept", "connection", "archive"]
-    assert services.clocks(project)["low_voltage"].limit_workdays == 5
+    assert workflow.clocks(project)["low_voltage"].limit_workdays == 5
 
     shop = new_connection(line, manager, voltage="0.4", kva=(50,), has_external_works=True)
     shop.applicant.category = "general_commercial"
-    assert services.clocks(accept(shop, staff))["low_voltage"].limit_workdays == 15
+    assert workflow.clocks(accept(shop, staff))["low_voltage"].limit_workdays == 15
 
 
 def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff):
@@ -157,7 +157,7 @@ def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff
         select(ChangeSet).where(ChangeSet.reason.contains(project.number))
     ).all()
     assert [c.source for c in change_sets] == ["project"]
-    assert all(not clock.is_open for clock in services.clocks(project).values())
+    assert all(not clock.is_open for clock in workflow.clocks(project).values())
     # The contract, signed before connection from the project's plan, agrees with the
     # archive the project completed.
     assert json.loads(contract.data_json)["capacity"]["contract_kva"] == 1030
@@ -167,20 +167,20 @@ def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff
 def test_cancelling_stops_the_clocks_and_closes_the_applicant(manager, staff):
     project = accept(new_connection(factories.create_line(), manager), staff)
     with pytest.raises(UtilityCRMError):
-        services.cancel(project, day=MONDAY, reason=" ", actor=staff, calendar=WorkCalendar(),
+        workflow.cancel(project, day=MONDAY, reason=" ", actor=staff, calendar=WorkCalendar(),
                         today=MONDAY)  # fmt: skip
-    services.cancel(project, day=MONDAY, reason="客户撤回申请", actor=staff,
+    workflow.cancel(project, day=MONDAY, reason="客户撤回申请", actor=staff,
                     calendar=WorkCalendar(), today=MONDAY)  # fmt: skip
     db.session.commit()
     assert project.status == "cancelled"
     assert project.customer.status == "closed"
-    assert not services.clocks(project)["plan"].is_open
+    assert not workflow.clocks(project)["plan"].is_open
 
 
 def test_numbers_are_consecutive_per_year_and_a_refused_request_uses_none(manager, staff):
     line = factories.create_line()
     first = accept(new_connection(line, manager), staff)
-    with pytest.raises(services.ProjectRefused):
+    with pytest.raises(acceptance.ProjectRefused):
         accept(new_connection(line, manager, kva=()), staff)
     db.session.rollback()
     second = accept(new_connection(line, manager), staff)

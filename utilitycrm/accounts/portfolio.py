@@ -22,7 +22,7 @@ from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.projects.models import Project
-from utilitycrm.projects.services import KIND as PROJECT_KIND
+from utilitycrm.projects.workflow import KIND as PROJECT_KIND
 from utilitycrm.validation.models import Finding
 from utilitycrm.validation.queries import OPEN_STATUSES
 

@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.deadlines.services import register_kind
     from utilitycrm.projects.chains import CONTRACT_STAGE
-    from utilitycrm.projects.services import register_stage_exit_check
+    from utilitycrm.projects.workflow import register_stage_exit_check
 
     register_kind(KIND, _l("Supply contract renewal"), describe_deadlines)
     app.jinja_env.globals.update(

@@ -18,9 +18,9 @@ def init_app(app: Flask) -> None:
     from utilitycrm.projects.chains import stage_label
     from utilitycrm.projects.cli import projects_cli
     from utilitycrm.projects.queries import describe_deadlines
-    from utilitycrm.projects.services import KIND
     from utilitycrm.projects.types import BusinessType, ProjectStatus
     from utilitycrm.projects.views import bp, customer_panel
+    from utilitycrm.projects.workflow import KIND
 
     register_kind(KIND, _l("Expansion project"), describe_deadlines)
     app.jinja_env.globals.update(

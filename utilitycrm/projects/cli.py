@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from utilitycrm.deadlines.cli import alerts_command
-from utilitycrm.projects.services import KIND
+from utilitycrm.projects.workflow import KIND
 
 
 @click.group("projects")

@@ -33,7 +33,12 @@ from utilitycrm.archive.models import FeederLine
 from utilitycrm.core.extensions import db
 from utilitycrm.core.forms import BLANK, Form, none_if_blank, optional_choice, select_id
 from utilitycrm.core.labels import enum_choices
-from utilitycrm.projects.services import AddedTransformer, Applicant, ProjectRequest, SourceRequest
+from utilitycrm.projects.acceptance import (
+    AddedTransformer,
+    Applicant,
+    ProjectRequest,
+    SourceRequest,
+)
 from utilitycrm.projects.types import BusinessType as T
 
 # The form's sections each type shows (and reads).

@@ -22,8 +22,8 @@ from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
 from utilitycrm.projects import chains
 from utilitycrm.projects.models import Project, ProjectStage
-from utilitycrm.projects.services import KIND, PLAN_VALIDITY
 from utilitycrm.projects.types import BusinessType, ProjectStatus
+from utilitycrm.projects.workflow import KIND, PLAN_VALIDITY
 
 
 def _clock_join():

@@ -23,7 +23,7 @@ from utilitycrm.core.routing import arg_id
 from utilitycrm.core.views import forbid_unless, form_action, refuse
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.forms import PauseForm, ResumeForm
-from utilitycrm.projects import chains, pictures, queries, services
+from utilitycrm.projects import acceptance, chains, pictures, queries, workflow
 from utilitycrm.projects.forms import (
     CancelForm,
     ChooseForm,
@@ -146,11 +146,11 @@ def new():
         lines, errors = form.line_ids()
         if not errors:
             try:
-                project = services.accept(
+                project = acceptance.accept(
                     to_request(form, business_type, customer, lines),
                     actor=current_user, calendar=WorkCalendar.load(), today=local_today(),
                 )  # fmt: skip
-            except services.ProjectRefused as error:
+            except acceptance.ProjectRefused as error:
                 db.session.rollback()
                 errors = error.messages
             except UtilityCRMError as error:
@@ -176,7 +176,7 @@ def new():
 def project(number: str):
     project = _project_or_404(number)
     today = local_today()
-    now = services.standing(project, WorkCalendar.load(), today)
+    now = workflow.standing(project, WorkCalendar.load(), today)
     return render_template(
         "projects/project.html",
         project=project,
@@ -214,7 +214,7 @@ def _act(number: str, form_class, action):
 @requires(Permission.VIEW_ARCHIVE)
 def start(number: str):
     def action(project, form, calendar, today):
-        services.start_stage(
+        workflow.start_stage(
             project, day=form.day.data, actor=current_user, calendar=calendar, today=today
         )
         return _("The stage has started; its clock runs.")
@@ -226,7 +226,7 @@ def start(number: str):
 @requires(Permission.VIEW_ARCHIVE)
 def finish(number: str):
     def action(project, form, calendar, today):
-        services.finish_stage(
+        workflow.finish_stage(
             project, day=form.day.data, note=form.note.data or "", actor=current_user,
             calendar=calendar, today=today,
         )  # fmt: skip
@@ -241,7 +241,7 @@ def finish(number: str):
 @requires(Permission.VIEW_ARCHIVE)
 def pause(number: str):
     def action(project, form, calendar, today):
-        services.pause_clock(
+        workflow.pause_clock(
             project, day=form.starts_on.data, reason=form.reason.data, note=form.note.data,
             actor=current_user, calendar=calendar, today=today,
         )  # fmt: skip
@@ -254,7 +254,7 @@ def pause(number: str):
 @requires(Permission.VIEW_ARCHIVE)
 def resume(number: str):
     def action(project, form, calendar, today):
-        services.resume_clock(
+        workflow.resume_clock(
             project, day=form.ends_on.data, actor=current_user, calendar=calendar, today=today
         )
         return _("The clock runs again.")
@@ -266,7 +266,7 @@ def resume(number: str):
 @requires(Permission.VIEW_ARCHIVE)
 def cancel(number: str):
     def action(project, form, calendar, today):
-        services.cancel(
+        workflow.cancel(
             project, day=form.day.data, reason=form.reason.data, actor=current_user,
             calendar=calendar, today=today,
         )  # fmt: skip
@@ -279,7 +279,7 @@ def cancel(number: str):
 @requires(Permission.VIEW_ARCHIVE)
 def metering(number: str):
     def action(project, form, calendar, today):
-        services.record_metering(project, form.values())
+        workflow.record_metering(project, form.values())
         return _("The metering is recorded; the archive gets it when the project completes.")
 
     return _act(number, MeteringForm, action)
