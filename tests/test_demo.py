@@ -24,6 +24,7 @@ from utilitycrm.archive.topology import Edge, network_graph, traced_nodes
 from utilitycrm.core.extensions import db
 from utilitycrm.demo import generator
 from utilitycrm.demo.models import DemoFault
+from utilitycrm.demo.network import Ids, build_network
 from utilitycrm.demo.seeding import DEMO_PASSWORD, DEMO_USERS
 
 
@@ -70,8 +71,8 @@ def test_seed_if_empty_skips_quietly(runner, users):
 
 
 def generated(seed_value: int) -> list[tuple]:
-    ids, rng = generator.Ids(), random.Random(seed_value)
-    network = generator.build_network(300, rng, ids)
+    ids, rng = Ids(), random.Random(seed_value)
+    network = build_network(300, rng, ids)
     ctx = generator.Context(network, rng, ids, [1], date(2026, 11, 22))
     return [
         (row["account_no"], row["name"], row["contract_capacity_kva"])

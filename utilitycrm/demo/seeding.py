@@ -38,6 +38,7 @@ from utilitycrm.core.extensions import db
 from utilitycrm.demo import generator
 from utilitycrm.demo.faults import FaultInjector
 from utilitycrm.demo.models import DemoFault
+from utilitycrm.demo.network import Ids, build_network
 
 DEMO_PASSWORD = "demo-password"
 DEMO_USERS = (
@@ -122,8 +123,8 @@ def seed(*, customers: int, seed: int, fault_rate: float, today: date | None = N
     users = seed_users()
     db.session.flush()
     managers = [u.id for u in users if u.role == Role.ACCOUNT_MANAGER.value]
-    rng, ids = random.Random(seed), generator.Ids()
-    network = generator.build_network(customers, rng, ids)
+    rng, ids = random.Random(seed), Ids()
+    network = build_network(customers, rng, ids)
     ctx = generator.Context(network, rng, ids, managers, today or local_today())
     injector = FaultInjector(ctx, fault_rate)
     counts: dict[str, int] = {}

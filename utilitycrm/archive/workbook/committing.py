@@ -10,7 +10,8 @@ from sqlalchemy import String, select
 from utilitycrm.archive.history import ChangeSource, current_change_set_id, recording
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.layout import MODELS, SHEETS, SHEETS_BY_KEY
-from utilitycrm.archive.workbook.planning import CHUNK, REFERENCES, ImportPlan, RowPlan
+from utilitycrm.archive.workbook.planning import CHUNK, REFERENCES
+from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 

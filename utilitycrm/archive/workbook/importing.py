@@ -17,7 +17,8 @@ from utilitycrm.archive.models import ArchiveChange, ChangeSet, ImportBatch, Net
 from utilitycrm.archive.topology import transformer_lines
 from utilitycrm.archive.workbook.committing import apply_plan
 from utilitycrm.archive.workbook.layout import MODELS
-from utilitycrm.archive.workbook.planning import CHUNK, ImportPlan, plan_import
+from utilitycrm.archive.workbook.planning import CHUNK, plan_import
+from utilitycrm.archive.workbook.plans import ImportPlan
 from utilitycrm.archive.workbook.reading import Limits, Problem, read_workbook
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db

@@ -8,8 +8,7 @@ row classified: new, changed, unchanged or to delete. Nothing is written here.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from decimal import Decimal
 
 from flask import current_app
@@ -19,17 +18,15 @@ from sqlalchemy import Numeric, select, tuple_
 from utilitycrm.archive.customer_rules import customer_problems
 from utilitycrm.archive.models import (
     Customer,
-    FeederLine,
     Meter,
     MeteringPoint,
-    NetworkEdge,
-    NetworkNode,
     Tariff,
-    Transformer,
 )
 from utilitycrm.archive.workbook.export import sheet_queries
 from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, MODELS, SHEETS, SHEETS_BY_KEY, Sheet
+from utilitycrm.archive.workbook.network_sync import replace_network_of_lines
 from utilitycrm.archive.workbook.parsing import CellError, parse_cell
+from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
 from utilitycrm.archive.workbook.reading import Problem, RawWorkbook
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
@@ -55,30 +52,6 @@ REFERENCES = {
 }
 DELETE_WORDS = {"delete", "删除", "del"}
 CHUNK = 900  # below SQLite's bound-parameter limit
-
-
-@dataclass
-class RowPlan:
-    sheet: str
-    number: int
-    action: str  # insert, update, unchanged, delete
-    key: tuple
-    values: dict[str, object]
-    existing_id: int | None = None
-    changed: tuple[str, ...] = ()
-
-
-@dataclass
-class ImportPlan:
-    rows: dict[str, list[RowPlan]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def counts(self) -> dict[str, Counter]:
-        return {sheet: Counter(row.action for row in rows) for sheet, rows in self.rows.items()}
 
 
 def _db_values(sheet: Sheet, row: tuple) -> dict[str, object]:
@@ -145,7 +118,7 @@ class Planner:
         for sheet in SHEETS:
             self._classify(sheet, parsed[sheet.key])
         if self.network_sync:
-            self._replace_network_of_lines()
+            replace_network_of_lines(self)
         for sheet in SHEETS:
             self._check_references(sheet)
         self._check_meter_owners()
@@ -374,79 +347,6 @@ class Planner:
                     headers["tariff_code"],
                     row.values["tariff_code"],
                     _l("Unknown tariff code %(code)s.", code=row.values["tariff_code"]),
-                )
-
-    def _replace_network_of_lines(self) -> None:
-        """A network extract replaces the nodes and edges of the lines it contains: what the
-        archive has on those lines and the extract lacks is deleted."""
-        lines = {row.values.get("line_code") for key in ("nodes", "edges")
-                 for row in self.plan.rows.get(key, [])} - {None}  # fmt: skip
-        if not lines:
-            self.plan.problems.append(
-                Problem(
-                    "",
-                    None,
-                    "",
-                    "",
-                    str(
-                        _l(
-                            "A network extract names the lines of its nodes and edges; none was found."
-                        )
-                    ),
-                )
-            )
-            return
-        line_ids = select(FeederLine.id).where(FeederLine.code.in_(lines))
-        removed_nodes: dict[int, str] = {}
-        for key, model in (("edges", NetworkEdge), ("nodes", NetworkNode)):
-            in_file = {row.key[0] for row in self.plan.rows.get(key, [])}
-            for id_, code in db.session.execute(
-                select(model.id, model.code).where(model.line_id.in_(line_ids))
-            ):
-                if code not in in_file:
-                    self.plan.rows[key].append(RowPlan(key, 0, "delete", (code,), {}, id_))
-                    self.file_keys[key][(code,)] = "delete"
-                    if key == "nodes":
-                        removed_nodes[id_] = code
-        if removed_nodes:
-            self._check_removed_nodes(removed_nodes)
-
-    def _check_removed_nodes(self, removed: dict[int, str]) -> None:
-        """Nothing may still hang on a removed node: transformers the file does not move,
-        or edges of other lines."""
-        sheet = next(s for s in SHEETS if s.key == "transformers")
-        moved = {row.key[0] for row in self.plan.rows.get("transformers", [])
-                 if "node_code" in row.values}  # fmt: skip
-        ids = list(removed)
-        for code, node_id in db.session.execute(
-            select(Transformer.code, Transformer.node_id).where(Transformer.node_id.in_(ids))
-        ):
-            if code not in moved:
-                self.problem(
-                    sheet,
-                    None,
-                    "挂接节点 / Network node",
-                    removed[node_id],
-                    _l(
-                        "The extract removes this node, but transformer %(code)s still hangs on it.",
-                        code=code,
-                    ),
-                )
-        deleted_edges = {row.existing_id for row in self.plan.rows.get("edges", [])
-                         if row.action == "delete"}  # fmt: skip
-        edges = next(s for s in SHEETS if s.key == "edges")
-        for code, edge_id in db.session.execute(
-            select(NetworkEdge.code, NetworkEdge.id).where(
-                NetworkEdge.from_node_id.in_(ids) | NetworkEdge.to_node_id.in_(ids)
-            )
-        ):
-            if edge_id not in deleted_edges:
-                self.problem(
-                    edges,
-                    None,
-                    "编号 / Edge no.",
-                    code,
-                    _l("This edge of another line joins a node the extract removes."),
                 )
 
     def _usernames(self, sheet: Sheet) -> set[str]:
