@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from tests.accounts.conftest import TODAY, managed, year
 from utilitycrm.accounts import classes
 from utilitycrm.archive.models import ArchiveChange
+from utilitycrm.archive.thresholds import add_threshold_set
 from utilitycrm.core.extensions import db
 
 
@@ -43,21 +46,23 @@ def test_classify_saves_changes_in_the_history_and_a_dry_run_saves_nothing(manag
     year(big, 900_000, prior=800_000)
     year(middle, 300_000, prior=300_000)
     year(small, 50_000, prior=60_000)
-    with app.test_request_context():
-        app.config["VALUE_CLASS_SHARES"] = {"A": 0.3, "B": 0.3}
-        try:
-            changes, counts = classes.classify(TODAY, dry_run=True)
-            assert {c.account_no: c.new for c in changes} == {
-                big.account_no: "A", middle.account_no: "B", small.account_no: "C",
-                silent.account_no: "C",
-            }  # fmt: skip
-            assert counts == {"A": 1, "B": 1, "C": 2}
-            db.session.rollback()
-            assert big.value_class is None
-            classes.classify(TODAY, dry_run=False)
-            db.session.commit()
-        finally:
-            app.config["VALUE_CLASS_SHARES"] = {"A": 0.2, "B": 0.3}
+    # An administrator's dated set puts the top 30 % in class A from yesterday on.
+    add_threshold_set(
+        {"value_share_a": 0.3}, effective_on=TODAY - timedelta(days=1), note="", actor=manager
+    )
+    changes, counts = classes.classify(TODAY, dry_run=True)
+    assert {c.account_no: c.new for c in changes} == {
+        big.account_no: "A", middle.account_no: "B", small.account_no: "C",
+        silent.account_no: "C",
+    }  # fmt: skip
+    assert counts == {"A": 1, "B": 1, "C": 2}
+    db.session.rollback()
+    assert big.value_class is None
+    add_threshold_set(
+        {"value_share_a": 0.3}, effective_on=TODAY - timedelta(days=1), note="", actor=manager
+    )
+    classes.classify(TODAY, dry_run=False)
+    db.session.commit()
     assert (big.value_class, middle.value_class, small.value_class) == ("A", "B", "C")
     recorded = db.session.scalars(
         select(ArchiveChange).where(ArchiveChange.field == "value_class")

@@ -9,9 +9,10 @@ import pytest
 from tests import factories
 from tests.projects.conftest import accept, change, new_connection
 from tests.validation.dbarchive import key_account
+from utilitycrm.archive.thresholds import add_threshold_set, standards_on
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.projects import acceptance, workflow
+from utilitycrm.projects import acceptance, rules, workflow
 from utilitycrm.projects.types import BusinessType as T
 
 AHEAD = date(2026, 10, 16)  # five working days after MONDAY is 10 October
@@ -51,7 +52,23 @@ def test_a_suspension_lasts_fifteen_days_to_six_months_a_year(manager, staff):
     long = change(account.customer, T.SUSPEND, manager, acted_on=[transformer],
                   effective_on=date(2026, 4, 1), ends_on=date(2026, 10, 31),
                   on=date(2026, 3, 2))  # fmt: skip
-    assert "不得超过六个月" in refused(long, staff)
+    assert "不得超过 6 个月（183 天）" in refused(long, staff)
+
+
+def test_the_suspension_limit_is_the_dated_one_validation_uses(manager, staff):
+    """One limit, one home: an administrator's set from a date shortens the pauses that an
+    application may ask for, as it shortens what the validation accepts."""
+    account = key_account()
+    transformer = account.transformer.id
+    request = change(account.customer, T.SUSPEND, manager, acted_on=[transformer],
+                     effective_on=AHEAD, ends_on=AHEAD + timedelta(days=70))  # fmt: skip
+    assert rules.refusals(acceptance.application(request, None, WorkCalendar())) == []
+    add_threshold_set({"pause_max_months": 2}, effective_on=date(2026, 1, 1), note="",
+                      actor=staff)  # fmt: skip
+    assert standards_on(AHEAD).pause_max_days == 61
+    request = change(account.customer, T.SUSPEND, manager, acted_on=[transformer],
+                     effective_on=AHEAD, ends_on=AHEAD + timedelta(days=70))  # fmt: skip
+    assert "不得超过 2 个月（61 天）" in refused(request, staff)
 
 
 def test_a_suspension_counts_the_earlier_ones_of_the_year(manager, staff):

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import case, func, select
 
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.archive.enums import CustomerStatus, ValueClass
 from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import Customer
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.core.dates import add_months
 from utilitycrm.core.extensions import db
 
@@ -152,11 +152,8 @@ def classify(today: date, *, dry_run: bool, actor=None) -> tuple[list[Change], d
     recorded change set (the archive history keeps each customer's earlier class)."""
     ids = key_account_ids()
     figures = load_figures(ids, today)
-    classes = assign(
-        ids,
-        scores(figures, current_app.config["VALUE_CLASS_WEIGHTS"]),
-        current_app.config["VALUE_CLASS_SHARES"],
-    )
+    standards = standards_on(today)
+    classes = assign(ids, scores(figures, standards.value_weights), standards.value_shares)
     counts = {c.value: 0 for c in ValueClass}
     for value in classes.values():
         counts[value.value] += 1

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from utilitycrm.accounts.models import Complaint, ComplaintStep
 from utilitycrm.accounts.types import STEPS, Satisfaction, Step
 from utilitycrm.archive.models import Customer
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import active_users
@@ -60,6 +61,7 @@ def log_complaint(
     config = current_app.config
     owner_id = request.owner_id or request.customer.account_manager_id or actor.id
     received_on = local_date_of(request.received_at)
+    standards = standards_on(received_on)
     complaint = Complaint(
         number=next_number("complaint", config["COMPLAINT_NUMBER_PATTERN"], received_on.year),
         customer_id=request.customer.id,
@@ -67,7 +69,7 @@ def log_complaint(
         category=request.category,
         is_report=request.is_report,
         received_at=request.received_at,
-        contact_due_at=request.received_at + timedelta(hours=config["COMPLAINT_CONTACT_HOURS"]),
+        contact_due_at=request.received_at + timedelta(hours=standards.complaint_contact_hours),
         caller=request.caller.strip(),
         summary=request.summary.strip(),
         step=Step.VERIFY.value,
@@ -86,12 +88,14 @@ def log_complaint(
         KIND, complaint.id, CONTACT, owner_id=owner_id, starts_on=received_on,
         due_on=contact_day, warn_on=received_on,
     )  # fmt: skip
-    limit = config[
-        "COMPLAINT_REPORT_WORKDAYS" if request.is_report else "COMPLAINT_RESOLVE_WORKDAYS"
-    ]
+    limit = (
+        standards.complaint_report_workdays
+        if request.is_report
+        else standards.complaint_resolve_workdays
+    )
     deadlines.open_workday_deadline(
         KIND, complaint.id, RESOLVE, owner_id=owner_id, starts_on=received_on, limit=limit,
-        warn_share=config["DEADLINE_WARN_SHARE"], calendar=calendar, today=local_date_of(now),
+        warn_share=standards.deadline_warn_share, calendar=calendar, today=local_date_of(now),
     )  # fmt: skip
     return complaint
 

@@ -2,7 +2,7 @@
 
 Documents are edited through the archive's forms and imports, so the daily run syncs
 their deadlines in bulk: one per document with an expiry date of a managed customer,
-due on the expiry and warning DOCUMENT_WARN_DAYS ahead, owned by the account manager;
+due on the expiry and warning document_warn_days (the dated standards) ahead, owned by the account manager;
 a document renewed moves its deadline, one removed or without expiry closes it.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from utilitycrm.archive.enums import CustomerStatus
 from utilitycrm.archive.models import Customer, QualificationDocument
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.models import Deadline
@@ -24,7 +24,7 @@ KIND = "document"
 
 def sync_document_reminders(today: date) -> int:
     """Returns how many deadlines were opened, moved or closed."""
-    warn = timedelta(days=current_app.config["DOCUMENT_WARN_DAYS"])
+    warn = timedelta(days=standards_on(today).document_warn_days)
     wanted = {
         document_id: (owner_id, expires_on)
         for document_id, owner_id, expires_on in db.session.execute(

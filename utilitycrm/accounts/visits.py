@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -20,6 +19,8 @@ from sqlalchemy.orm import selectinload
 from utilitycrm.accounts.models import FollowUp, Visit
 from utilitycrm.archive.enums import CustomerStatus
 from utilitycrm.archive.models import Customer
+from utilitycrm.archive.standards import Standards
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
 from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
@@ -32,12 +33,8 @@ FOLLOW_UP = "follow_up"
 CHUNK = 900
 
 
-def interval_months(value_class: str) -> int:
-    return current_app.config["VISIT_INTERVAL_MONTHS"][value_class]
-
-
-def _warn_on(due_on: date) -> date:
-    return due_on - timedelta(days=current_app.config["VISIT_WARN_DAYS"])
+def _warn_on(due_on: date, standards: Standards) -> date:
+    return due_on - timedelta(days=standards.visit_warn_days)
 
 
 @dataclass(frozen=True)
@@ -47,13 +44,15 @@ class Planned:
     due_on: date
 
 
-def _planned(rows, last_visits: dict[int, date], open_by_customer, today: date) -> list[Planned]:
+def _planned(
+    rows, last_visits: dict[int, date], open_by_customer, today, standards
+) -> list[Planned]:
     planned = []
     for customer_id, owner_id, value_class in rows:
         current = open_by_customer.get(customer_id)
         since = last_visits.get(customer_id) or (current.starts_on if current else today)
         planned.append(
-            Planned(customer_id, owner_id, add_months(since, interval_months(value_class)))
+            Planned(customer_id, owner_id, add_months(since, standards.visit_months(value_class)))
         )
     return planned
 
@@ -84,7 +83,8 @@ def plan_visits(today: date, customer_ids: Sequence[int] | None = None) -> int:
             ).all()
         )
     changed = 0
-    planned = _planned(rows, last_visits, open_by_customer, today)
+    standards = standards_on(today)
+    planned = _planned(rows, last_visits, open_by_customer, today, standards)
     cycles = _cycles([p.customer_id for p in planned if p.customer_id not in open_by_customer])
     for plan in planned:
         current = open_by_customer.get(plan.customer_id)
@@ -93,12 +93,12 @@ def plan_visits(today: date, customer_ids: Sequence[int] | None = None) -> int:
                 VISIT, plan.customer_id, str(cycles.get(plan.customer_id, 0) + 1),
                 owner_id=plan.owner_id,
                 starts_on=last_visits.get(plan.customer_id) or today,
-                due_on=plan.due_on, warn_on=_warn_on(plan.due_on),
+                due_on=plan.due_on, warn_on=_warn_on(plan.due_on, standards),
             )  # fmt: skip
             changed += 1
         elif (current.due_on, current.owner_id) != (plan.due_on, plan.owner_id):
             current.due_on, current.owner_id = plan.due_on, plan.owner_id
-            current.warn_on = _warn_on(plan.due_on)
+            current.warn_on = _warn_on(plan.due_on, standards)
             changed += 1
     for customer_id, deadline in open_by_customer.items():
         if customer_id not in wanted:  # no longer a key account with a class

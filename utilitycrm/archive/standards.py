@@ -1,7 +1,7 @@
 """What the archive's fields should be, by the utility's standards (domain.md §2).
 
-Pure functions of their inputs and of `Standards`, the thresholds an administrator can
-change (the validation engine loads them as dated configuration; these are the defaults).
+Pure functions of their inputs and of `Standards`, the business limits an administrator
+can change (read as dated sets through archive.thresholds; these are the defaults).
 The demo data is generated with them, and the validation rules check against them.
 """
 
@@ -73,6 +73,51 @@ class Standards:
     first_min_sources: int = 2  # 一级: from two substations
     second_min_sources: int = 2  # 二级: on different lines
     contract_notice_days: int = 90  # a supply contract's renewal is due this long before it ends
+    # 业扩: applications, stages and the supply plan (domain.md §4).
+    notice_workdays: int = 5  # a change takes effect at least this many working days on
+    pause_min_days: int = 15  # one 暂停 lasts at least this long
+    restore_within_days: int = 730  # a 减容 restored within two years
+    deadline_warn_share: float = 0.8  # a clock warns once this share of its limit is used
+    supply_plan_valid_months_hv: int = 12
+    supply_plan_valid_months_lv: int = 3
+    supply_plan_warn_days: int = 30
+    contract_term_years_hv: int = 5
+    contract_term_years_lv: int = 5
+    # Key accounts: value classes (A/B/C), visits, complaints, documents.
+    value_weight_consumption: float = 0.4
+    value_weight_revenue: float = 0.4
+    value_weight_growth: float = 0.2
+    value_share_a: float = 0.2  # the top share of key accounts in class A
+    value_share_b: float = 0.3  # the next share in class B; the rest are C
+    visit_months_a: int = 1
+    visit_months_b: int = 3
+    visit_months_c: int = 6
+    visit_warn_days: int = 7
+    complaint_contact_hours: int = 24
+    complaint_resolve_workdays: int = 4
+    complaint_report_workdays: int = 9
+    document_warn_days: int = 30
+
+    @property
+    def pause_max_days(self) -> int:
+        """暂停 per calendar year at most: the months as days of a 365-day year, a half
+        day counted whole (six months: 183 days)."""
+        return math.floor(self.pause_max_months * 365 / 12 + 0.5)
+
+    @property
+    def value_weights(self) -> dict[str, float]:
+        return {
+            "consumption": self.value_weight_consumption,
+            "revenue": self.value_weight_revenue,
+            "growth": self.value_weight_growth,
+        }
+
+    @property
+    def value_shares(self) -> dict[str, float]:
+        return {"A": self.value_share_a, "B": self.value_share_b}
+
+    def visit_months(self, value_class: str) -> int:
+        return getattr(self, f"visit_months_{value_class.lower()}")
 
 
 DEFAULT = Standards()

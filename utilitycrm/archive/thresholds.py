@@ -17,9 +17,58 @@ from utilitycrm.auth.models import User
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 
+# Each limit as the thresholds page names it.
+STANDARD_LABELS = {
+    "single_part_max_kva": _l("Single-part tariff up to (kVA)"),
+    "two_part_min_kva": _l("Two-part tariff from (kVA)"),
+    "pf_090_min_kva": _l("Power factor 0.90: HV industrial above (kVA)"),
+    "pf_085_min_kva": _l("Power factor 0.85: other users from (kVA)"),
+    "pf_080_min_kva": _l("Power factor 0.80: agricultural users from (kVA)"),
+    "hv_metering_min_kva": _l("High-side metering (高供高计) from (kVA)"),
+    "ct_band_min": _l("CT band: lowest full-load share of the rated primary"),
+    "ct_band_max": _l("CT band: highest full-load share of the rated primary"),
+    "rotation_years_precise": _l("Rotation of 0.2S/0.5S meters (years)"),
+    "rotation_years_other": _l("Rotation of class 1/2 meters (years)"),
+    "class_i_min_kva": _l("Metering class I from (kVA)"),
+    "class_ii_min_kva": _l("Metering class II from (kVA)"),
+    "class_iii_min_kva": _l("Metering class III from (kVA)"),
+    "pause_max_months": _l("Pause (暂停) per calendar year at most (months)"),
+    "special_min_sources": _l("特级 customers: sources from different substations"),
+    "first_min_sources": _l("一级 customers: sources from different substations"),
+    "second_min_sources": _l("二级 customers: sources on different lines"),
+    "contract_notice_days": _l("Supply contracts: renewal reminder before the end (days)"),
+    "notice_workdays": _l("业扩: a change takes effect at least this many working days on"),
+    "pause_min_days": _l("业扩: one pause (暂停) lasts at least (days)"),
+    "restore_within_days": _l("业扩: a capacity reduction is restored within (days)"),
+    "deadline_warn_share": _l("Clocks: due soon once this share of the limit is used"),
+    "supply_plan_valid_months_hv": _l("Supply plan valid, high voltage (months)"),
+    "supply_plan_valid_months_lv": _l("Supply plan valid, low voltage (months)"),
+    "supply_plan_warn_days": _l("Supply plan: reminder before it lapses (days)"),
+    "contract_term_years_hv": _l("Supply contract term, high voltage (years)"),
+    "contract_term_years_lv": _l("Supply contract term, low voltage (years)"),
+    "value_weight_consumption": _l("Value class: weight of consumption"),
+    "value_weight_revenue": _l("Value class: weight of revenue"),
+    "value_weight_growth": _l("Value class: weight of growth"),
+    "value_share_a": _l("Value class A: share of key accounts"),
+    "value_share_b": _l("Value class B: share of key accounts"),
+    "visit_months_a": _l("Visits to class A customers every (months)"),
+    "visit_months_b": _l("Visits to class B customers every (months)"),
+    "visit_months_c": _l("Visits to class C customers every (months)"),
+    "visit_warn_days": _l("Visits: reminder before due (days)"),
+    "complaint_contact_hours": _l("Complaints: contact the customer within (hours)"),
+    "complaint_resolve_workdays": _l("Complaints: resolve within (working days)"),
+    "complaint_report_workdays": _l("Reports (举报): resolve within (working days)"),
+    "document_warn_days": _l("Qualification documents: reminder before expiry (days)"),
+}
 
-def standards_on(day: date) -> tuple[Standards, date | None]:
-    """The thresholds in effect on `day` and the date they took effect (None: defaults)."""
+
+def standards_on(day: date) -> Standards:
+    """The business limits in effect on `day`."""
+    return dated_standards(day)[0]
+
+
+def dated_standards(day: date) -> tuple[Standards, date | None]:
+    """The limits in effect on `day` and the date their set took effect (None: defaults)."""
     current = db.session.scalar(
         select(ThresholdSet)
         .where(ThresholdSet.effective_on <= day)
@@ -58,3 +107,27 @@ def add_threshold_set(values: dict, *, effective_on: date, note: str, actor: Use
     db.session.add(threshold_set)
     db.session.flush()
     return threshold_set
+
+
+# The limits as the thresholds page groups them; every field of Standards is in one group.
+STANDARD_GROUPS = (
+    (_l("Tariffs and power factor"), ("single_part_max_kva", "two_part_min_kva",
+                                      "pf_090_min_kva", "pf_085_min_kva", "pf_080_min_kva")),
+    (_l("Metering"), ("hv_metering_min_kva", "ct_band_min", "ct_band_max",
+                      "rotation_years_precise", "rotation_years_other", "class_i_min_kva",
+                      "class_ii_min_kva", "class_iii_min_kva")),
+    (_l("Reliability and pauses"), ("pause_max_months", "special_min_sources",
+                                    "first_min_sources", "second_min_sources")),
+    (_l("Expansion projects (业扩)"), ("notice_workdays", "pause_min_days",
+                                       "restore_within_days", "deadline_warn_share",
+                                       "supply_plan_valid_months_hv",
+                                       "supply_plan_valid_months_lv", "supply_plan_warn_days")),
+    (_l("Supply contracts"), ("contract_term_years_hv", "contract_term_years_lv",
+                              "contract_notice_days")),
+    (_l("Key accounts"), ("value_weight_consumption", "value_weight_revenue",
+                          "value_weight_growth", "value_share_a", "value_share_b",
+                          "visit_months_a", "visit_months_b", "visit_months_c",
+                          "visit_warn_days", "complaint_contact_hours",
+                          "complaint_resolve_workdays", "complaint_report_workdays",
+                          "document_warn_days")),
+)  # fmt: skip

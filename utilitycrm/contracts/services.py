@@ -108,9 +108,12 @@ def create_draft(
         raise ContractRefused(missing)
     kind = ContractKind.for_voltage(customer.voltage_kv)
     starts_on = request.starts_on or today
-    years = current_app.config[
-        "CONTRACT_TERM_YEARS_HV" if kind is ContractKind.HIGH_VOLTAGE else "CONTRACT_TERM_YEARS_LV"
-    ]
+    standards = standards_on(starts_on)
+    years = (
+        standards.contract_term_years_hv
+        if kind is ContractKind.HIGH_VOLTAGE
+        else standards.contract_term_years_lv
+    )
     ends_on = request.ends_on or add_months(starts_on, 12 * years)
     _check_term(starts_on, ends_on)
     in_force = in_force_for(customer.id)
@@ -230,7 +233,7 @@ def _freeze(contract: Contract, signing: Signing, data: dict, actor: User) -> No
 
 
 def _open_reminder(contract: Contract, today: date) -> None:
-    notice_days = standards_on(today)[0].contract_notice_days
+    notice_days = standards_on(today).contract_notice_days
     deadlines.open_date_deadline(
         KIND,
         contract.id,

@@ -63,8 +63,6 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = SUPPORTED_LOCALES
-    # Login throttling: this many failures for one user name or one address within the
-    # window lock further attempts until the window has passed.
     # Sign-in back-off: failures before it starts (per name and address; four times as many
     # for one address), the longest wait, and the longest one name waits on an address it
     # has not signed in from (a stranger elsewhere cannot keep its owner out longer).
@@ -89,18 +87,13 @@ class Config:
     IMPORT_MAX_SHARED_STRINGS = 256 * 2**20
     # Where uploaded workbooks are kept between check and commit (default instance/imports).
     IMPORT_FOLDER: str | None = None
-    # Alerts: a deadline is due soon once this share of its limit is used.
-    DEADLINE_WARN_SHARE = 0.8
-    # Expansion projects: numbers, the 户号 given to a new applicant, supply plan validity.
+    # Business limits (time limits, terms, thresholds) are no deployment setting: they are
+    # dated sets read through archive.thresholds.standards_on(day).
+    # Expansion projects: numbers and the 户号 given to a new applicant.
     PROJECT_NUMBER_PATTERN = "YK-{year}-{seq:06d}"
     PROJECT_ACCOUNT_NO_PATTERN = "9{seq:09d}"
-    SUPPLY_PLAN_VALID_MONTHS_HV = 12
-    SUPPLY_PLAN_VALID_MONTHS_LV = 3
-    SUPPLY_PLAN_WARN_DAYS = 30
-    # Supply contracts: numbers, default terms in years, scans, the supplier's party block.
+    # Supply contracts: numbers, scans, the supplier's party block.
     CONTRACT_NUMBER_PATTERN = "GYD-{year}-{seq:06d}"
-    CONTRACT_TERM_YEARS_HV = 5
-    CONTRACT_TERM_YEARS_LV = 5
     CONTRACT_SCAN_MAX_BYTES = 20 * 2**20
     CONTRACT_SUPPLIER = {
         "name": "国网示范市供电公司",
@@ -110,17 +103,8 @@ class Config:
         "bank": "",
         "account": "",
     }
-    # Key accounts: value classes (weights of the three measures; shares of A and B, the
-    # rest C), visit intervals per class, complaint time limits, document reminders.
-    VALUE_CLASS_WEIGHTS = {"consumption": 0.4, "revenue": 0.4, "growth": 0.2}
-    VALUE_CLASS_SHARES = {"A": 0.2, "B": 0.3}
-    VISIT_INTERVAL_MONTHS = {"A": 1, "B": 3, "C": 6}
-    VISIT_WARN_DAYS = 7
+    # Complaints' numbers.
     COMPLAINT_NUMBER_PATTERN = "TS-{year}-{seq:06d}"
-    COMPLAINT_CONTACT_HOURS = 24
-    COMPLAINT_RESOLVE_WORKDAYS = 4
-    COMPLAINT_REPORT_WORKDAYS = 9
-    DOCUMENT_WARN_DAYS = 30
     # The address staff reach the app at, for links in alert mails sent by cron.
     PUBLIC_URL = "http://localhost:5000"
     MAIL_SERVER = "localhost"

@@ -14,6 +14,7 @@ from utilitycrm.archive.enums import CustomerStatus, VoltageLevel
 from utilitycrm.archive.history import ChangeSource
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.services.customers import create_customer
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
@@ -160,10 +161,14 @@ def application(
     """The request and the archive's facts it is judged on (`other`: the account a merge
     takes in)."""
     customer = request.customer
+    standards = standards_on(request.accepted_on)
     app = rules.Application(
         business_type=request.business_type,
         accepted_on=request.accepted_on,
-        earliest_effective_on=calendar.add_workdays(request.accepted_on, rules.NOTICE_WORKDAYS).day,
+        earliest_effective_on=calendar.add_workdays(
+            request.accepted_on, standards.notice_workdays
+        ).day,
+        standards=standards,
         customer_status=customer.status if customer else None,
         applicant_name=request.applicant.name if request.applicant else None,
         is_high_voltage=VoltageLevel(request.voltage_kv).is_high_voltage,

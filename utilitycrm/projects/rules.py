@@ -10,12 +10,8 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from utilitycrm.archive.enums import CustomerStatus, TransformerState
+from utilitycrm.archive.standards import DEFAULT, Standards
 from utilitycrm.projects.types import BusinessType as T
-
-NOTICE_WORKDAYS = 5
-SUSPEND_MIN_DAYS = 15
-SUSPEND_MAX_DAYS_PER_YEAR = 183  # six months in a calendar year
-RESTORE_WITHIN = timedelta(days=730)  # a reduction restored within two years
 
 # What each type does to the existing transformers it names, and the state they must be in.
 ACTS_ON = {
@@ -42,7 +38,7 @@ class Application:
 
     business_type: T
     accepted_on: date
-    earliest_effective_on: date  # NOTICE_WORKDAYS working days after acceptance
+    earliest_effective_on: date  # notice_workdays working days after acceptance
     customer_status: str | None  # None: a prospective customer made at acceptance
     applicant_name: str | None = None
     customer_category: str | None = None
@@ -68,6 +64,7 @@ class Application:
     other_is_same: bool = False
     reduced_on: dict[int, date] = field(default_factory=dict)  # latest completed 减容
     suspended: list[tuple[date, date]] = field(default_factory=list)  # earlier 暂停 periods
+    standards: Standards = DEFAULT  # the limits in effect on the day of acceptance
 
 
 Rule = Callable[[Application], list[str]]
@@ -157,7 +154,7 @@ def _notice(app: Application) -> list[str]:
             _l(
                 "A change is requested at least %(days)d working days ahead: the earliest "
                 "day is %(day)s.",
-                days=NOTICE_WORKDAYS,
+                days=app.standards.notice_workdays,
                 day=app.earliest_effective_on.isoformat(),
             )
         ]
@@ -176,15 +173,22 @@ def _suspension(app: Application) -> list[str]:
     if app.ends_on is None:
         return [_l("Give the day the suspension ends.")]
     days = (app.ends_on - app.effective_on).days
-    if days < SUSPEND_MIN_DAYS:
-        return [_l("A suspension (暂停) lasts at least %(days)d days.", days=SUSPEND_MIN_DAYS)]
+    if days < app.standards.pause_min_days:
+        return [
+            _l(
+                "A suspension (暂停) lasts at least %(days)d days.",
+                days=app.standards.pause_min_days,
+            )
+        ]
     periods = [*app.suspended, (app.effective_on, app.ends_on)]
     for year in range(app.effective_on.year, app.ends_on.year + 1):
-        if year_days(periods, year) > SUSPEND_MAX_DAYS_PER_YEAR:
+        if year_days(periods, year) > app.standards.pause_max_days:
             return [
                 _l(
-                    "Suspensions may total at most six months in a calendar year; in "
-                    "%(year)d this one would make %(days)d days.",
+                    "Suspensions may total at most %(months)d months (%(limit)d days) in a "
+                    "calendar year; in %(year)d this one would make %(days)d days.",
+                    months=app.standards.pause_max_months,
+                    limit=app.standards.pause_max_days,
                     year=year,
                     days=year_days(periods, year),
                 )
@@ -201,7 +205,9 @@ def _restore_window(app: Application) -> list[str]:
         existing = app.transformers.get(transformer_id)
         if existing is None:
             continue
-        if reduced is None or app.effective_on - reduced > RESTORE_WITHIN:
+        if reduced is None or app.effective_on - reduced > timedelta(
+            days=app.standards.restore_within_days
+        ):
             messages.append(
                 _l(
                     "Transformer %(code)s was not reduced within the last two years: "

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -17,6 +16,7 @@ from utilitycrm.archive.history import ChangeSource
 from utilitycrm.archive.models import Meter
 from utilitycrm.archive.services.equipment import check_meter
 from utilitycrm.archive.services.records import VersionCheck, save_record
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
 from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
@@ -90,7 +90,7 @@ def _start(project: Project, stage: ProjectStage, day: date, actor: User, calend
             owner_id=project.account_manager_id,
             starts_on=day,
             limit=limit_for(project, definition.clock),
-            warn_share=current_app.config["DEADLINE_WARN_SHARE"],
+            warn_share=standards_on(day).deadline_warn_share,
             calendar=calendar,
             today=today,
         )
@@ -98,10 +98,11 @@ def _start(project: Project, stage: ProjectStage, day: date, actor: User, calend
 
 
 def _open_plan_validity(project: Project, day: date) -> None:
+    standards = standards_on(day)
     high = VoltageLevel(project.voltage_kv).is_high_voltage
-    months = current_app.config[
-        "SUPPLY_PLAN_VALID_MONTHS_HV" if high else "SUPPLY_PLAN_VALID_MONTHS_LV"
-    ]
+    months = (
+        standards.supply_plan_valid_months_hv if high else standards.supply_plan_valid_months_lv
+    )
     due = add_months(day, months)
     deadlines.open_date_deadline(
         KIND,
@@ -110,7 +111,7 @@ def _open_plan_validity(project: Project, day: date) -> None:
         owner_id=project.account_manager_id,
         starts_on=day,
         due_on=due,
-        warn_on=due - timedelta(days=current_app.config["SUPPLY_PLAN_WARN_DAYS"]),
+        warn_on=due - timedelta(days=standards.supply_plan_warn_days),
     )
 
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, select, update
 
-from utilitycrm.archive.thresholds import standards_on
+from utilitycrm.archive.thresholds import dated_standards
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.validation import rules as _rules  # noqa: F401 - registers the rules
@@ -119,7 +119,7 @@ def evaluate(
     today: date,
     progress: Callable[[int], None] = lambda percent: None,
 ) -> tuple[Evaluation, date | None]:
-    standards, effective_on = standards_on(today)
+    standards, effective_on = dated_standards(today)
     network = snapshot.load_network(today)
     ids = snapshot.customer_ids(scope)
     namesakes = snapshot.load_namesakes(scope, ids)

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from utilitycrm.archive.forms.search import ANY, SearchForm
 from utilitycrm.archive.standards import Standards
+from utilitycrm.archive.thresholds import STANDARD_LABELS
 from utilitycrm.core.forms import Form, optional_int
 from utilitycrm.core.labels import enum_choices
 from utilitycrm.validation.models import FindingStatus
@@ -91,28 +92,6 @@ class CommentForm(Form):
     note = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=2000)])
 
 
-THRESHOLD_LABELS = {
-    "single_part_max_kva": _l("Single-part tariff up to (kVA)"),
-    "two_part_min_kva": _l("Two-part tariff from (kVA)"),
-    "pf_090_min_kva": _l("Power factor 0.90: HV industrial above (kVA)"),
-    "pf_085_min_kva": _l("Power factor 0.85: other users from (kVA)"),
-    "pf_080_min_kva": _l("Power factor 0.80: agricultural users from (kVA)"),
-    "hv_metering_min_kva": _l("High-side metering (高供高计) from (kVA)"),
-    "ct_band_min": _l("CT band: lowest full-load share of the rated primary"),
-    "ct_band_max": _l("CT band: highest full-load share of the rated primary"),
-    "rotation_years_precise": _l("Rotation of 0.2S/0.5S meters (years)"),
-    "rotation_years_other": _l("Rotation of class 1/2 meters (years)"),
-    "class_i_min_kva": _l("Metering class I from (kVA)"),
-    "class_ii_min_kva": _l("Metering class II from (kVA)"),
-    "class_iii_min_kva": _l("Metering class III from (kVA)"),
-    "pause_max_months": _l("Pause (暂停) per calendar year at most (months)"),
-    "special_min_sources": _l("特级 customers: sources from different substations"),
-    "first_min_sources": _l("一级 customers: sources from different substations"),
-    "second_min_sources": _l("二级 customers: sources on different lines"),
-    "contract_notice_days": _l("Supply contracts: renewal reminder before the end (days)"),
-}
-
-
 class ThresholdForm(Form):
     """One field per threshold of `Standards`, added from the dataclass below so that a
     new threshold cannot be forgotten here."""
@@ -132,7 +111,7 @@ def _add_threshold_fields(form_class) -> None:
         setattr(
             form_class,
             item.name,
-            field_class(THRESHOLD_LABELS[item.name], validators=[InputRequired(), limits]),
+            field_class(STANDARD_LABELS[item.name], validators=[InputRequired(), limits]),
         )
 
 

@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from utilitycrm.archive.forms.search import ANY
 from utilitycrm.archive.models import Substation, ThresholdSet
 from utilitycrm.archive.standards import DEFAULT
-from utilitycrm.archive.thresholds import add_threshold_set, standards_on
+from utilitycrm.archive.thresholds import STANDARD_GROUPS, add_threshold_set, dated_standards
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
@@ -298,7 +298,7 @@ def run_progress(run_id: int):
 @requires(Permission.VIEW_ARCHIVE)
 def thresholds():
     form_class = ThresholdForm
-    standards, effective_on = standards_on(local_today())
+    standards, effective_on = dated_standards(local_today())
     current = dataclasses.asdict(standards)
     form = form_class(data={**current, "effective_on": local_today()})
     if request.method == "POST":
@@ -327,6 +327,7 @@ def thresholds():
         effective_on=effective_on,
         can_edit=current_user.can(Permission.EDIT_THRESHOLDS),
         current=current,
+        groups=STANDARD_GROUPS,
         defaults=dataclasses.asdict(DEFAULT),
     )
 

@@ -117,7 +117,7 @@ def paused_days(
 def pause_too_long(snap: Snapshot) -> Iterator[Hit]:
     """Pauses are limited per calendar year; beyond it the capacity must be reduced (减容)
     or restored, or the basic charge is wrongly waived."""
-    limit_days = round(snap.standards.pause_max_months * 365 / 12)
+    limit_days = snap.standards.pause_max_days
     for customer in snap.customers:
         for transformer in snap.network.transformers_of[customer.id]:
             changes = snap.network.state_changes.get(transformer.id, [])
