@@ -7,6 +7,8 @@ FLASK := $(BIN)/flask --app utilitycrm
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: setup system-packages browser run test lint translations-update clean
 
@@ -34,7 +36,7 @@ run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check utilitycrm tests bench

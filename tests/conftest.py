@@ -1,11 +1,20 @@
-"""Shared fixtures: one app and schema per session, every table emptied after each test.
+"""Shared fixtures: one app and schema per session (per xdist worker), each test inside a
+transaction that is rolled back at its end.
 
-The suite runs against DATABASE_URL when it is set (CI's PostgreSQL pass) and a temporary
-SQLite file otherwise. The database it is pointed at is emptied: never point it at real data.
+Every session a test opens (its own, and one per request of the test client) joins the
+test's one connection, and a commit only releases a savepoint of it (SQLAlchemy's
+"joining a session into an external transaction"). Tests whose work must really commit
+(other threads or processes, a live server, DDL) carry the `commits` marker: their tables
+are emptied after them instead.
+
+The suite runs against DATABASE_URL when it is set (CI's PostgreSQL pass; each xdist
+worker gets its own database beside it) and a temporary SQLite file otherwise. The
+database it is pointed at is emptied: never point it at real data.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import re
@@ -17,7 +26,8 @@ import time_machine
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import stamp
-from sqlalchemy import MetaData, text
+from flask_sqlalchemy.session import Session
+from sqlalchemy import MetaData, create_engine, event, make_url, text
 
 from tests.clock import NOW
 from tests.factories import DEFAULT_PASSWORD, create_user
@@ -50,11 +60,27 @@ def clock(frozen_session_clock):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory, worker_id) -> str:
     url = os.environ.get("DATABASE_URL")
-    if url:
-        return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    url = make_url(re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url))
+    if worker_id == "master":
+        return url.render_as_string(hide_password=False)
+    return worker_database(url, f"{url.database}_{worker_id}")
+
+
+def worker_database(url, name: str) -> str:
+    """A database of its own for one xdist worker, made on the same server if missing."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 class IsolatedClient(FlaskClient):
@@ -98,12 +124,75 @@ def empty_all_tables(keep: tuple[str, ...] = ()) -> None:
     db.session.commit()
 
 
+class JoinedSession(Session):
+    """A session on the test's connection: Flask-SQLAlchemy's own picks the engine."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture(autouse=True)
-def app_context(app):
+def app_context(app, request):
+    if request.node.get_closest_marker("commits"):
+        with app.app_context():
+            yield
+            db.session.rollback()
+            empty_all_tables()
+        return
     with app.app_context():
-        yield
-        db.session.rollback()
-        empty_all_tables()
+        connection = db.engine.connect()
+    driver = connection.connection.driver_connection
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins transactions itself and would let the first RELEASE SAVEPOINT
+        # commit: the test's transaction is begun explicitly (SQLAlchemy's recipe).
+        isolation, driver.isolation_level = driver.isolation_level, None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    shared = db.session
+    db.session = db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": JoinedSession}
+    )
+    try:
+        with app.app_context():
+            yield
+    finally:
+        db.session = shared
+        outer.rollback()
+        if sqlite:
+            driver.isolation_level = isolation
+        connection.close()
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counted:` counts the statements sent inside the block."""
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def record(_connection, _cursor, statement, *_args):
+            counter.statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.auth.test_login import page
@@ -64,6 +65,7 @@ def test_crash_mid_request_rolls_back_and_shows_500(database_url, users):
     )
 
 
+@pytest.mark.commits  # the app of another database has sessions of its own
 def test_unreachable_database_gives_503(tmp_path):
     app = create_app(settings_for(f"sqlite:///{tmp_path}/missing-dir/db.sqlite"))
     response = app.test_client().post("/login", data={"username": "x", "password": "y"})

@@ -17,6 +17,8 @@ from utilitycrm import create_app
 from utilitycrm.core.database import schema_filter
 from utilitycrm.core.extensions import db
 
+pytestmark = pytest.mark.commits  # migrations run DDL on the database itself
+
 
 @contextmanager
 def scratch_database(database_url: str, tmp_path):

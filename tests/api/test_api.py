@@ -188,25 +188,15 @@ def test_openapi_document(client):
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
-def test_a_page_of_lines_is_read_in_a_fixed_number_of_queries(api):
-    from sqlalchemy import event
-
-    def count_queries(lines: int) -> int:
+def test_a_page_of_lines_is_read_in_a_fixed_number_of_queries(api, count_queries):
+    def queries_for(lines: int) -> int:
         for _ in range(lines):
             create_line()
-        statements = []
-
-        def record(*args):
-            statements.append(args)
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with count_queries() as counted:
             assert api(Role.INSPECTOR).get("/api/v1/lines?per_page=200").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-        return len(statements)
+        return len(counted)
 
-    assert count_queries(2) == count_queries(20)
+    assert queries_for(2) == queries_for(20)
 
 
 def test_the_api_applies_the_forms_cross_field_rules(api):

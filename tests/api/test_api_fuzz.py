@@ -10,12 +10,15 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from werkzeug.serving import make_server
 
 from tests.e2e.conftest import QuietHandler
 from tests.factories import create_customer, create_line
 from tests.test_access import contract_records, project_record
 from utilitycrm.auth.roles import Role
+
+pytestmark = pytest.mark.commits  # schemathesis calls a server in another thread
 
 SCHEMATHESIS = Path(sys.executable).parent / "st"
 

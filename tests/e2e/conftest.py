@@ -25,6 +25,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.commits)  # the live server answers in other threads
 
 
 class QuietHandler(WSGIRequestHandler):

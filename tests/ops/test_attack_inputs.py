@@ -296,6 +296,7 @@ def race(clients, send) -> list[int]:
     return statuses
 
 
+@pytest.mark.commits  # the requests race in threads
 def test_twenty_parallel_signings_of_one_draft_sign_it_once(app, users):
     account = key_account()
     contract = draft(account.customer, users[Role.MARKETING])
@@ -313,6 +314,7 @@ def test_twenty_parallel_signings_of_one_draft_sign_it_once(app, users):
     assert db.session.scalar(files) == 1
 
 
+@pytest.mark.commits  # the requests race in threads
 def test_twenty_parallel_undos_of_one_import_undo_it_once(app, users):
     rows = [customer_row(account_no=f"31000080{n:02d}") for n in range(5)]
     imported = run(workbook({"customers": rows}))
@@ -327,6 +329,7 @@ def test_twenty_parallel_undos_of_one_import_undo_it_once(app, users):
     assert db.session.scalar(changes) == 2  # the import and one undo
 
 
+@pytest.mark.commits  # the requests race in threads
 def test_two_overlapping_import_commits_import_once(app, client, login_as):
     data = workbook({"customers": [customer_row(account_no=f"31000090{n:02d}") for n in range(30)]})
     clients = signed_in_clients(app, "marketing", 2)

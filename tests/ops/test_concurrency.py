@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from tests.archive.test_workbook_import import customer_row, workbook
@@ -20,6 +21,8 @@ from utilitycrm.core.extensions import db
 from utilitycrm.validation import services as validation
 from utilitycrm.validation import snapshot
 from utilitycrm.validation.models import Finding
+
+pytestmark = pytest.mark.commits  # two threads really race
 
 
 def test_two_edits_racing_past_the_version_check_one_wins(app, users):

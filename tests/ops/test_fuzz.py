@@ -25,6 +25,8 @@ from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
 from utilitycrm.validation import background
 
+pytestmark = pytest.mark.commits  # posted validation runs go on in threads
+
 PAGES_PER_ROUTE = 3
 EXAMPLES = 12
 # Writes a refusal is meant to make: the security log records refused attempts.

@@ -6,6 +6,7 @@ import json
 import logging
 from pathlib import Path
 
+import pytest
 from flask_migrate import stamp
 from sqlalchemy import select, text
 
@@ -53,6 +54,7 @@ def test_hsts_once_cookies_are_https_only(database_url):
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
+@pytest.mark.commits  # the health check reads on a connection of its own
 def test_health_checks_the_database_and_its_migrations(client, app):
     try:
         healthy = client.get("/healthz")
@@ -86,6 +88,7 @@ def test_each_request_is_logged_as_one_json_line(client, login_as, caplog):
     assert line["ms"] >= 0
 
 
+@pytest.mark.commits  # the backup copies the committed database
 def test_backup_and_restore_round_trip(runner, tmp_path):
     customer = create_customer(name="备份前的名称")
     account_no = customer.account_no

@@ -22,6 +22,8 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
 
+pytestmark = pytest.mark.commits  # the database server goes away under the app
+
 UNAVAILABLE = "暂时无法连接数据库，未保存任何内容"
 
 

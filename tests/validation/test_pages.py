@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.archive.form_data import customer_form
@@ -95,6 +96,7 @@ def test_overdue_rectification_is_marked(client, login_as, runner):
     assert "已超期" in client.get("/validation/findings").get_data(as_text=True)
 
 
+@pytest.mark.commits  # the run goes on in a thread
 def test_a_run_started_in_the_browser_goes_on_in_the_background(client, login_as):
     key_account()
     login_as(Role.MARKETING)

@@ -3,15 +3,13 @@ all or nothing, the import's own checks)."""
 
 from __future__ import annotations
 
-from flask import abort
-
 from utilitycrm.accounts import consumption
 from utilitycrm.accounts.schemas import (
     ConsumptionQuerySchema,
     ConsumptionSchema,
     ConsumptionWriteSchema,
 )
-from utilitycrm.archive.queries import customer_by_account_no
+from utilitycrm.archive.queries import customer_page_query
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.api.blueprints import Blueprint
@@ -22,7 +20,7 @@ blp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Key
 
 
 def _customer(account_no: str):
-    return customer_by_account_no(account_no) or abort(404)
+    return db.first_or_404(customer_page_query(account_no))
 
 
 def _document(customer, count: int) -> dict:

@@ -15,10 +15,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction
-from utilitycrm.core.forms import Form, select_id
+from utilitycrm.core.forms import FilterForm, Form, select_id
 from utilitycrm.core.labels import enum_choices
 
 
@@ -95,3 +96,17 @@ class ReassignForm(Form):
     )
     to_id = select_id(_l("To account manager"), validators=[DataRequired()])
     reason = StringField(_l("Why"), validators=[DataRequired(), Length(max=300)])
+
+
+class ComplaintFilterForm(FilterForm):
+    """?show=open (the default), escalated or all."""
+
+    show = SelectField(
+        choices=[SelectChoice(value, value) for value in ("open", "escalated", "all")],
+        default="open",
+        validators=[Optional()],
+    )
+
+    @property
+    def shown(self) -> str:
+        return self.show.data if not self.show.errors and self.show.data else "open"

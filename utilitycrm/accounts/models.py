@@ -130,7 +130,7 @@ class Complaint(Versioned, db.Model):
     def step_enum(self) -> Step:
         return Step(self.step)
 
-    def may_work(self, user) -> bool:
+    def can_work(self, user) -> bool:
         """The desk and chiefs any complaint; an account manager one of their own
         customer's, or one handed to them."""
         return user.can(Permission.WORK_ANY_COMPLAINT) or (

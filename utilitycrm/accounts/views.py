@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from utilitycrm.accounts import complaints, consumption, portfolio, visits
 from utilitycrm.accounts.forms import (
+    ComplaintFilterForm,
     ComplaintForm,
     ConsumptionUploadForm,
     ContactForm,
@@ -186,7 +187,9 @@ def follow_up_done(follow_up_id: int):
 @requires(Permission.VIEW_ARCHIVE)
 def complaints_index():
     today = local_today()
-    show = request.args.get("show", "open")
+    form = ComplaintFilterForm(request.args)
+    form.validate()
+    show = form.shown
     start = add_months(today.replace(day=1), -11)
     return render_template(
         "accounts/complaints.html",
@@ -232,14 +235,10 @@ def new_complaint():
     return render_template("accounts/complaint_form.html", form=form)
 
 
-def _complaint_or_404(number: str) -> Complaint:
-    return db.first_or_404(select(Complaint).where(Complaint.number == number))
-
-
 @bp.route("/complaints/<number>")
 @requires(Permission.VIEW_ARCHIVE)
 def complaint(number: str):
-    item = _complaint_or_404(number)
+    item = db.first_or_404(select(Complaint).where(Complaint.number == number))
     step_form = StepForm(formdata=None, next_owner_id=item.owner_id)
     step_form.next_owner_id.choices = _user_choices()
     return render_template(
@@ -248,7 +247,7 @@ def complaint(number: str):
         clocks=complaints.clocks(item),
         today=local_today(),
         now=local_now(),
-        can_handle=item.may_work(current_user) and item.is_open,
+        can_handle=item.can_work(current_user) and item.is_open,
         contact_form=ContactForm(
             formdata=None, contacted_at=local_now().replace(second=0, microsecond=0, tzinfo=None)
         ),
@@ -257,8 +256,8 @@ def complaint(number: str):
 
 
 def _complaint_action(number: str, form, action):
-    item = _complaint_or_404(number)
-    forbid_unless(item.may_work(current_user))
+    item = db.first_or_404(select(Complaint).where(Complaint.number == number))
+    forbid_unless(item.can_work(current_user))
     calendar, now = WorkCalendar.load(), local_now()
     return form_action(
         form, lambda form: action(item, form, calendar, now),

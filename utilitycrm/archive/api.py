@@ -43,10 +43,7 @@ blp = Blueprint("api_archive", __name__, url_prefix="/api/v1", description="Cust
 
 
 def _customer(account_no: str):
-    customer = queries.customer_by_account_no(account_no)
-    if customer is None:
-        abort(404)
-    return customer
+    return db.first_or_404(queries.customer_page_query(account_no))
 
 
 @blp.route("/customers")

@@ -123,7 +123,12 @@ def customer_page(filters: CustomerFilters, *, page: int, per_page: int, limit: 
 
 
 def customer_by_account_no(account_no: str) -> Customer | None:
-    return db.session.scalar(
+    return db.session.scalar(customer_page_query(account_no))
+
+
+def customer_page_query(account_no: str) -> Select:
+    """The customer of a 户号 with what its page shows (`db.first_or_404` it)."""
+    return (
         select(Customer)
         .where(Customer.account_no == account_no)
         .options(

@@ -9,17 +9,21 @@ from sqlalchemy import select
 
 from utilitycrm.auth import services
 from utilitycrm.auth.access import requires
-from utilitycrm.auth.forms import PasswordResetForm, UserCreateForm, UserEditForm
+from utilitycrm.auth.forms import (
+    PasswordResetForm,
+    SecurityLogFilterForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
 from utilitycrm.auth.models import SecurityEvent, User
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
+from utilitycrm.core.search import paginate
+from utilitycrm.core.views import list_settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def get_user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
 
 
 def _user_data(form) -> services.UserData:
@@ -35,10 +39,13 @@ def _user_data(form) -> services.UserData:
 @bp.route("/users")
 @requires(Permission.MANAGE_USERS)
 def users():
-    query = select(User).order_by(User.is_active.desc(), User.username)
-    if role := request.args.get("role"):
+    form = UserFilterForm(request.args)
+    form.validate()
+    role = form.role.data if not form.role.errors else None
+    query = select(User).order_by(User.is_active.desc(), User.username, User.id)
+    if role:
         query = query.where(User.role == role)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200)
+    page = paginate(query, page=form.page_number, **list_settings())
     return render_template("admin/users.html", page=page, roles=list(Role), role=role)
 
 
@@ -67,7 +74,7 @@ def create_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
 def edit_user(user_id: int):
-    user = get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     password_form = PasswordResetForm(prefix="pw", username=user.username)
     if form.validate_on_submit():
@@ -95,7 +102,7 @@ def _edit_page(user: User, form, password_form, status: int = 200):
 @bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
 @requires(Permission.MANAGE_USERS)
 def sign_out_everywhere(user_id: int):
-    user = get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     ended = services.sign_out_everywhere(user, actor=current_user)
     db.session.commit()
     flash(_("%(name)s is signed out of %(count)d sessions.", name=user.username, count=ended),
@@ -106,7 +113,7 @@ def sign_out_everywhere(user_id: int):
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @requires(Permission.MANAGE_USERS)
 def reset_password(user_id: int):
-    user = get_user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     password_form = PasswordResetForm(prefix="pw", username=user.username)
     if password_form.validate_on_submit():
         services.set_password(
@@ -131,12 +138,16 @@ def reset_password(user_id: int):
 @bp.route("/security-log")
 @requires(Permission.VIEW_SECURITY_LOG)
 def security_events():
+    form = SecurityLogFilterForm(request.args)
+    form.validate()
+    kind = form.kind.data if not form.kind.errors else None
+    username = form.username.data if not form.username.errors else None
     query = select(SecurityEvent).order_by(
         SecurityEvent.occurred_at.desc(), SecurityEvent.id.desc()
     )
-    if kind := request.args.get("kind"):
+    if kind:
         query = query.where(SecurityEvent.kind == kind)
-    if username := request.args.get("username", "").strip().lower():
+    if username:
         query = query.where(SecurityEvent.username == username)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], max_per_page=200)
+    page = paginate(query, page=form.page_number, **list_settings())
     return render_template("admin/security_events.html", page=page, kind=kind, username=username)

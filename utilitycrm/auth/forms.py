@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import USERNAME_PATTERN, normalize_username, password_problems
-from utilitycrm.core.forms import Form, VersionField
+from utilitycrm.core.forms import FilterForm, Form, VersionField
 
 
 def role_choices() -> list[SelectChoice]:
@@ -88,3 +88,21 @@ class ChangePasswordForm(PasswordResetForm):
 
 class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
+
+
+class UserFilterForm(FilterForm):
+    """?role=: one role's users."""
+
+    role = SelectField(
+        choices=[SelectChoice(role.value, role.value) for role in Role], validators=[Optional()]
+    )
+
+
+class SecurityLogFilterForm(FilterForm):
+    """?kind= (an event code) and ?username=, as typed."""
+
+    kind = StringField(validators=[Optional(), Length(max=30)])
+    username = StringField(
+        filters=[lambda value: value.lower() if value else value],
+        validators=[Optional(), Length(max=40)],
+    )

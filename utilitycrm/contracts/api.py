@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
-
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import queries
@@ -15,6 +13,7 @@ from utilitycrm.contracts.schemas import (
 from utilitycrm.core.api.blueprints import Blueprint
 from utilitycrm.core.api.paging import page_document, row_limit
 from utilitycrm.core.dates import local_today
+from utilitycrm.core.extensions import db
 
 blp = Blueprint("api_contracts", __name__, url_prefix="/api/v1", description="Supply contracts")
 
@@ -37,4 +36,4 @@ def list_contracts(page: int, per_page: int, **filters):
 @requires(Permission.VIEW_ARCHIVE)
 def get_contract(number: str):
     """A contract with its frozen data, files and the terms the archive has changed."""
-    return queries.by_number(number) or abort(404)
+    return db.first_or_404(queries.numbered(number))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from utilitycrm.core.forms import Form
+from utilitycrm.contracts.types import ContractKind, ContractStatus
+from utilitycrm.core.forms import FilterForm, Form
 from utilitycrm.core.i18n import LOCALE_LABELS
+from utilitycrm.core.labels import enum_choices
 
 
 class DraftForm(Form):
@@ -47,3 +49,14 @@ class ScanForm(Form):
 class TerminateForm(Form):
     day = DateField(_l("Ends on"), validators=[InputRequired()])
     reason = TextAreaField(_l("Why"), validators=[DataRequired(), Length(max=500)])
+
+
+class RegisterFilterForm(FilterForm):
+    """The register's filters (?q=&status=&kind=&ending=)."""
+
+    FILTER_NAMES = {"ending": "ending_within"}
+
+    q = StringField(validators=[Optional(), Length(max=100)])
+    status = SelectField(choices=enum_choices(ContractStatus, blank=""), validators=[Optional()])
+    kind = SelectField(choices=enum_choices(ContractKind, blank=""), validators=[Optional()])
+    ending = IntegerField(validators=[Optional(), NumberRange(min=0, max=9999)])

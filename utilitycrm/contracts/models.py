@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
 from utilitycrm.core.database import Versioned, utcnow
 from utilitycrm.core.extensions import db
@@ -101,6 +102,16 @@ class Contract(Audited, Versioned, db.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @staticmethod
+    def can_draft_for(user, customer) -> bool:
+        """Contract staff, or the customer's own account manager."""
+        return user.can(Permission.MANAGE_CONTRACTS) or (
+            user.can(Permission.WORK_OWN_CONTRACTS) and customer.account_manager_id == user.id
+        )
+
+    def can_work(self, user) -> bool:
+        return self.can_draft_for(user, self.customer)
 
 
 class ContractFile(db.Model):

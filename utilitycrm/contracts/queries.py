@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import url_for
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from utilitycrm.archive.models import Customer
@@ -19,8 +19,9 @@ from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
 
 
-def by_number(number: str) -> Contract | None:
-    return db.session.scalar(
+def numbered(number: str) -> Select:
+    """The contract of a number with what its page shows (`db.first_or_404` it)."""
+    return (
         select(Contract)
         .where(Contract.number == number)
         .options(

@@ -19,7 +19,6 @@ from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
-from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import documents, terms
 from utilitycrm.contracts.models import Contract, ContractEvent, ContractFile
 from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
@@ -47,13 +46,6 @@ class ContractRefused(UtilityCRMError):
                items="; ".join(missing))
         )  # fmt: skip
         self.missing = missing
-
-
-def can_work(user: User, customer: Customer) -> bool:
-    """Contract staff, or the customer's own account manager."""
-    return user.can(Permission.MANAGE_CONTRACTS) or (
-        user.can(Permission.WORK_OWN_CONTRACTS) and customer.account_manager_id == user.id
-    )
 
 
 def _recorded(actor: User | None, reason: str = ""):

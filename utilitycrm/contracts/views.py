@@ -23,7 +23,13 @@ from utilitycrm.archive.views.common import get_customer_or_404
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import queries, services, terms
-from utilitycrm.contracts.forms import DraftForm, ScanForm, SignForm, TerminateForm
+from utilitycrm.contracts.forms import (
+    DraftForm,
+    RegisterFilterForm,
+    ScanForm,
+    SignForm,
+    TerminateForm,
+)
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractKind, ContractStatus
 from utilitycrm.core.config import SUPPORTED_LOCALES
@@ -34,16 +40,9 @@ from utilitycrm.core.pdf import PDF_MIMETYPE
 from utilitycrm.core.uploads import upload_limit
 from utilitycrm.core.views import forbid_unless, form_action, list_settings, refuse
 from utilitycrm.projects.chains import CONTRACT_STAGE
-from utilitycrm.projects.queries import by_number as project_by_number
+from utilitycrm.projects.queries import numbered as numbered_project
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
-
-
-def _contract_or_404(number: str) -> Contract:
-    contract = queries.by_number(number)
-    if contract is None:
-        abort(404)
-    return contract
 
 
 def _url(contract: Contract) -> str:
@@ -53,17 +52,11 @@ def _url(contract: Contract) -> str:
 @bp.route("")
 @requires(Permission.VIEW_ARCHIVE)
 def index():
-    ending = request.args.get("ending", "")
-    filters = queries.RegisterFilters(
-        q=request.args.get("q", "")[:100],
-        status=request.args.get("status", ""),
-        kind=request.args.get("kind", "") if request.args.get("kind") in set(ContractKind) else "",
-        ending_within=int(ending) if ending.isdigit() and len(ending) <= 4 else None,
-    )
+    form = RegisterFilterForm(request.args)
+    form.validate()
+    filters = form.filters(queries.RegisterFilters)
     today = local_today()
-    page = queries.register_page(
-        filters, today, page=request.args.get("page", 1, type=int), **list_settings()
-    )
+    page = queries.register_page(filters, today, page=form.page_number, **list_settings())
     return render_template(
         "contracts/list.html",
         page=page,
@@ -77,15 +70,12 @@ def index():
 @requires(Permission.VIEW_ARCHIVE)
 def new():
     """A draft for the customer ?customer=户号, or for ?project=number at its contract stage."""
-    project = (
-        project_by_number(request.args.get("project", "")) if request.args.get("project") else None
-    )
-    if request.args.get("project") and project is None:
-        abort(404)
+    number = request.args.get("project")
+    project = db.first_or_404(numbered_project(number)) if number else None
     customer = (
         project.customer if project else get_customer_or_404(request.args.get("customer", ""))
     )
-    forbid_unless(services.can_work(current_user, customer))
+    forbid_unless(Contract.can_draft_for(current_user, customer))
     form = DraftForm(language=current_app.config["BABEL_DEFAULT_LOCALE"])
     data = terms.contract_data(customer, project=project)
     missing = terms.missing(data)
@@ -123,9 +113,9 @@ def new():
 @bp.route("/<number>")
 @requires(Permission.VIEW_ARCHIVE)
 def contract(number: str):
-    contract = _contract_or_404(number)
+    contract = db.first_or_404(queries.numbered(number))
     today = local_today()
-    can_work = services.can_work(current_user, contract.customer)
+    can_work = contract.can_work(current_user)
     return render_template(
         "contracts/contract.html",
         contract=contract,
@@ -147,7 +137,7 @@ def contract(number: str):
 @requires(Permission.VIEW_ARCHIVE)
 def document(number: str):
     """A draft rendered from today's archive; a signed contract's frozen PDF, as signed."""
-    contract = _contract_or_404(number)
+    contract = db.first_or_404(queries.numbered(number))
     if contract.is_draft:
         language = request.args.get("lang")
         pdf = services.render_draft(
@@ -165,7 +155,7 @@ def document(number: str):
 @bp.route("/<number>/files/<int:file_id>")
 @requires(Permission.VIEW_ARCHIVE)
 def file(number: str, file_id: int):
-    contract = _contract_or_404(number)
+    contract = db.first_or_404(queries.numbered(number))
     item = next((f for f in contract.files if f.id == file_id), None)
     if item is None:
         abort(404)
@@ -177,8 +167,8 @@ def file(number: str, file_id: int):
 
 def _act(number: str, form_class, action):
     """Run one registry action from its form; refusals are flashed, nothing is saved."""
-    contract = _contract_or_404(number)
-    forbid_unless(services.can_work(current_user, contract.customer))
+    contract = db.first_or_404(queries.numbered(number))
+    forbid_unless(contract.can_work(current_user))
     today = local_today()
     return form_action(form_class(), lambda form: action(contract, form, today), _url(contract))
 
@@ -232,8 +222,8 @@ def terminate(number: str):
 @bp.route("/<number>/renew", methods=["POST"])
 @requires(Permission.VIEW_ARCHIVE)
 def renew(number: str):
-    contract = _contract_or_404(number)
-    forbid_unless(services.can_work(current_user, contract.customer))
+    contract = db.first_or_404(queries.numbered(number))
+    forbid_unless(contract.can_work(current_user))
     try:  # the POST is CSRF-checked app-wide; there is nothing else to post
         draft = services.renew(contract, actor=current_user, today=local_today())
     except UtilityCRMError as error:
@@ -253,7 +243,7 @@ def customer_panel(customer) -> dict[str, object]:
     return {
         "contracts": contracts,
         "contract_changes": services.stale_changes(contracts),
-        "can_draft_contract": services.can_work(current_user, customer),
+        "can_draft_contract": Contract.can_draft_for(current_user, customer),
     }
 
 
@@ -264,5 +254,5 @@ def project_panel(project) -> dict[str, object]:
         "contracts": queries.for_project(project.id),
         "at_contract_stage": stage is not None and stage.code == CONTRACT_STAGE,
         "can_draft_contract": project.is_active
-        and services.can_work(current_user, project.customer),
+        and Contract.can_draft_for(current_user, project.customer),
     }

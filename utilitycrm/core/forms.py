@@ -96,3 +96,44 @@ def optional_choice(label, enum, **kwargs) -> SelectField:
 def select_id(label, **kwargs) -> SelectField:
     """A select whose value is a record id, or None for the blank choice."""
     return SelectField(label, coerce=optional_int, validate_choice=True, **kwargs)
+
+
+class FilterForm(Form):
+    """A list's filters from the query string, parsed and checked like any input. The
+    fields are named as the list's filter dataclass (or renamed by FILTER_NAMES), so the
+    page, its export and the API build the same filters for the same query."""
+
+    # query-string name -> filter dataclass field, where the two differ
+    FILTER_NAMES: dict[str, str] = {}
+
+    class Meta:
+        csrf = False
+
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
+
+    def filters(self, filter_class):
+        """The list filters, from valid fields only: a bad value is dropped, not fatal."""
+        wanted = set(filter_class.__dataclass_fields__)
+        values = {}
+        for field in self:
+            name = self.FILTER_NAMES.get(field.name, field.name)
+            if name in wanted and not field.errors and field.data not in (None, ""):
+                values[name] = field.data
+        return filter_class(**values)
+
+    def described(self) -> list[tuple[str, str]]:
+        """The filters in effect as (label, value) as the user chose them, for the
+        heading of a report or an export."""
+        shown = []
+        for field in self:
+            if field.name == "page" or field.errors or field.data in (None, "", False):
+                continue
+            value = field.data
+            if field.type == "SelectField":
+                value = next((str(c.label) for c in field.iter_choices() if c.selected), value)
+            shown.append((str(field.label.text), "✓" if value is True else str(value)))
+        return shown
+
+    @property
+    def page_number(self) -> int:
+        return self.page.data if self.page.data and not self.page.errors else 1

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort
-
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.api.blueprints import Blueprint
 from utilitycrm.core.api.paging import page_document, row_limit
+from utilitycrm.core.extensions import db
 from utilitycrm.projects import queries
 from utilitycrm.projects.schemas import ProjectDetailSchema, ProjectPageSchema, ProjectQuerySchema
 
@@ -31,4 +30,4 @@ def list_projects(page: int, per_page: int, **filters):
 @requires(Permission.VIEW_ARCHIVE)
 def get_project(number: str):
     """A project with its stages and its working-day clocks."""
-    return queries.by_number(number) or abort(404)
+    return db.first_or_404(queries.numbered(number))

@@ -3,6 +3,8 @@ actions' forms."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
@@ -16,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from utilitycrm.archive.enums import (
     Category,
@@ -31,14 +33,23 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.forms.fields import RatioField
 from utilitycrm.archive.models import FeederLine
 from utilitycrm.core.extensions import db
-from utilitycrm.core.forms import BLANK, Form, none_if_blank, optional_choice, select_id
+from utilitycrm.core.forms import (
+    BLANK,
+    FilterForm,
+    Form,
+    none_if_blank,
+    optional_choice,
+    select_id,
+)
 from utilitycrm.core.labels import enum_choices
+from utilitycrm.core.routing import MAX_ID
 from utilitycrm.projects.acceptance import (
     AddedTransformer,
     Applicant,
     ProjectRequest,
     SourceRequest,
 )
+from utilitycrm.projects.types import BusinessType, ProjectStatus
 from utilitycrm.projects.types import BusinessType as T
 
 # The form's sections each type shows (and reads).
@@ -295,3 +306,55 @@ class MeteringForm(Form):
             "meter_asset_no": self.meter_asset_no.data,
             "meter_accuracy": self.meter_accuracy.data,
         }
+
+
+class WorklistFilterForm(FilterForm):
+    """The worklist's filters: ?manager=<id>|all, ?status=, ?type=. Without a manager an
+    account manager sees their own projects; a bad value counts as not given."""
+
+    manager = StringField(validators=[Optional(), Regexp(r"^(all|[1-9]\d{0,9})$")])
+    status = SelectField(
+        choices=enum_choices(ProjectStatus), default=ProjectStatus.ACTIVE.value,
+        validators=[Optional()],
+    )  # fmt: skip
+    type = SelectField(choices=enum_choices(BusinessType, blank=""), validators=[Optional()])
+
+    def manager_id(self, user, own_by_default: bool) -> int | None:
+        if self.manager.errors or not self.manager.data:
+            return user.id if own_by_default else None
+        return None if self.manager.data == "all" else int(self.manager.data)
+
+    @property
+    def status_enum(self) -> ProjectStatus:
+        valid = not self.status.errors and self.status.data
+        return ProjectStatus(self.status.data) if valid else ProjectStatus.ACTIVE
+
+    @property
+    def business_type(self) -> str | None:
+        return self.type.data if not self.type.errors and self.type.data else None
+
+
+class ReportFilterForm(FilterForm):
+    """The report's period and filters: ?start=&end= (this year by default, at most three
+    years), ?type=, ?manager=<id>."""
+
+    start = DateField(validators=[Optional()])
+    end = DateField(validators=[Optional()])
+    type = SelectField(choices=enum_choices(BusinessType, blank=""), validators=[Optional()])
+    manager = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+
+    def period(self, today: date) -> tuple[date, date]:
+        start = self.start.data if not self.start.errors and self.start.data else None
+        end = self.end.data if not self.end.errors and self.end.data else today
+        start = start or date(today.year, 1, 1)
+        if end < start:
+            start, end = end, start
+        return start, min(end, start + timedelta(days=3 * 366))
+
+    @property
+    def business_type(self) -> str | None:
+        return self.type.data if not self.type.errors and self.type.data else None
+
+    @property
+    def manager_id(self) -> int | None:
+        return self.manager.data if not self.manager.errors else None

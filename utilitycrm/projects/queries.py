@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from utilitycrm.archive.enums import VoltageLevel
@@ -34,8 +34,9 @@ def _clock_join():
     )
 
 
-def by_number(number: str) -> Project | None:
-    return db.session.scalar(
+def numbered(number: str) -> Select:
+    """The project of a number with what its page shows (`db.first_or_404` it)."""
+    return (
         select(Project)
         .where(Project.number == number)
         .options(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,7 +17,6 @@ from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.panels import page_panels
-from utilitycrm.core.routing import arg_id
 from utilitycrm.core.views import forbid_unless, form_action, refuse
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.forms import PauseForm, ResumeForm
@@ -30,6 +27,8 @@ from utilitycrm.projects.forms import (
     DayForm,
     MeteringForm,
     ProjectForm,
+    ReportFilterForm,
+    WorklistFilterForm,
     sections_for,
     to_request,
 )
@@ -40,33 +39,14 @@ from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 
-def _project_or_404(number: str) -> Project:
-    project = queries.by_number(number)
-    if project is None:
-        abort(404)
-    return project
-
-
-def _manager_filter() -> int | None:
-    """Account managers see their own by default; ?manager=all shows everyone's."""
-    if request.args.get("manager") == "all":
-        return None
-    if (manager_id := arg_id("manager")) is not None:
-        return manager_id
-    is_manager = current_user.role_enum is Role.ACCOUNT_MANAGER
-    return current_user.id if is_manager else None
-
-
 @bp.route("")
 @requires(Permission.VIEW_ARCHIVE)
 def index():
     today = local_today()
-    manager_id = _manager_filter()
-    status = request.args.get("status", ProjectStatus.ACTIVE.value)
-    status = ProjectStatus(status) if status in set(ProjectStatus) else ProjectStatus.ACTIVE
-    business_type = (
-        request.args.get("type") if request.args.get("type") in set(BusinessType) else None
-    )
+    form = WorklistFilterForm(request.args)
+    form.validate()
+    manager_id = form.manager_id(current_user, current_user.role_enum is Role.ACCOUNT_MANAGER)
+    status, business_type = form.status_enum, form.business_type
     items = queries.worklist(manager_id=manager_id, status=status, business_type=business_type)
     return render_template(
         "projects/list.html",
@@ -174,7 +154,7 @@ def new():
 @bp.route("/<number>")
 @requires(Permission.VIEW_ARCHIVE)
 def project(number: str):
-    project = _project_or_404(number)
+    project = db.first_or_404(queries.numbered(number))
     today = local_today()
     now = workflow.standing(project, WorkCalendar.load(), today)
     return render_template(
@@ -202,7 +182,7 @@ def project(number: str):
 
 def _act(number: str, form_class, action):
     """Run one stage action from its form; refusals are flashed, nothing is saved."""
-    project = _project_or_404(number)
+    project = db.first_or_404(queries.numbered(number))
     forbid_unless(project.can_work(current_user))
     calendar, today = WorkCalendar.load(), local_today()
     return form_action(
@@ -285,30 +265,14 @@ def metering(number: str):
     return _act(number, MeteringForm, action)
 
 
-def _period() -> tuple[date, date]:
-    today = local_today()
-    try:
-        start = date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        start = date(today.year, 1, 1)
-    try:
-        end = date.fromisoformat(request.args.get("end", ""))
-    except ValueError:
-        end = today
-    if end < start:
-        start, end = end, start
-    return start, min(end, start + timedelta(days=3 * 366))
-
-
 @bp.route("/report")
 @requires(Permission.VIEW_ARCHIVE)
 def report():
     today = local_today()
-    start, end = _period()
-    business_type = (
-        request.args.get("type") if request.args.get("type") in set(BusinessType) else None
-    )
-    manager_id = arg_id("manager")
+    form = ReportFilterForm(request.args)
+    form.validate()
+    start, end = form.period(today)
+    business_type, manager_id = form.business_type, form.manager_id
     figures = queries.monthly(start, end)
     return render_template(
         "projects/report.html",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission
 from utilitycrm.core.database import Versioned, utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.core.labels import LABELS, Labelled
@@ -168,6 +169,10 @@ class Finding(Versioned, db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.due_on is not None and self.due_on < today and not self.status_enum.is_closed
+
+    def can_work(self, user) -> bool:
+        """Inspectors work on every finding; others on findings assigned to them."""
+        return user.can(Permission.MANAGE_FINDINGS) or self.assignee_id == user.id
 
 
 class FindingEvent(db.Model):

@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 
 from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
-from utilitycrm.auth.roles import Permission
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import StaleEditError, UtilityCRMError
@@ -233,8 +232,3 @@ def comment(finding: Finding, *, note: str, actor: User) -> None:
     if not note.strip():
         raise UtilityCRMError(_l("The comment is empty."))
     _record(finding, EventAction.COMMENT, actor, note.strip())
-
-
-def may_work_on(user: User, finding: Finding) -> bool:
-    """Inspectors work on every finding; others on findings assigned to them."""
-    return user.can(Permission.MANAGE_FINDINGS) or finding.assignee_id == user.id

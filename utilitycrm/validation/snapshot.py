@@ -64,7 +64,8 @@ def one_state() -> Iterator[None]:
     A run reads in many statements (the network, then customers slice by slice); an import
     committing in between would otherwise be half seen, its customers without their
     transformers. PostgreSQL: a REPEATABLE READ transaction; SQLite: a read transaction
-    opened at once (the driver would open one only at the first write). Nothing is written
+    opened at once (the driver would open one only at the first write), unless the
+    caller holds one open already. Nothing is written
     inside: the findings are stored afterwards in a transaction of their own, which never
     conflicts with the snapshot.
     """
@@ -72,7 +73,9 @@ def one_state() -> Iterator[None]:
     if db.engine.dialect.name == "postgresql":
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     else:
-        db.session.connection().exec_driver_sql("BEGIN")
+        connection = db.session.connection()
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN")
     try:
         yield
     except BaseException:

@@ -143,7 +143,7 @@ def finding(finding_id: int):
         waive_form=WaiveForm(version=item.version),
         comment_form=CommentForm(),
         can_manage=current_user.can(Permission.MANAGE_FINDINGS),
-        can_work=services.may_work_on(current_user, item),
+        can_work=item.can_work(current_user),
         today=local_today(),
         links=object_links(item),
     )
@@ -153,7 +153,7 @@ def _workflow_step(finding_id: int, form, step):
     """One workflow action: check who may, validate, call the service, commit, back.
     Routes that only inspectors may use say so in their `@requires`."""
     item = db.get_or_404(Finding, finding_id)
-    forbid_unless(services.may_work_on(current_user, item))
+    forbid_unless(item.can_work(current_user))
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:

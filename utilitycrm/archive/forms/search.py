@@ -18,44 +18,15 @@ from utilitycrm.archive.enums import (
     ValueClass,
     VoltageLevel,
 )
-from utilitycrm.core.forms import Form, optional_int
+from utilitycrm.core.forms import FilterForm, optional_int
 from utilitycrm.core.labels import enum_choices
 from utilitycrm.core.routing import MAX_ID
 
 ANY = _l("— any —")
 
 
-class SearchForm(Form):
-    class Meta:
-        csrf = False
-
+class SearchForm(FilterForm):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
-
-    def filters(self, filter_class):
-        """The list filters, from valid fields only: a bad value is dropped, not fatal."""
-        values = {}
-        for name in filter_class.__dataclass_fields__:
-            if name in self and not self[name].errors and self[name].data not in (None, ""):
-                values[name] = self[name].data
-        return filter_class(**values)
-
-    def described(self) -> list[tuple[str, str]]:
-        """The filters in effect as (label, value) as the user chose them, for the
-        heading of a report or an export."""
-        shown = []
-        for field in self:
-            if field.name == "page" or field.errors or field.data in (None, "", False):
-                continue
-            value = field.data
-            if field.type == "SelectField":
-                value = next((str(c.label) for c in field.iter_choices() if c.selected), value)
-            shown.append((str(field.label.text), "✓" if value is True else str(value)))
-        return shown
-
-    @property
-    def page_number(self) -> int:
-        return self.page.data if self.page.data and not self.page.errors else 1
 
 
 def _select(label, enum):

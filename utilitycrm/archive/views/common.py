@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import current_app
 from flask_login import current_user
 
 from utilitycrm.archive import queries
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.signals import customers_saved
+from utilitycrm.core.extensions import db
 
 
 def get_customer_or_404(account_no: str) -> Customer:
-    customer = queries.customer_by_account_no(account_no)
-    if customer is None:
-        abort(404)
-    return customer
+    return db.first_or_404(queries.customer_page_query(account_no))
 
 
 def announce_saved(customer_ids: list[int]) -> None:
