@@ -125,7 +125,7 @@ def empty_all_tables(keep: tuple[str, ...] = ()) -> None:
 
 
 class JoinedSession(Session):
-    """A session on the test's connection: Flask-SQLAlchemy's own picks the engine."""
+    """A session bound to the test's connection (Flask-SQLAlchemy's would take the engine)."""
 
     def get_bind(self, *args, **kwargs):
         return self.bind
@@ -165,30 +165,22 @@ def app_context(app, request):
         connection.close()
 
 
-class QueryCounter:
-    def __init__(self):
-        self.statements: list[str] = []
-
-    def __len__(self) -> int:
-        return len(self.statements)
-
-
 @pytest.fixture
 def count_queries(app):
-    """`with count_queries() as counted:` counts the statements sent inside the block."""
+    """`with count_queries() as sent:` lists the statements sent inside the block."""
 
     @contextlib.contextmanager
     def counting():
-        counter = QueryCounter()
+        statements: list[str] = []
 
         def record(_connection, _cursor, statement, *_args):
-            counter.statements.append(statement)
+            statements.append(statement)
 
         with app.app_context():
             engine = db.engine
         event.listen(engine, "before_cursor_execute", record)
         try:
-            yield counter
+            yield statements
         finally:
             event.remove(engine, "before_cursor_execute", record)
 

@@ -11,6 +11,8 @@ import pytest
 from tests.ops.demo import demo_client, page_links
 from utilitycrm.auth.roles import Role
 
+pytestmark = pytest.mark.commits  # each role's demo archive is seeded in many commits
+
 PAGES_PER_ROLE = 5000  # a safety cap: the crawl ends when no new link is left
 
 

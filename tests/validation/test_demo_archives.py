@@ -3,6 +3,7 @@ found by a rule of its family, pointing at the object the fault broke."""
 
 from collections import defaultdict
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from tests.conftest import empty_all_tables
 from utilitycrm.core.extensions import db
 from utilitycrm.demo.models import DemoFault
 from utilitycrm.validation.models import Finding
+
+pytestmark = pytest.mark.commits  # each example seeds a demo archive in many commits
 
 SETTINGS = settings(
     max_examples=3,

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import Connection, and_, func, or_, select, union
 
 from utilitycrm.archive.enums import CustomerStatus
 from utilitycrm.archive.history import Action
@@ -64,18 +64,19 @@ def one_state() -> Iterator[None]:
     A run reads in many statements (the network, then customers slice by slice); an import
     committing in between would otherwise be half seen, its customers without their
     transformers. PostgreSQL: a REPEATABLE READ transaction; SQLite: a read transaction
-    opened at once (the driver would open one only at the first write), unless the
-    caller holds one open already. Nothing is written
+    opened at once (the driver would open one only at the first write). A session bound
+    to a connection inside its caller's transaction reads in that one. Nothing is written
     inside: the findings are stored afterwards in a transaction of their own, which never
     conflicts with the snapshot.
     """
     db.session.commit()  # the snapshot starts with a transaction of its own
-    if db.engine.dialect.name == "postgresql":
+    bind = db.session.get_bind()
+    if isinstance(bind, Connection) and bind.in_transaction():
+        pass  # the session runs inside its caller's transaction: that is the snapshot
+    elif db.engine.dialect.name == "postgresql":
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     else:
-        connection = db.session.connection()
-        if not connection.connection.driver_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN")
+        db.session.connection().exec_driver_sql("BEGIN")
     try:
         yield
     except BaseException:
