@@ -106,7 +106,3 @@ class ComplaintFilterForm(FilterForm):
         default="open",
         validators=[Optional()],
     )
-
-    @property
-    def shown(self) -> str:
-        return self.show.data if not self.show.errors and self.show.data else "open"

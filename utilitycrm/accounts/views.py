@@ -189,7 +189,7 @@ def complaints_index():
     today = local_today()
     form = ComplaintFilterForm(request.args)
     form.validate()
-    show = form.shown
+    show = form.value("show", "open")
     start = add_months(today.replace(day=1), -11)
     return render_template(
         "accounts/complaints.html",

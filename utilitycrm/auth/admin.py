@@ -41,7 +41,7 @@ def _user_data(form) -> services.UserData:
 def users():
     form = UserFilterForm(request.args)
     form.validate()
-    role = form.role.data if not form.role.errors else None
+    role = form.value("role")
     query = select(User).order_by(User.is_active.desc(), User.username, User.id)
     if role:
         query = query.where(User.role == role)
@@ -140,8 +140,7 @@ def reset_password(user_id: int):
 def security_events():
     form = SecurityLogFilterForm(request.args)
     form.validate()
-    kind = form.kind.data if not form.kind.errors else None
-    username = form.username.data if not form.username.errors else None
+    kind, username = form.value("kind"), form.value("username")
     query = select(SecurityEvent).order_by(
         SecurityEvent.occurred_at.desc(), SecurityEvent.id.desc()
     )

@@ -121,6 +121,11 @@ class FilterForm(Form):
                 values[name] = field.data
         return filter_class(**values)
 
+    def value(self, name: str, default=None):
+        """A field's value when it was given and is valid, else `default`."""
+        field = self[name]
+        return field.data if not field.errors and field.data not in (None, "") else default
+
     def described(self) -> list[tuple[str, str]]:
         """The filters in effect as (label, value) as the user chose them, for the
         heading of a report or an export."""

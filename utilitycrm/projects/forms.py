@@ -320,18 +320,10 @@ class WorklistFilterForm(FilterForm):
     type = SelectField(choices=enum_choices(BusinessType, blank=""), validators=[Optional()])
 
     def manager_id(self, user, own_by_default: bool) -> int | None:
-        if self.manager.errors or not self.manager.data:
+        manager = self.value("manager")
+        if manager is None:
             return user.id if own_by_default else None
-        return None if self.manager.data == "all" else int(self.manager.data)
-
-    @property
-    def status_enum(self) -> ProjectStatus:
-        valid = not self.status.errors and self.status.data
-        return ProjectStatus(self.status.data) if valid else ProjectStatus.ACTIVE
-
-    @property
-    def business_type(self) -> str | None:
-        return self.type.data if not self.type.errors and self.type.data else None
+        return None if manager == "all" else int(manager)
 
 
 class ReportFilterForm(FilterForm):
@@ -344,17 +336,8 @@ class ReportFilterForm(FilterForm):
     manager = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
     def period(self, today: date) -> tuple[date, date]:
-        start = self.start.data if not self.start.errors and self.start.data else None
-        end = self.end.data if not self.end.errors and self.end.data else today
-        start = start or date(today.year, 1, 1)
+        start = self.value("start", date(today.year, 1, 1))
+        end = self.value("end", today)
         if end < start:
             start, end = end, start
         return start, min(end, start + timedelta(days=3 * 366))
-
-    @property
-    def business_type(self) -> str | None:
-        return self.type.data if not self.type.errors and self.type.data else None
-
-    @property
-    def manager_id(self) -> int | None:
-        return self.manager.data if not self.manager.errors else None

@@ -46,7 +46,8 @@ def index():
     form = WorklistFilterForm(request.args)
     form.validate()
     manager_id = form.manager_id(current_user, current_user.role_enum is Role.ACCOUNT_MANAGER)
-    status, business_type = form.status_enum, form.business_type
+    status = ProjectStatus(form.value("status", ProjectStatus.ACTIVE))
+    business_type = form.value("type")
     items = queries.worklist(manager_id=manager_id, status=status, business_type=business_type)
     return render_template(
         "projects/list.html",
@@ -272,7 +273,7 @@ def report():
     form = ReportFilterForm(request.args)
     form.validate()
     start, end = form.period(today)
-    business_type, manager_id = form.business_type, form.manager_id
+    business_type, manager_id = form.value("type"), form.value("manager")
     figures = queries.monthly(start, end)
     return render_template(
         "projects/report.html",
