@@ -36,7 +36,7 @@ run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup browser
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check utilitycrm tests bench
