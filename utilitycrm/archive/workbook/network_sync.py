@@ -4,28 +4,23 @@ removed node."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from utilitycrm.archive.models import FeederLine, NetworkEdge, NetworkNode, Transformer
 from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
-from utilitycrm.archive.workbook.plans import RowPlan
+from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
 from utilitycrm.archive.workbook.reading import Problem
 from utilitycrm.core.extensions import db
 
-if TYPE_CHECKING:  # the planner calls in here; only its type comes back
-    from utilitycrm.archive.workbook.planning import Planner
 
-
-def replace_network_of_lines(planner: Planner) -> None:
+def replace_network_of_lines(plan: ImportPlan, file_keys: dict) -> None:
     """A network extract replaces the nodes and edges of the lines it contains: what the
     archive has on those lines and the extract lacks is deleted."""
     lines = {row.values.get("line_code") for key in ("nodes", "edges")
-             for row in planner.plan.rows.get(key, [])} - {None}  # fmt: skip
+             for row in plan.rows.get(key, [])} - {None}  # fmt: skip
     if not lines:
-        planner.plan.problems.append(
+        plan.problems.append(
             Problem(
                 "",
                 None,
@@ -40,31 +35,31 @@ def replace_network_of_lines(planner: Planner) -> None:
     line_ids = select(FeederLine.id).where(FeederLine.code.in_(lines))
     removed_nodes: dict[int, str] = {}
     for key, model in (("edges", NetworkEdge), ("nodes", NetworkNode)):
-        in_file = {row.key[0] for row in planner.plan.rows.get(key, [])}
+        in_file = {row.key[0] for row in plan.rows.get(key, [])}
         for id_, code in db.session.execute(
             select(model.id, model.code).where(model.line_id.in_(line_ids))
         ):
             if code not in in_file:
-                planner.plan.rows[key].append(RowPlan(key, 0, "delete", (code,), {}, id_))
-                planner.file_keys[key][(code,)] = "delete"
+                plan.rows[key].append(RowPlan(key, 0, "delete", (code,), {}, id_))
+                file_keys[key][(code,)] = "delete"
                 if key == "nodes":
                     removed_nodes[id_] = code
     if removed_nodes:
-        _check_removed_nodes(planner, removed_nodes)
+        _check_removed_nodes(plan, removed_nodes)
 
 
-def _check_removed_nodes(planner: Planner, removed: dict[int, str]) -> None:
+def _check_removed_nodes(plan: ImportPlan, removed: dict[int, str]) -> None:
     """Nothing may still hang on a removed node: transformers the file does not move,
     or edges of other lines."""
     sheet = SHEETS_BY_KEY["transformers"]
-    moved = {row.key[0] for row in planner.plan.rows.get("transformers", [])
+    moved = {row.key[0] for row in plan.rows.get("transformers", [])
              if "node_code" in row.values}  # fmt: skip
     ids = list(removed)
     for code, node_id in db.session.execute(
         select(Transformer.code, Transformer.node_id).where(Transformer.node_id.in_(ids))
     ):
         if code not in moved:
-            planner.problem(
+            plan.refuse(
                 sheet,
                 None,
                 "挂接节点 / Network node",
@@ -74,7 +69,7 @@ def _check_removed_nodes(planner: Planner, removed: dict[int, str]) -> None:
                     code=code,
                 ),
             )
-    deleted_edges = {row.existing_id for row in planner.plan.rows.get("edges", [])
+    deleted_edges = {row.existing_id for row in plan.rows.get("edges", [])
                      if row.action == "delete"}  # fmt: skip
     edges = SHEETS_BY_KEY["edges"]
     for code, edge_id in db.session.execute(
@@ -83,7 +78,7 @@ def _check_removed_nodes(planner: Planner, removed: dict[int, str]) -> None:
         )
     ):
         if edge_id not in deleted_edges:
-            planner.problem(
+            plan.refuse(
                 edges,
                 None,
                 "编号 / Edge no.",

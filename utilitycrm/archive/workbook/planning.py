@@ -27,7 +27,7 @@ from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, MODELS, SHEETS, SHE
 from utilitycrm.archive.workbook.network_sync import replace_network_of_lines
 from utilitycrm.archive.workbook.parsing import CellError, parse_cell
 from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
-from utilitycrm.archive.workbook.reading import Problem, RawWorkbook
+from utilitycrm.archive.workbook.reading import RawWorkbook
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 
@@ -109,16 +109,14 @@ class Planner:
         self.pattern = current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"]
 
     def problem(self, sheet: Sheet, number: int | None, column: str, value, message) -> None:
-        self.plan.problems.append(
-            Problem(sheet.title, number, column, str(value or "")[:100], str(message))
-        )
+        self.plan.refuse(sheet, number, column, value, message)
 
     def build(self) -> ImportPlan:
         parsed = {sheet.key: self._parse(sheet) for sheet in SHEETS}
         for sheet in SHEETS:
             self._classify(sheet, parsed[sheet.key])
         if self.network_sync:
-            replace_network_of_lines(self)
+            replace_network_of_lines(self.plan, self.file_keys)
         for sheet in SHEETS:
             self._check_references(sheet)
         self._check_meter_owners()

@@ -24,6 +24,12 @@ class ImportPlan:
     rows: dict[str, list[RowPlan]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
+    def refuse(self, sheet, number: int | None, column: str, value, message) -> None:
+        """A problem of a cell (or, without a number, of the whole sheet) that stops it."""
+        self.problems.append(
+            Problem(sheet.title, number, column, str(value or "")[:100], str(message))
+        )
+
     @property
     def ok(self) -> bool:
         return not self.problems
