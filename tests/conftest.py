@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import logging
 import os
 import re
 import socket
@@ -185,6 +186,17 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def request_log(caplog, monkeypatch):
+    """The app's request log, captured from here on whatever an earlier test did to it
+    (an app made without TESTING gives it a handler of its own and stops propagation)."""
+    logger = logging.getLogger("utilitycrm.requests")
+    monkeypatch.setattr(logger, "propagate", True)
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        caplog.clear()
+        yield caplog
 
 
 @pytest.fixture

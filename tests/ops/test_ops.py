@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import pytest
@@ -77,12 +76,13 @@ def test_health_says_when_the_database_is_unreachable(tmp_path):
     assert response.status_code == 503 and "unreachable" in response.json["database"]
 
 
-def test_each_request_is_logged_as_one_json_line(client, login_as, caplog):
+def test_each_request_is_logged_as_one_json_line(client, login_as, request_log):
     user = login_as(Role.INSPECTOR)
-    with caplog.at_level(logging.INFO, logger="utilitycrm.requests"):
-        caplog.clear()  # the sign-in's line, should an earlier test have left INFO on
-        client.get("/archive/customers")
-    (line,) = [json.loads(r.message) for r in caplog.records if r.name == "utilitycrm.requests"]
+    request_log.clear()  # the sign-in's line
+    client.get("/archive/customers")
+    (line,) = [
+        json.loads(r.message) for r in request_log.records if r.name == "utilitycrm.requests"
+    ]
     assert (line["method"], line["path"], line["status"], line["user"]) == (
         "GET", "/archive/customers", 200, user.id,
     )  # fmt: skip
