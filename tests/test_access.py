@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -210,7 +209,7 @@ def project_record(customer, actor) -> str:
     """A change of use of the manager's customer, so that it is the manager's project."""
     db.session.add(
         TimeLimitProfile(code="sgcc", name="SGCC", effective_on=date(2023, 1, 1),
-                         is_default=True, limits_json=json.dumps(SGCC_2023["limits"]))
+                         is_default=True, limits=SGCC_2023["limits"])
     )  # fmt: skip
     accepted = date(2026, 9, 28)
     request = acceptance.ProjectRequest(
@@ -232,7 +231,7 @@ def _finding(customer) -> dict[str, int]:
         family="completeness",
         severity="warning",
         customer_id=customer.id,
-        objects="[]",
+        objects=[],
         first_run_id=run.id,
         last_run_id=run.id,
     )
@@ -242,7 +241,7 @@ def _finding(customer) -> dict[str, int]:
 
 
 def _batch() -> int:
-    batch = ImportBatch(file_name="x.xlsx", sha256="0" * 64, counts="{}")
+    batch = ImportBatch(file_name="x.xlsx", sha256="0" * 64, counts={})
     db.session.add(batch)
     db.session.commit()
     return batch.id

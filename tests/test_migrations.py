@@ -114,3 +114,40 @@ def test_upgrade_keeps_existing_archive_data(database_url, tmp_path):
             assert db.session.execute(text("SELECT source_id FROM transformer")).scalar() == 7
             db.session.remove()
             db.engine.dispose()
+
+
+def test_json_text_becomes_json_documents(database_url, tmp_path):
+    """Migration 0012 turns the JSON kept as text into documents the models read as such."""
+    from sqlalchemy import select, text
+
+    from utilitycrm.archive.models import ThresholdSet
+    from utilitycrm.validation.models import ValidationRun
+
+    with scratch_database(database_url, tmp_path) as url:
+        app = create_app(settings_for(url))
+        with app.app_context():
+            upgrade(revision="0011")
+            db.session.execute(
+                text(
+                    "INSERT INTO validation_run (id, started_at, trigger, status, scope, progress, "
+                    "customers_checked, counts, indicators) VALUES (1, CURRENT_TIMESTAMP, 'cli', "
+                    """'done', '{"line": "L0001"}', 100, 3, '{"new": 2}', '{}')"""
+                )
+            )
+            db.session.execute(
+                text(
+                    'INSERT INTO threshold_set (id, effective_on, "values", note, created_at) '
+                    """VALUES (1, '2026-01-01', '{"pause_max_months": 5}', '', CURRENT_TIMESTAMP)"""
+                )
+            )
+            db.session.commit()
+            upgrade()
+            run = db.session.scalars(select(ValidationRun)).one()
+            assert (run.scope, run.counts, run.indicators) == ({"line": "L0001"}, {"new": 2}, {})
+            assert not run.is_full
+            assert db.session.scalars(select(ThresholdSet)).one().values == {"pause_max_months": 5}
+            assert (
+                db.session.scalar(select(ValidationRun.id).where(ValidationRun.scope == {})) is None
+            )
+            db.session.remove()
+            db.engine.dispose()

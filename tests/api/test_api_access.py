@@ -61,7 +61,7 @@ def test_api_access(api, users, operation, role):
     db.session.flush()
     finding = Finding(fingerprint="0" * 64, rule_id="completeness.missing_phone",
                       family="completeness", severity="warning", customer_id=customer.id,
-                      objects="[]", first_run_id=run.id, last_run_id=run.id)  # fmt: skip
+                      objects=[], first_run_id=run.id, last_run_id=run.id)  # fmt: skip
     db.session.add(finding)
     db.session.commit()
     number = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from datetime import date, timedelta
 
@@ -91,7 +90,7 @@ def test_signing_freezes_the_pdf_its_hash_and_data(signed, account, client, logi
     assert signed.status == ContractStatus.SIGNED
     assert signed.pdf_sha256 == hashlib.sha256(frozen.content).hexdigest() == frozen.sha256
     assert signed.template_version == "HV-2026.1"
-    data = json.loads(signed.data_json)
+    data = signed.frozen_data
     assert data["customer"]["name"] == account.customer.name
     assert data["sources"][0]["property_boundary"] == account.source.property_boundary
     text = pdf_text(frozen.content)

@@ -64,7 +64,7 @@ def _found(today) -> set[tuple[str, str, int]]:
     findings = db.session.scalars(
         select(Finding).where(Finding.status == "open").execution_options(populate_existing=True)
     )
-    return {(f.rule_id, f.object_list[0]["label"], f.customer_id) for f in findings}
+    return {(f.rule_id, f.objects[0]["label"], f.customer_id) for f in findings}
 
 
 def test_the_validation_rules_find_stale_and_expiring_contracts(signed, account):

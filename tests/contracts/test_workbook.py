@@ -44,7 +44,7 @@ def test_legacy_contracts_come_in_get_reminders_and_leave_with_their_batch(users
     ]}))  # fmt: skip
     assert result.committed, messages(result)
     legacy = db.session.scalar(select(Contract).where(Contract.number == "GY-2019-0815"))
-    assert (legacy.status, legacy.customer.account_no, legacy.data_json) == (
+    assert (legacy.status, legacy.customer.account_no, legacy.frozen_data) == (
         "signed", "3100000901", None,
     )  # fmt: skip
     # The daily job opens the renewal reminders imported contracts lack, and expires the old.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
@@ -30,7 +29,7 @@ def profiles(app_context):
                 name=profile["name"],
                 effective_on=profile["effective_on"],
                 is_default=profile["is_default"],
-                limits_json=json.dumps(profile["limits"]),
+                limits=profile["limits"],
             )
         )
     db.session.commit()

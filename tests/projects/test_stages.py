@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -160,7 +159,7 @@ def test_a_whole_project_completes_into_the_archive_as_one_change(manager, staff
     assert all(not clock.is_open for clock in workflow.clocks(project).values())
     # The contract, signed before connection from the project's plan, agrees with the
     # archive the project completed.
-    assert json.loads(contract.data_json)["capacity"]["contract_kva"] == 1030
+    assert contract.frozen_data["capacity"]["contract_kva"] == 1030
     assert contract_services.stale_changes([contract]) == {contract.id: []}
 
 

@@ -56,7 +56,7 @@ def test_every_injected_fault_is_found_by_its_family(runner, seed):
     findings = _seed_and_validate(runner, 4000, seed, "0.6")
     pointed_at = defaultdict(set)  # (family, object type, object id) → rules
     for finding in findings:
-        for ref in finding.object_list:
+        for ref in finding.objects:
             pointed_at[(finding.family, ref["type"], ref["id"])].add(finding.rule_id)
     faults = list(db.session.scalars(select(DemoFault)))
     assert len({fault.kind for fault in faults}) >= 15

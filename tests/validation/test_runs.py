@@ -27,7 +27,7 @@ def test_a_consistent_archive_has_no_findings(runner):
     assert "1 customers checked; 0 errors, 0 warnings" in output
     assert _findings() == []
     run = db.session.scalars(select(ValidationRun)).one()
-    assert run.status == "done" and run.indicators_dict["mv_accuracy"] == 1.0
+    assert run.status == "done" and run.indicators["mv_accuracy"] == 1.0
 
 
 def test_a_run_finds_keeps_resolves_and_reopens(runner):
@@ -37,7 +37,7 @@ def test_a_run_finds_keeps_resolves_and_reopens(runner):
     (finding,) = _findings()
     assert finding.rule_id == "metering.multiplier"
     assert finding.customer_id == account.customer.id
-    assert [o["type"] for o in finding.object_list] == ["meter", "metering_point", "customer"]
+    assert [o["type"] for o in finding.objects] == ["meter", "metering_point", "customer"]
     assert "800" in finding.message  # what would be right
 
     assert "still open 1" in _run(runner)

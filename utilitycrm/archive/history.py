@@ -81,6 +81,8 @@ def format_value(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, dict | list):  # a JSON document column
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
 
 

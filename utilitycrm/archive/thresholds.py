@@ -5,7 +5,6 @@ their numbers here, so an administrator's new set changes every side at once."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -77,7 +76,7 @@ def dated_standards(day: date) -> tuple[Standards, date | None]:
     )
     if current is None:
         return DEFAULT, None
-    return standards_from(json.loads(current.values)), current.effective_on
+    return standards_from(current.values), current.effective_on
 
 
 def standards_from(values: dict) -> Standards:
@@ -100,7 +99,7 @@ def add_threshold_set(values: dict, *, effective_on: date, note: str, actor: Use
     standards_from(values)  # refuses unknown types early
     threshold_set = ThresholdSet(
         effective_on=effective_on,
-        values=json.dumps(values, sort_keys=True),
+        values=values,
         note=note,
         created_by_id=actor.id,
     )

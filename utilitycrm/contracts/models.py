@@ -8,10 +8,9 @@ so that lists of contracts never read them.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from utilitycrm.archive.models import Customer
@@ -19,7 +18,7 @@ from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
-from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.database import JSONDocument, Versioned, utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.projects.models import Project
 
@@ -55,7 +54,7 @@ class Contract(Audited, Versioned, db.Model):
     utility_signatory: Mapped[str | None] = mapped_column(String(50))
     # Frozen at signing.
     template_version: Mapped[str | None] = mapped_column(String(20))
-    data_json: Mapped[str | None] = mapped_column(Text)
+    frozen_data: Mapped[dict | None] = mapped_column("data_json", JSONDocument)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     # The newest scan of the signed paper (its file is in contract_file).
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -91,10 +90,6 @@ class Contract(Audited, Versioned, db.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == ContractStatus.SIGNED.value
-
-    @property
-    def frozen_data(self) -> dict | None:
-        return json.loads(self.data_json) if self.data_json else None
 
     def file(self, role: str) -> ContractFile | None:
         """The newest file of a role (a later scan replaces an earlier one on the page)."""

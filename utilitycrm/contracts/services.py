@@ -6,7 +6,6 @@ Each changes the session only; the caller commits, so a refusal leaves nothing b
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -208,7 +207,7 @@ def _freeze(contract: Contract, signing: Signing, data: dict, actor: User) -> No
     contract.status = ContractStatus.SIGNED.value
     pdf = documents.render(particulars(contract), data, language=contract.language)
     contract.template_version = documents.TEMPLATE_VERSIONS[contract.kind_enum]
-    contract.data_json = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    contract.frozen_data = data
     contract.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     contract.files.append(
         ContractFile(
@@ -349,7 +348,7 @@ def attach_scan(contract: Contract, *, data: bytes, filename: str, actor: User) 
 def stale_changes(contracts: list[Contract]) -> dict[int, list[terms.Change]]:
     """Contract id → the tracked terms the archive has changed since signing, for signed
     contracts (their customers loaded in one batch)."""
-    signed = [c for c in contracts if c.is_signed and c.data_json]
+    signed = [c for c in contracts if c.is_signed and c.frozen_data]
     customers = terms.load_customers({c.customer_id for c in signed})
     result = {}
     for contract in signed:

@@ -57,7 +57,7 @@ def _check_plan(rows: list) -> Iterator[tuple[object, str, object]]:
         db.session.scalars(
             select(Contract.id).where(
                 Contract.id.in_([row.existing_id for row in touched]),
-                Contract.data_json.is_not(None) | Contract.scan_sha256.is_not(None),
+                Contract.frozen_data.is_not(None) | Contract.scan_sha256.is_not(None),
             )
         )
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Flask, has_request_context, request
 from flask_babel import format_datetime
 from flask_login import current_user
@@ -35,5 +33,4 @@ def _datetime(value, style: str = "short") -> str:
 def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.add_template_filter(_datetime, "datetime")
-    app.add_template_filter(json.loads, "fromjson")
     app.add_template_filter(label, "label")

@@ -3,10 +3,9 @@ time-limit profiles that time them."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from utilitycrm.archive.enums import Category, MeteringMethod, SourceKind, VoltageLevel
@@ -19,7 +18,7 @@ from utilitycrm.archive.models import (
 )
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.database import JSONDocument, Versioned, utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
@@ -35,11 +34,7 @@ class TimeLimitProfile(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     effective_on: Mapped[date]
     is_default: Mapped[bool] = mapped_column(default=False)
-    limits_json: Mapped[str] = mapped_column(Text)
-
-    @property
-    def limits(self) -> dict[str, int]:
-        return json.loads(self.limits_json)
+    limits: Mapped[dict[str, int]] = mapped_column("limits_json", JSONDocument)
 
 
 class Project(Versioned, db.Model):

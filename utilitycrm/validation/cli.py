@@ -42,7 +42,7 @@ def run(line_code, account_nos, rule_ids, json_path) -> None:
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     finished = services.execute_run(started.id, scope, rule_ids=rule_ids or None)
-    counts = finished.counts_dict
+    counts = finished.counts
     click.echo(
         f"Run {finished.id}: {finished.customers_checked} customers checked; "
         f"{counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings; "

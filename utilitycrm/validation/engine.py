@@ -7,7 +7,6 @@ findings are then written in one transaction, so a failed run changes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -192,7 +191,7 @@ def store(run: ValidationRun, scope: snapshot.Scope, rules, evaluation: Evaluati
     counts = Counter()
     events, created, reopened, changed_params = [], [], [], []
     for key, item in found.items():
-        params = json.dumps(item.hit.params, ensure_ascii=False, sort_keys=True)
+        params = item.hit.params
         row = existing.get(key)
         counts[item.rule.severity.value] += 1
         counts[f"family:{item.rule.family.value}"] += 1
@@ -204,7 +203,7 @@ def store(run: ValidationRun, scope: snapshot.Scope, rules, evaluation: Evaluati
                 severity=item.rule.severity.value,
                 customer_id=item.hit.customer_id,
                 line_id=item.line_id,
-                objects=json.dumps([ref.as_dict() for ref in item.hit.objects], ensure_ascii=False),
+                objects=[ref.as_dict() for ref in item.hit.objects],
                 message_key=item.hit.key,
                 params=params,
                 first_run_id=run.id,
@@ -284,11 +283,11 @@ def execute(
     with snapshot.one_state():
         evaluation, effective_on = evaluate(scope, rules, today=today, progress=progress)
     counts = store(run, scope, rules, evaluation)
-    run.counts = json.dumps(counts, sort_keys=True)
+    run.counts = counts
     run.customers_checked = len(evaluation.customer_ids)
     run.thresholds_effective_on = effective_on
     if scope.customer_ids is None:
-        run.indicators = json.dumps(evaluation.indicators())
+        run.indicators = evaluation.indicators()
     run.status = RunStatus.DONE.value
     run.progress = 100
     run.finished_at = utcnow()

@@ -30,7 +30,7 @@ def object_links(finding: Finding) -> list[tuple[object, str, str]]:
     """(type label, object label, URL of the page that fixes it) per object."""
     account_no = finding.customer.account_no if finding.customer else None
     links = []
-    for ref in finding.object_list:
+    for ref in finding.objects:
         kind, record_id, label = ref["type"], ref["id"], ref["label"]
         if kind == "customer":
             url = url_for("archive.edit_customer", account_no=label.split()[0])

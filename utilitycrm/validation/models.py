@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.database import JSONDocument, Versioned, utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.core.labels import LABELS, Labelled
 from utilitycrm.validation.registry import RULES, Rule
@@ -81,33 +80,21 @@ class ValidationRun(db.Model):
     trigger: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default=RunStatus.RUNNING.value)
     # What was checked: {} for everything, {"line": code} or {"customers": [account_no, ...]}.
-    scope: Mapped[str] = mapped_column(Text, default="{}")
+    scope: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     progress: Mapped[int] = mapped_column(default=0)  # percent
     customers_checked: Mapped[int] = mapped_column(default=0)
     # {"new": n, "reopened": n, "still_open": n, "resolved": n, "error": n, ...}
-    counts: Mapped[str] = mapped_column(Text, default="{}")
+    counts: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     # The topology indicators of domain.md §3, for full runs.
-    indicators: Mapped[str] = mapped_column(Text, default="{}")
+    indicators: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     thresholds_effective_on: Mapped[date | None]
     error: Mapped[str | None] = mapped_column(Text)
 
     actor: Mapped[User | None] = relationship()
 
     @property
-    def scope_dict(self) -> dict:
-        return json.loads(self.scope)
-
-    @property
-    def counts_dict(self) -> dict:
-        return json.loads(self.counts)
-
-    @property
-    def indicators_dict(self) -> dict:
-        return json.loads(self.indicators)
-
-    @property
     def is_full(self) -> bool:
-        return not self.scope_dict
+        return not self.scope
 
 
 class Finding(Versioned, db.Model):
@@ -129,9 +116,9 @@ class Finding(Versioned, db.Model):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"), index=True)
     # [{"type": "transformer", "id": 7, "label": "T-7"}, ...], most specific first.
-    objects: Mapped[str] = mapped_column(Text)
+    objects: Mapped[list] = mapped_column(JSONDocument)
     message_key: Mapped[str] = mapped_column(String(30), default="default")
-    params: Mapped[str] = mapped_column(Text, default="{}")
+    params: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     status: Mapped[str] = mapped_column(String(12), default=FindingStatus.OPEN.value)
     first_run_id: Mapped[int] = mapped_column(ForeignKey("validation_run.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("validation_run.id"), index=True)
@@ -156,12 +143,7 @@ class Finding(Versioned, db.Model):
     def message(self) -> str:
         """What is wrong and what would be right, in the reader's language."""
         rule = self.rule
-        params = json.loads(self.params)
-        return rule.message(self.message_key, params) if rule else self.rule_id
-
-    @property
-    def object_list(self) -> list[dict]:
-        return json.loads(self.objects)
+        return rule.message(self.message_key, self.params) if rule else self.rule_id
 
     @property
     def status_enum(self) -> FindingStatus:

@@ -36,7 +36,7 @@ def finding_document(finding: Finding) -> dict:
         "status": finding.status,
         "customer": finding.customer.account_no if finding.customer else None,
         "line": finding.line.code if finding.line else None,
-        "objects": finding.object_list,
+        "objects": finding.objects,
         "message": finding.message,
         "assignee": finding.assignee.username if finding.assignee else None,
         "due_on": finding.due_on.isoformat() if finding.due_on else None,
@@ -50,12 +50,12 @@ def run_summary(run: ValidationRun) -> dict:
         "id": run.id,
         "status": run.status,
         "trigger": run.trigger,
-        "scope": run.scope_dict,
+        "scope": run.scope,
         "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "customers_checked": run.customers_checked,
-        "counts": run.counts_dict,
-        "indicators": run.indicators_dict,
+        "counts": run.counts,
+        "indicators": run.indicators,
         "thresholds_effective_on": (
             run.thresholds_effective_on.isoformat() if run.thresholds_effective_on else None
         ),
@@ -81,7 +81,7 @@ def latest_full_run() -> ValidationRun | None:
     """The last finished whole-archive run: the one whose indicators describe the archive."""
     return db.session.scalar(
         select(ValidationRun)
-        .where(ValidationRun.status == RunStatus.DONE.value, ValidationRun.scope == "{}")
+        .where(ValidationRun.status == RunStatus.DONE.value, ValidationRun.scope == {})
         .order_by(ValidationRun.id.desc())
         .limit(1)
     )
@@ -179,7 +179,7 @@ def findings_workbook(filters: FindingFilters, described: list[tuple[str, str]])
                 finding.customer.account_no if finding.customer else None,
                 finding.customer.name if finding.customer else None,
                 finding.line.name if finding.line else None,
-                "; ".join(ref["label"] for ref in finding.object_list),
+                "; ".join(ref["label"] for ref in finding.objects),
                 label(finding.status, FindingStatus),
                 finding.assignee.display_name if finding.assignee else None,
                 finding.due_on,
@@ -192,7 +192,7 @@ def findings_workbook(filters: FindingFilters, described: list[tuple[str, str]])
 
 def indicator_rows(run: ValidationRun) -> list[tuple[str, object]]:
     """The topology indicators of domain.md §3 as (name, value) rows of a run."""
-    values = run.indicators_dict
+    values = run.indicators
 
     def percent(key: str) -> str:
         value = values.get(key)

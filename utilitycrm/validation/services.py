@@ -5,7 +5,6 @@ Plain functions: they change models and flush; the request or command commits.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
@@ -79,7 +78,7 @@ def begin_run(scope_label: dict, *, trigger: str, actor: User | None) -> Validat
     run = ValidationRun(
         trigger=trigger,
         actor_id=actor.id if actor else None,
-        scope=json.dumps(scope_label, ensure_ascii=False),
+        scope=scope_label,
     )
     db.session.add(run)
     db.session.flush()

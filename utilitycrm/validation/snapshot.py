@@ -251,7 +251,7 @@ def load_contracts(ids: Sequence[int], contiguous: bool) -> dict[int, list[facts
     signed = ContractStatus.SIGNED.value
     rows = db.session.execute(
         select(Contract.id, Contract.customer_id, Contract.number, Contract.status,
-               Contract.ends_on, Contract.data_json)
+               Contract.ends_on, Contract.frozen_data)
         .where(_within(Contract.customer_id, ids, contiguous),
                Contract.status.in_([signed, ContractStatus.EXPIRED.value]))
         .order_by(Contract.id)
@@ -259,12 +259,12 @@ def load_contracts(ids: Sequence[int], contiguous: bool) -> dict[int, list[facts
     archive = terms.load_customers({r.customer_id for r in rows if r.status == signed})
     current = {cid: terms.terms(terms.contract_data(c)) for cid, c in archive.items()}
     result: dict[int, list[facts.Contract]] = defaultdict(list)
-    for contract_id, customer_id, number, status, ends_on, data_json in rows:
-        is_signed = status == signed and data_json is not None
+    for contract_id, customer_id, number, status, ends_on, frozen_data in rows:
+        is_signed = status == signed and frozen_data is not None
         result[customer_id].append(
             facts.Contract(
                 contract_id, customer_id, number, status, ends_on,
-                frozen=terms.terms(json.loads(data_json)) if is_signed else None,
+                frozen=terms.terms(frozen_data) if is_signed else None,
                 current=current.get(customer_id) if is_signed else None,
             )
         )  # fmt: skip

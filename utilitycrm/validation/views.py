@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from io import BytesIO
 
 from flask import (
@@ -323,7 +322,7 @@ def thresholds():
     return render_template(
         "validation/thresholds.html",
         form=form,
-        sets=[(item, json.loads(item.values)) for item in sets],
+        sets=[(item, item.values) for item in sets],
         effective_on=effective_on,
         can_edit=current_user.can(Permission.EDIT_THRESHOLDS),
         current=current,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from utilitycrm.core.database import utcnow
+from utilitycrm.core.database import JSONDocument, utcnow
 from utilitycrm.core.extensions import db
 
 
@@ -63,7 +63,7 @@ class ImportBatch(db.Model):
     file_name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     # Per sheet and action, e.g. {"customers": {"insert": 3}}; JSON text.
-    counts: Mapped[str] = mapped_column(Text, default="{}")
+    counts: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))
     reverted_at: Mapped[datetime | None]
     revert_change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))

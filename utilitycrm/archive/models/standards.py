@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from utilitycrm.auth.models import User
-from utilitycrm.core.database import utcnow
+from utilitycrm.core.database import JSONDocument, utcnow
 from utilitycrm.core.extensions import db
 
 
@@ -21,7 +21,7 @@ class ThresholdSet(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     effective_on: Mapped[date] = mapped_column(unique=True)
     # {Standards field: value}; fields left out keep their default.
-    values: Mapped[str] = mapped_column(Text, default="{}")
+    values: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

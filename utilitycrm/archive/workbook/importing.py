@@ -4,7 +4,6 @@ at all. The one entry point for the CLI, the upload page and the API."""
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -187,7 +186,7 @@ def import_workbook(
         actor_id=actor.id if actor else None,
         file_name=filename[:200],
         sha256=digest,
-        counts=json.dumps(counts, ensure_ascii=False),
+        counts=counts,
         change_set_id=change_set_id,
     )
     db.session.add(batch)
