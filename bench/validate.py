@@ -64,8 +64,8 @@ def _run(name: str, capture: str | None, out) -> None:
                 "peak_mb": _peak_mb(),
                 "baseline_mb": baseline,
                 "customers": run.customers_checked,
-                "counts": run.counts_dict,
-                "indicators": run.indicators_dict,
+                "counts": run.counts,
+                "indicators": run.indicators,
             }
         )
 
