@@ -40,14 +40,20 @@ def scratch_database(database_url: str, tmp_path):
 
 
 @pytest.fixture
-def migrated_app(database_url, tmp_path):
+def scratch_app(database_url, tmp_path):
+    """An app on an empty scratch database, inside its app context; nothing migrated yet."""
     with scratch_database(database_url, tmp_path) as url:
         app = create_app(settings_for(url))
         with app.app_context():
-            upgrade()
             yield app
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def migrated_app(scratch_app):
+    upgrade()
+    return scratch_app
 
 
 def test_upgrade_from_empty_matches_the_models(migrated_app):
@@ -72,82 +78,67 @@ def test_downgrade_to_empty(migrated_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
 
 
-def test_upgrade_keeps_existing_archive_data(database_url, tmp_path):
+def test_upgrade_keeps_existing_archive_data(scratch_app):
     """Rebuilding tables (SQLite batch mode) must neither fail on references nor lose rows."""
     from sqlalchemy import text
 
-    with scratch_database(database_url, tmp_path) as url:
-        app = create_app(settings_for(url))
-        with app.app_context():
-            upgrade(revision="0002")
-            db.session.execute(
-                text(
-                    "INSERT INTO substation (id, code, name, voltage_kv, version) VALUES (1, 'B1', '城东变', '110', 1);"
-                )
-            )
-            db.session.execute(
-                text(
-                    "INSERT INTO customer (id, account_no, name, category, voltage_kv, contract_capacity_kva, "
-                    "operating_capacity_kva, tariff_structure, pf_standard, is_time_of_use, importance, status, "
-                    "created_at, updated_at, version) VALUES (1, '3100000001', '示范', 'large_industry', '10', 630, "
-                    "630, 'single', '0.90', false, 'none', 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
-                )
-            )
-            db.session.execute(
-                text(
-                    "INSERT INTO power_source (id, customer_id, kind, substation_id, has_generator, version) "
-                    "VALUES (7, 1, 'main', 1, false, 1)"
-                )
-            )
-            db.session.execute(
-                text(
-                    "INSERT INTO transformer (id, code, name, kind, ownership, customer_id, rated_kva, state, "
-                    "source_id, version) VALUES (1, 'T1', '', 'transformer', 'dedicated', 1, 630, 'running', 7, 1)"
-                )
-            )
-            db.session.commit()
-            upgrade()
-            assert (
-                db.session.execute(text("SELECT code FROM power_source")).scalar()
-                == "3100000001-S7"
-            )
-            assert db.session.execute(text("SELECT source_id FROM transformer")).scalar() == 7
-            db.session.remove()
-            db.engine.dispose()
+    upgrade(revision="0002")
+    db.session.execute(
+        text(
+            "INSERT INTO substation (id, code, name, voltage_kv, version) VALUES (1, 'B1', '城东变', '110', 1);"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO customer (id, account_no, name, category, voltage_kv, contract_capacity_kva, "
+            "operating_capacity_kva, tariff_structure, pf_standard, is_time_of_use, importance, status, "
+            "created_at, updated_at, version) VALUES (1, '3100000001', '示范', 'large_industry', '10', 630, "
+            "630, 'single', '0.90', false, 'none', 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO power_source (id, customer_id, kind, substation_id, has_generator, version) "
+            "VALUES (7, 1, 'main', 1, false, 1)"
+        )
+    )
+    db.session.execute(
+        text(
+            "INSERT INTO transformer (id, code, name, kind, ownership, customer_id, rated_kva, state, "
+            "source_id, version) VALUES (1, 'T1', '', 'transformer', 'dedicated', 1, 630, 'running', 7, 1)"
+        )
+    )
+    db.session.commit()
+    upgrade()
+    assert db.session.execute(text("SELECT code FROM power_source")).scalar() == "3100000001-S7"
+    assert db.session.execute(text("SELECT source_id FROM transformer")).scalar() == 7
 
 
-def test_json_text_becomes_json_documents(database_url, tmp_path):
+def test_json_text_becomes_json_documents(scratch_app):
     """Migration 0012 turns the JSON kept as text into documents the models read as such."""
     from sqlalchemy import select, text
 
     from utilitycrm.archive.models import ThresholdSet
     from utilitycrm.validation.models import ValidationRun
 
-    with scratch_database(database_url, tmp_path) as url:
-        app = create_app(settings_for(url))
-        with app.app_context():
-            upgrade(revision="0011")
-            db.session.execute(
-                text(
-                    "INSERT INTO validation_run (id, started_at, trigger, status, scope, progress, "
-                    "customers_checked, counts, indicators) VALUES (1, CURRENT_TIMESTAMP, 'cli', "
-                    """'done', '{"line": "L0001"}', 100, 3, '{"new": 2}', '{}')"""
-                )
-            )
-            db.session.execute(
-                text(
-                    'INSERT INTO threshold_set (id, effective_on, "values", note, created_at) '
-                    """VALUES (1, '2026-01-01', '{"pause_max_months": 5}', '', CURRENT_TIMESTAMP)"""
-                )
-            )
-            db.session.commit()
-            upgrade()
-            run = db.session.scalars(select(ValidationRun)).one()
-            assert (run.scope, run.counts, run.indicators) == ({"line": "L0001"}, {"new": 2}, {})
-            assert not run.is_full
-            assert db.session.scalars(select(ThresholdSet)).one().values == {"pause_max_months": 5}
-            assert (
-                db.session.scalar(select(ValidationRun.id).where(ValidationRun.scope == {})) is None
-            )
-            db.session.remove()
-            db.engine.dispose()
+    upgrade(revision="0011")
+    db.session.execute(
+        text(
+            "INSERT INTO validation_run (id, started_at, trigger, status, scope, progress, "
+            "customers_checked, counts, indicators) VALUES (1, CURRENT_TIMESTAMP, 'cli', "
+            """'done', '{"line": "L0001"}', 100, 3, '{"new": 2}', '{}')"""
+        )
+    )
+    db.session.execute(
+        text(
+            'INSERT INTO threshold_set (id, effective_on, "values", note, created_at) '
+            """VALUES (1, '2026-01-01', '{"pause_max_months": 5}', '', CURRENT_TIMESTAMP)"""
+        )
+    )
+    db.session.commit()
+    upgrade()
+    run = db.session.scalars(select(ValidationRun)).one()
+    assert (run.scope, run.counts, run.indicators) == ({"line": "L0001"}, {"new": 2}, {})
+    assert not run.is_full
+    assert db.session.scalars(select(ThresholdSet)).one().values == {"pause_max_months": 5}
+    assert db.session.scalar(select(ValidationRun.id).where(ValidationRun.scope == {})) is None

@@ -114,12 +114,16 @@ class FilterForm(Form):
     def filters(self, filter_class):
         """The list filters, from valid fields only: a bad value is dropped, not fatal."""
         wanted = set(filter_class.__dataclass_fields__)
-        values = {}
-        for field in self:
-            name = self.FILTER_NAMES.get(field.name, field.name)
-            if name in wanted and not field.errors and field.data not in (None, ""):
-                values[name] = field.data
-        return filter_class(**values)
+        values = {
+            self.FILTER_NAMES.get(field.name, field.name): self.value(field.name) for field in self
+        }
+        return filter_class(
+            **{
+                name: value
+                for name, value in values.items()
+                if name in wanted and value is not None
+            }
+        )
 
     def value(self, name: str, default=None):
         """A field's value when it was given and is valid, else `default`."""

@@ -49,8 +49,8 @@ from utilitycrm.projects.acceptance import (
     ProjectRequest,
     SourceRequest,
 )
-from utilitycrm.projects.types import BusinessType, ProjectStatus
 from utilitycrm.projects.types import BusinessType as T
+from utilitycrm.projects.types import ProjectStatus
 
 # The form's sections each type shows (and reads).
 SECTIONS = {
@@ -317,7 +317,7 @@ class WorklistFilterForm(FilterForm):
         choices=enum_choices(ProjectStatus), default=ProjectStatus.ACTIVE.value,
         validators=[Optional()],
     )  # fmt: skip
-    type = SelectField(choices=enum_choices(BusinessType, blank=""), validators=[Optional()])
+    type = SelectField(choices=enum_choices(T, blank=""), validators=[Optional()])
 
     def manager_id(self, user, own_by_default: bool) -> int | None:
         manager = self.value("manager")
@@ -332,7 +332,7 @@ class ReportFilterForm(FilterForm):
 
     start = DateField(validators=[Optional()])
     end = DateField(validators=[Optional()])
-    type = SelectField(choices=enum_choices(BusinessType, blank=""), validators=[Optional()])
+    type = SelectField(choices=enum_choices(T, blank=""), validators=[Optional()])
     manager = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
     def period(self, today: date) -> tuple[date, date]:
