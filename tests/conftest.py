@@ -132,14 +132,23 @@ class JoinedSession(Session):
         return self.bind
 
 
-@pytest.fixture(autouse=True)
-def app_context(app, request):
-    if request.node.get_closest_marker("commits"):
-        with app.app_context():
-            yield
-            db.session.rollback()
-            empty_all_tables()
-        return
+@contextlib.contextmanager
+def joined_session(connection):
+    """db.session bound to `connection`, each commit only releasing a savepoint of it."""
+    shared = db.session
+    db.session = db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": JoinedSession}
+    )
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = shared
+
+
+@contextlib.contextmanager
+def rolled_back(app):
+    """A connection inside a transaction that is rolled back at the end."""
     with app.app_context():
         connection = db.engine.connect()
     driver = connection.connection.driver_connection
@@ -151,19 +160,42 @@ def app_context(app, request):
     outer = connection.begin()
     if sqlite:
         connection.exec_driver_sql("BEGIN")
-    shared = db.session
-    db.session = db._make_scoped_session(
-        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": JoinedSession}
-    )
     try:
-        with app.app_context():
-            yield
+        yield connection
     finally:
-        db.session = shared
         outer.rollback()
         if sqlite:
             driver.isolation_level = isolation
         connection.close()
+
+
+@pytest.fixture(scope="module")
+def module_connection(app):
+    """For a module whose tests share records built once (`module_records`): the module's
+    transaction, each test's work a savepoint inside it rolled back after the test."""
+    with rolled_back(app) as connection:
+        yield connection
+
+
+@pytest.fixture(autouse=True)
+def app_context(app, request):
+    if request.node.get_closest_marker("commits"):
+        with app.app_context():
+            yield
+            db.session.rollback()
+            empty_all_tables()
+        return
+    if "module_connection" in request.fixturenames:
+        connection = request.getfixturevalue("module_connection")
+        savepoint = connection.begin_nested()
+        try:
+            with app.app_context(), joined_session(connection):
+                yield
+        finally:
+            savepoint.rollback()
+        return
+    with rolled_back(app) as connection, app.app_context(), joined_session(connection):
+        yield
 
 
 @pytest.fixture

@@ -6,10 +6,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.factories import create_contact, create_customer, create_line, create_node, create_source
+from tests.conftest import joined_session
+from tests.factories import (
+    create_contact,
+    create_customer,
+    create_line,
+    create_node,
+    create_source,
+    create_user,
+)
 from utilitycrm.archive.history import ChangeSource, recording
 from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.workbook import uploads
+from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts.models import Contract, ContractFile
 from utilitycrm.core.extensions import db
@@ -154,8 +163,27 @@ RELATIONSHIP_TABLE = {
 }
 
 
+@pytest.fixture(scope="module")
+def module_records(app, module_connection) -> tuple[dict[str, object], dict[Role, int]]:
+    """Built once for the module's 600-odd cases, each of which rolls back its own work."""
+    with app.app_context(), joined_session(module_connection):
+        users = {role: create_user(role=role, username=role.value.replace("_", "-"))
+                 for role in Role}  # fmt: skip
+        return build_records(users), {role: user.id for role, user in users.items()}
+
+
 @pytest.fixture
-def records(users) -> dict[str, object]:
+def users(module_records) -> dict[Role, User]:
+    """The module's users, loaded into this test's session."""
+    return {role: db.session.get(User, user_id) for role, user_id in module_records[1].items()}
+
+
+@pytest.fixture
+def records(module_records) -> dict[str, object]:
+    return module_records[0]
+
+
+def build_records(users) -> dict[str, object]:
     """One of each record the table's paths name; the customer belongs to the manager."""
     line = create_line()
     customer = create_customer(account_manager_id=users[Role.ACCOUNT_MANAGER].id)

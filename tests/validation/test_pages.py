@@ -160,3 +160,17 @@ def test_thresholds_are_kept_as_dated_sets_by_the_admin(client, login_as):
     assert [s.effective_on.isoformat() for s in db.session.scalars(select(ThresholdSet))] == [
         "2027-01-01"
     ]
+
+
+def test_the_runs_list_shows_check_on_save_runs_only_when_asked(client, login_as):
+    for trigger in ("ui", "save"):
+        db.session.add(ValidationRun(trigger=trigger, status="done"))
+    db.session.commit()
+    login_as(Role.INSPECTOR)
+
+    def listed(query: str) -> int:
+        html = client.get("/validation/runs" + query).get_data(as_text=True)
+        return html.split('id="runs-table"')[1].count("<tr><td>")
+
+    assert listed("") == 1
+    assert listed("?include_saves=y") == 2

@@ -22,7 +22,7 @@ from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction, 
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.database import Versioned, coded, utcnow
 from utilitycrm.core.extensions import db
 
 
@@ -103,8 +103,8 @@ class Complaint(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(10))
-    category: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[Channel] = mapped_column(coded(Channel, 10))
+    category: Mapped[ComplaintCategory] = mapped_column(coded(ComplaintCategory, 10))
     # 举报 (a report of wrongdoing) has the longer time limit.
     is_report: Mapped[bool] = mapped_column(default=False)
     received_at: Mapped[datetime]
@@ -112,10 +112,10 @@ class Complaint(Versioned, db.Model):
     contacted_at: Mapped[datetime | None]
     caller: Mapped[str] = mapped_column(String(100), default="")
     summary: Mapped[str] = mapped_column(Text)
-    step: Mapped[str] = mapped_column(String(10), default=Step.ACCEPT.value)
+    step: Mapped[Step] = mapped_column(coded(Step, 10), default=Step.ACCEPT)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     escalated_at: Mapped[datetime | None]
-    satisfaction: Mapped[str | None] = mapped_column(String(12))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(coded(Satisfaction, 12))
     resolution: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -154,7 +154,7 @@ class ComplaintStep(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
-    code: Mapped[str] = mapped_column(String(10))
+    code: Mapped[Step] = mapped_column(coded(Step, 10))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

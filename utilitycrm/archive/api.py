@@ -11,17 +11,16 @@ from flask import abort
 from flask_login import current_user
 
 from utilitycrm.archive import queries
+from utilitycrm.archive.forms.search import CustomerSearchForm, LineSearchForm
 from utilitycrm.archive.kinds import CUSTOMER_KINDS
 from utilitycrm.archive.models import FeederLine
 from utilitycrm.archive.schemas import (
     UPDATE_PARTIAL,
     CustomerDetailSchema,
     CustomerPageSchema,
-    CustomerQuerySchema,
     CustomerUpdateSchema,
     CustomerWriteSchema,
     LinePageSchema,
-    LineQuerySchema,
     LineTopologySchema,
     MeteringPointCreateSchema,
     MeteringPointSchema,
@@ -36,6 +35,7 @@ from utilitycrm.archive.topology import line_diagram
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.api.blueprints import Blueprint
+from utilitycrm.core.api.filters import filter_schema
 from utilitycrm.core.api.paging import page_document, row_limit
 from utilitycrm.core.extensions import db
 
@@ -47,13 +47,16 @@ def _customer(account_no: str):
 
 
 @blp.route("/customers")
-@blp.arguments(CustomerQuerySchema, location="query", as_kwargs=True)
+@blp.arguments(filter_schema(CustomerSearchForm), location="query", as_kwargs=True)
 @blp.response(200, CustomerPageSchema)
 @requires(Permission.VIEW_ARCHIVE)
 def list_customers(page: int, per_page: int, **filters):
     """Customers, with the filters of the customer list."""
     result = queries.customer_page(
-        queries.CustomerFilters(**filters), page=page, per_page=per_page, limit=row_limit()
+        CustomerSearchForm.filter_values(queries.CustomerFilters, filters),
+        page=page,
+        per_page=per_page,
+        limit=row_limit(),
     )
     return page_document(result, "api_archive.list_customers", filters)
 
@@ -130,13 +133,16 @@ def create_metering_point(data, account_no: str):
 
 
 @blp.route("/lines")
-@blp.arguments(LineQuerySchema, location="query", as_kwargs=True)
+@blp.arguments(filter_schema(LineSearchForm), location="query", as_kwargs=True)
 @blp.response(200, LinePageSchema)
 @requires(Permission.VIEW_ARCHIVE)
 def list_lines(page: int, per_page: int, **filters):
     """10 kV lines with their ratings."""
     result = queries.line_page(
-        queries.LineFilters(**filters), page=page, per_page=per_page, limit=row_limit()
+        LineSearchForm.filter_values(queries.LineFilters, filters),
+        page=page,
+        per_page=per_page,
+        limit=row_limit(),
     )
     return page_document(result, "api_archive.list_lines", filters)
 

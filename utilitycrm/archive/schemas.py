@@ -13,7 +13,7 @@ from utilitycrm.archive import enums
 from utilitycrm.archive.customer_rules import customer_problems
 from utilitycrm.core.api.fields import StrictBool, StrictInt
 from utilitycrm.core.api.openapi import ConfiguredPattern
-from utilitycrm.core.api.paging import PageArgsSchema, PageSchema
+from utilitycrm.core.api.paging import PageSchema
 
 
 def _codes(enum) -> validate.OneOf:
@@ -195,24 +195,6 @@ class CustomerUpdateSchema(CustomerWriteSchema):
 UPDATE_PARTIAL = tuple(CustomerWriteSchema._declared_fields)
 
 
-class CustomerQuerySchema(PageArgsSchema):
-    q = fields.Str(load_default="", validate=validate.Length(max=100))
-    anywhere = fields.Bool(load_default=False)
-    substation_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
-    line = fields.Str(load_default="", validate=validate.Length(max=60))
-    category = fields.Str(load_default=None, validate=_codes(enums.Category))
-    voltage_kv = fields.Str(load_default=None, validate=_codes(enums.VoltageLevel))
-    account_manager_id = fields.Int(
-        load_default=None, validate=validate.Range(min=1, max=2**31 - 1)
-    )
-    value_class = fields.Str(load_default=None, validate=_codes(enums.ValueClass))
-    importance = fields.Str(load_default=None, validate=_codes(enums.Importance))
-    status = fields.Str(load_default=None, validate=_codes(enums.CustomerStatus))
-    sort = fields.Str(
-        load_default="account_no", validate=validate.OneOf(["account_no", "name", "-capacity"])
-    )
-
-
 class CustomerPageSchema(PageSchema):
     items = fields.List(fields.Nested(CustomerSchema))
 
@@ -225,11 +207,6 @@ class LineSchema(Schema):
     voltage_kv = fields.Str()
     rated_current_a = fields.Int()
     rating_kva = fields.Int()
-
-
-class LineQuerySchema(PageArgsSchema):
-    q = fields.Str(load_default="", validate=validate.Length(max=60))
-    substation_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class LinePageSchema(PageSchema):

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from utilitycrm.auth.roles import ROLE_PERMISSIONS, Permission, Role
-from utilitycrm.core.database import Versioned, utcnow
+from utilitycrm.core.database import Versioned, coded, utcnow
 from utilitycrm.core.extensions import db
 
 
@@ -26,7 +26,7 @@ class User(UserMixin, Versioned, db.Model):
     username: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
     email: Mapped[str | None] = mapped_column(String(254))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(coded(Role, 20))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))

@@ -18,7 +18,7 @@ from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
-from utilitycrm.core.database import JSONDocument, Versioned, utcnow
+from utilitycrm.core.database import JSONDocument, Versioned, coded, utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.projects.models import Project
 
@@ -39,8 +39,10 @@ class Contract(Audited, Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(5))
-    status: Mapped[str] = mapped_column(String(12), default=ContractStatus.DRAFT.value)
+    kind: Mapped[ContractKind] = mapped_column(coded(ContractKind, 5))
+    status: Mapped[ContractStatus] = mapped_column(
+        coded(ContractStatus, 12), default=ContractStatus.DRAFT
+    )
     # The language the contract is printed in (and was signed in).
     language: Mapped[str] = mapped_column(String(10), default="zh_CN")
     # The expansion project whose contract stage asked for it.
@@ -138,7 +140,7 @@ class ContractEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[ContractEventKind] = mapped_column(coded(ContractEventKind, 12))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     note: Mapped[str] = mapped_column(String(500), default="")

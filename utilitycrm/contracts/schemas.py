@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from utilitycrm.contracts.services import stale_changes
-from utilitycrm.contracts.types import ContractKind, ContractStatus
-from utilitycrm.core.api.paging import PageArgsSchema, PageSchema
+from utilitycrm.core.api.paging import PageSchema
 
 
 class ContractFileSchema(Schema):
@@ -47,20 +46,6 @@ class ContractDetailSchema(ContractSchema):
         metadata={"description": "Tracked terms the archive has changed since signing."},
     )
     files = fields.List(fields.Nested(ContractFileSchema))
-
-
-class ContractQuerySchema(PageArgsSchema):
-    q = fields.Str(load_default="", validate=validate.Length(max=100))
-    status = fields.Str(
-        load_default="", validate=validate.OneOf(["", *[s.value for s in ContractStatus]])
-    )
-    kind = fields.Str(
-        load_default="", validate=validate.OneOf(["", *[k.value for k in ContractKind]])
-    )
-    ending_within = fields.Int(
-        load_default=None, allow_none=True, validate=validate.Range(min=0, max=3650),
-        metadata={"description": "Signed contracts ending within this many days."},
-    )  # fmt: skip
 
 
 class ContractPageSchema(PageSchema):

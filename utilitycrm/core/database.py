@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, Index, Integer, MetaData, event
+from sqlalchemy import JSON, DateTime, Enum, Index, Integer, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
@@ -27,6 +28,18 @@ def utcnow() -> datetime:
 # A JSON document column: JSONB on PostgreSQL (it compares and indexes), JSON text on
 # SQLite. None is SQL NULL, not the JSON literal null.
 JSONDocument = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+
+def coded(enum: type[StrEnum], length: int) -> Enum:
+    """A column of codes: VARCHAR(length) holding the members' values (the model keeps its
+    own CHECK constraint), loaded as enum members so code compares members, not strings."""
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -113,15 +113,21 @@ class FilterForm(Form):
 
     def filters(self, filter_class):
         """The list filters, from valid fields only: a bad value is dropped, not fatal."""
+        return self.filter_values(
+            filter_class, {field.name: self.value(field.name) for field in self}
+        )
+
+    @classmethod
+    def filter_values(cls, filter_class, values: dict):
+        """The list filters from values by query-string name: the form's or the API's
+        (which refuses a bad value instead); blank values are not filters."""
         wanted = set(filter_class.__dataclass_fields__)
-        values = {
-            self.FILTER_NAMES.get(field.name, field.name): self.value(field.name) for field in self
-        }
+        named = {cls.FILTER_NAMES.get(name, name): value for name, value in values.items()}
         return filter_class(
             **{
                 name: value
-                for name, value in values.items()
-                if name in wanted and value is not None
+                for name, value in named.items()
+                if name in wanted and value not in (None, "")
             }
         )
 

@@ -326,6 +326,15 @@ class WorklistFilterForm(FilterForm):
         return None if manager == "all" else int(manager)
 
 
+class ProjectFilterForm(FilterForm):
+    """The API's project list: ?status=&business_type=&account_no=&manager=<user name>."""
+
+    status = SelectField(choices=enum_choices(ProjectStatus, blank=""), validators=[Optional()])
+    business_type = SelectField(choices=enum_choices(T, blank=""), validators=[Optional()])
+    account_no = StringField(validators=[Optional(), Length(max=20)])
+    manager = StringField(validators=[Optional(), Length(max=80)])
+
+
 class ReportFilterForm(FilterForm):
     """The report's period and filters: ?start=&end= (this year by default, at most three
     years), ?type=, ?manager=<id>."""

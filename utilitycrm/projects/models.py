@@ -18,7 +18,7 @@ from utilitycrm.archive.models import (
 )
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.core.database import JSONDocument, Versioned, utcnow
+from utilitycrm.core.database import JSONDocument, Versioned, coded, utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
@@ -58,10 +58,12 @@ class Project(Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
-    business_type: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10), default=ProjectStatus.ACTIVE.value)
+    business_type: Mapped[BusinessType] = mapped_column(coded(BusinessType, 20))
+    status: Mapped[ProjectStatus] = mapped_column(
+        coded(ProjectStatus, 10), default=ProjectStatus.ACTIVE
+    )
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    voltage_kv: Mapped[str] = mapped_column(String(5))
+    voltage_kv: Mapped[VoltageLevel] = mapped_column(coded(VoltageLevel, 5))
     is_dual_source: Mapped[bool] = mapped_column(default=False)
     is_important: Mapped[bool] = mapped_column(default=False)
     has_external_works: Mapped[bool] = mapped_column(default=False)
@@ -79,8 +81,8 @@ class Project(Versioned, db.Model):
     new_id_type: Mapped[str | None] = mapped_column(String(20))
     new_id_number: Mapped[str | None] = mapped_column(String(30))
     new_address: Mapped[str | None] = mapped_column(String(300))
-    new_category: Mapped[str | None] = mapped_column(String(30))
-    new_voltage_kv: Mapped[str | None] = mapped_column(String(5))
+    new_category: Mapped[Category | None] = mapped_column(coded(Category, 30))
+    new_voltage_kv: Mapped[VoltageLevel | None] = mapped_column(coded(VoltageLevel, 5))
     other_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
     # The account a split (分户) creates, once completed.
     created_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
@@ -177,7 +179,7 @@ class ProjectStage(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     position: Mapped[int]
     code: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10), default=StageStatus.WAITING.value)
+    status: Mapped[StageStatus] = mapped_column(coded(StageStatus, 10), default=StageStatus.WAITING)
     started_on: Mapped[date | None]
     finished_on: Mapped[date | None]
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -219,7 +221,7 @@ class ProjectSource(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10), default=SourceKind.MAIN.value)
+    kind: Mapped[SourceKind] = mapped_column(coded(SourceKind, 10), default=SourceKind.MAIN)
     substation_id: Mapped[int | None] = mapped_column(ForeignKey("substation.id"))
     line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"))
     pole_or_bay: Mapped[str | None] = mapped_column(String(60))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from utilitycrm.core.api.paging import PageArgsSchema, PageSchema
-from utilitycrm.projects.types import BusinessType, ProjectStatus
+from utilitycrm.core.api.paging import PageSchema
 
 
 class StageSchema(Schema):
@@ -47,17 +46,6 @@ class ProjectDetailSchema(ProjectSchema):
     profile = fields.Function(lambda p: p.profile.code)
     stages = fields.List(fields.Nested(StageSchema))
     clocks = fields.List(fields.Nested(ClockSchema), attribute="deadlines")
-
-
-class ProjectQuerySchema(PageArgsSchema):
-    status = fields.Str(
-        load_default="", validate=validate.OneOf(["", *[s.value for s in ProjectStatus]])
-    )
-    business_type = fields.Str(
-        load_default="", validate=validate.OneOf(["", *[t.value for t in BusinessType]])
-    )
-    account_no = fields.Str(load_default="", validate=validate.Length(max=20))
-    manager = fields.Str(load_default="", validate=validate.Length(max=80))
 
 
 class ProjectPageSchema(PageSchema):

@@ -5,17 +5,16 @@ from __future__ import annotations
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.api.blueprints import Blueprint
+from utilitycrm.core.api.filters import filter_schema
 from utilitycrm.core.api.paging import page_document, row_limit
-from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
 from utilitycrm.validation import queries
+from utilitycrm.validation.forms import FindingSearchForm, RunFilterForm
 from utilitycrm.validation.models import Finding, ValidationRun
 from utilitycrm.validation.schemas import (
     FindingPageSchema,
-    FindingQuerySchema,
     FindingSchema,
     RunPageSchema,
-    RunQuerySchema,
     RunSchema,
 )
 
@@ -23,7 +22,7 @@ blp = Blueprint("api_validation", __name__, url_prefix="/api/v1", description="V
 
 
 @blp.route("/validation-runs")
-@blp.arguments(RunQuerySchema, location="query", as_kwargs=True)
+@blp.arguments(filter_schema(RunFilterForm), location="query", as_kwargs=True)
 @blp.response(200, RunPageSchema)
 @requires(Permission.VIEW_ARCHIVE)
 def list_runs(page: int, per_page: int, include_saves: bool):
@@ -43,14 +42,14 @@ def get_run(run_id: int):
 
 
 @blp.route("/findings")
-@blp.arguments(FindingQuerySchema, location="query", as_kwargs=True)
+@blp.arguments(filter_schema(FindingSearchForm), location="query", as_kwargs=True)
 @blp.response(200, FindingPageSchema)
 @requires(Permission.VIEW_ARCHIVE)
-def list_findings(page: int, per_page: int, overdue: bool, **filters):
+def list_findings(page: int, per_page: int, **filters):
     """Findings, by default those still open or in rectification."""
-    query_filters = queries.FindingFilters(**filters, overdue_on=local_today() if overdue else None)
+    query_filters = FindingSearchForm.filter_values(queries.FindingFilters, filters)
     result = queries.finding_page(query_filters, page=page, per_page=per_page, limit=row_limit())
-    return page_document(result, "api_validation.list_findings", {**filters, "overdue": overdue})
+    return page_document(result, "api_validation.list_findings", filters)
 
 
 @blp.route("/findings/<int:finding_id>")

@@ -17,11 +17,13 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from utilitycrm.archive.forms.search import ANY, SearchForm
 from utilitycrm.archive.standards import Standards
 from utilitycrm.archive.thresholds import STANDARD_LABELS
-from utilitycrm.core.forms import Form, optional_int
+from utilitycrm.core.dates import local_today
+from utilitycrm.core.forms import FilterForm, Form, optional_int
 from utilitycrm.core.labels import enum_choices
 from utilitycrm.validation.models import FindingStatus
 from utilitycrm.validation.registry import Family, Severity
@@ -51,7 +53,25 @@ class FindingSearchForm(SearchForm):
     )
     assignee_id = SelectField(_l("Assigned to"), coerce=optional_int, validators=[Optional()])
     rule_id = StringField(_l("Rule"), validators=[Optional(), Length(max=60)])
+    # One customer, by its 户号 exactly (links from the customer page, the API).
+    account_no = StringField(
+        _l("Account number"), widget=HiddenInput(), validators=[Optional(), Length(max=20)]
+    )
     overdue = BooleanField(_l("Overdue rectifications only"))
+
+    @classmethod
+    def filter_values(cls, filter_class, values: dict):
+        """`overdue`: the rectifications past their due date today (Beijing time)."""
+        filters = super().filter_values(filter_class, values)
+        if values.get("overdue"):
+            filters = dataclasses.replace(filters, overdue_on=local_today())
+        return filters
+
+
+class RunFilterForm(FilterForm):
+    """The list of runs (?include_saves=y): by default without the runs of check on save."""
+
+    include_saves = BooleanField(_l("Also the runs of check on save"))
 
 
 class RunForm(Form):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.core.database import JSONDocument, Versioned, utcnow
+from utilitycrm.core.database import JSONDocument, Versioned, coded, utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.core.labels import LABELS, Labelled
 from utilitycrm.validation.registry import RULES, Rule
@@ -78,7 +78,7 @@ class ValidationRun(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     # ui, cli, save: where the run was started.
     trigger: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(10), default=RunStatus.RUNNING.value)
+    status: Mapped[RunStatus] = mapped_column(coded(RunStatus, 10), default=RunStatus.RUNNING)
     # What was checked: {} for everything, {"line": code} or {"customers": [account_no, ...]}.
     scope: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     progress: Mapped[int] = mapped_column(default=0)  # percent
@@ -119,7 +119,9 @@ class Finding(Versioned, db.Model):
     objects: Mapped[list] = mapped_column(JSONDocument)
     message_key: Mapped[str] = mapped_column(String(30), default="default")
     params: Mapped[dict] = mapped_column(JSONDocument, default=dict)
-    status: Mapped[str] = mapped_column(String(12), default=FindingStatus.OPEN.value)
+    status: Mapped[FindingStatus] = mapped_column(
+        coded(FindingStatus, 12), default=FindingStatus.OPEN
+    )
     first_run_id: Mapped[int] = mapped_column(ForeignKey("validation_run.id"))
     last_run_id: Mapped[int] = mapped_column(ForeignKey("validation_run.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -171,7 +173,7 @@ class FindingEvent(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("validation_run.id"))
-    action: Mapped[str] = mapped_column(String(15))
+    action: Mapped[EventAction] = mapped_column(coded(EventAction, 15))
     note: Mapped[str] = mapped_column(Text, default="")
 
     finding: Mapped[Finding] = relationship(back_populates="events")

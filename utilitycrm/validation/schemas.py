@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from utilitycrm.core.api.paging import PageArgsSchema, PageSchema
-from utilitycrm.validation.models import FindingStatus
-from utilitycrm.validation.registry import Family, Severity
+from utilitycrm.core.api.paging import PageSchema
 
 
 def _codes(enum) -> validate.OneOf:
@@ -25,12 +23,6 @@ class RunSchema(Schema):
     indicators = fields.Dict()
     thresholds_effective_on = fields.Date(allow_none=True)
     error = fields.Str(allow_none=True)
-
-
-class RunQuerySchema(PageArgsSchema):
-    include_saves = fields.Bool(
-        load_default=False, metadata={"description": "Also the runs of check on save."}
-    )
 
 
 class RunPageSchema(PageSchema):
@@ -60,20 +52,6 @@ class FindingSchema(Schema):
     first_run_id = fields.Int()
     last_run_id = fields.Int()
     version = fields.Int()
-
-
-class FindingQuerySchema(PageArgsSchema):
-    family = fields.Str(load_default="", validate=_codes(Family))
-    severity = fields.Str(load_default="", validate=_codes(Severity))
-    status = fields.Str(
-        load_default="current",
-        validate=validate.OneOf(["current", *[s.value for s in FindingStatus]]),
-        metadata={"description": "`current`: open or in rectification."},
-    )
-    line_code = fields.Str(load_default="", validate=validate.Length(max=30))
-    account_no = fields.Str(load_default="", validate=validate.Length(max=20))
-    rule_id = fields.Str(load_default="", validate=validate.Length(max=60))
-    overdue = fields.Bool(load_default=False)
 
 
 class FindingPageSchema(PageSchema):

@@ -40,6 +40,7 @@ from utilitycrm.validation.forms import (
     CommentForm,
     FindingSearchForm,
     NoteForm,
+    RunFilterForm,
     RunForm,
     ThresholdForm,
     WaiveForm,
@@ -74,18 +75,11 @@ def _finding_search_form() -> FindingSearchForm:
     return form
 
 
-def _filters(form: FindingSearchForm) -> queries.FindingFilters:
-    filters = form.filters(queries.FindingFilters)
-    if form.overdue.data:
-        filters.overdue_on = local_today()
-    return filters
-
-
 @bp.route("/findings")
 @requires(Permission.VIEW_ARCHIVE)
 def findings():
     form = _finding_search_form()
-    filters = _filters(form)
+    filters = form.filters(queries.FindingFilters)
     page = queries.finding_page(filters, page=form.page_number, **list_settings())
     return render_template(
         "validation/findings.html",
@@ -104,7 +98,7 @@ def findings_report():
     """The findings page's selection as a PDF report: summary, indicators, findings."""
     form = _finding_search_form()
     report = reports.build_report(
-        _filters(form),
+        form.filters(queries.FindingFilters),
         form.described(),
         limit=current_app.config["REPORT_MAX_FINDINGS"],
         today=local_today(),
@@ -121,7 +115,7 @@ def findings_report():
 def export_findings():
     form = _finding_search_form()
     return send_file(
-        reports.findings_workbook(_filters(form), form.described()),
+        reports.findings_workbook(form.filters(queries.FindingFilters), form.described()),
         as_attachment=True,
         mimetype=XLSX_MIMETYPE,
         download_name=f"findings-{local_today().isoformat()}.xlsx",
@@ -262,10 +256,15 @@ def runs():
                 background.start(current_app._get_current_object(), run.id, scope)
                 flash(_("Run %(id)s started; it continues while you work.", id=run.id), "success")
                 return redirect(url_for("validation.run", run_id=run.id))
-    page = queries.run_page(page=request.args.get("page", 1, type=int), **list_settings())
+    shown = RunFilterForm(request.args)
+    shown.validate()
+    page = queries.run_page(
+        page=shown.page_number, include_saves=shown.include_saves.data, **list_settings()
+    )
     return render_template(
         "validation/runs.html",
         form=form,
+        shown=shown,
         page=page,
         can_run=current_user.can(Permission.RUN_VALIDATION),
     )

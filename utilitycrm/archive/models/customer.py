@@ -23,7 +23,7 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.core.database import Versioned, pattern_index, trigram_index, utcnow
+from utilitycrm.core.database import Versioned, coded, pattern_index, trigram_index, utcnow
 from utilitycrm.core.extensions import db
 
 if TYPE_CHECKING:
@@ -43,9 +43,9 @@ class Tariff(Audited, Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(100))
-    category: Mapped[str] = mapped_column(String(30))
-    voltage_kv: Mapped[str] = mapped_column(String(5))
-    structure: Mapped[str] = mapped_column(String(10))
+    category: Mapped[Category] = mapped_column(coded(Category, 30))
+    voltage_kv: Mapped[VoltageLevel] = mapped_column(coded(VoltageLevel, 5))
+    structure: Mapped[TariffStructure] = mapped_column(coded(TariffStructure, 10))
     is_time_of_use: Mapped[bool] = mapped_column(default=False)
 
     def __str__(self) -> str:
@@ -92,24 +92,30 @@ class Customer(Audited, Versioned, db.Model):
     account_no: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     address: Mapped[str | None] = mapped_column(String(300))
-    id_type: Mapped[str | None] = mapped_column(String(20))
+    id_type: Mapped[IdType | None] = mapped_column(coded(IdType, 20))
     id_number: Mapped[str | None] = mapped_column(String(30))
     contact_name: Mapped[str | None] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(30))
-    category: Mapped[str] = mapped_column(String(30))
+    category: Mapped[Category] = mapped_column(coded(Category, 30))
     industry_code: Mapped[str | None] = mapped_column(String(10))
-    voltage_kv: Mapped[str] = mapped_column(String(5))
+    voltage_kv: Mapped[VoltageLevel] = mapped_column(coded(VoltageLevel, 5))
     contract_capacity_kva: Mapped[int] = mapped_column(default=0)
     operating_capacity_kva: Mapped[int] = mapped_column(default=0)
     tariff_code: Mapped[str | None] = mapped_column(ForeignKey("tariff.code"), index=True)
-    tariff_structure: Mapped[str] = mapped_column(String(10), default=TariffStructure.SINGLE.value)
-    basic_charge_basis: Mapped[str | None] = mapped_column(String(10))
+    tariff_structure: Mapped[TariffStructure] = mapped_column(
+        coded(TariffStructure, 10), default=TariffStructure.SINGLE
+    )
+    basic_charge_basis: Mapped[BasicChargeBasis | None] = mapped_column(coded(BasicChargeBasis, 10))
     contract_demand_kw: Mapped[int | None]
-    pf_standard: Mapped[str] = mapped_column(String(5), default=PowerFactorStandard.NONE.value)
+    pf_standard: Mapped[PowerFactorStandard] = mapped_column(
+        coded(PowerFactorStandard, 5), default=PowerFactorStandard.NONE
+    )
     is_time_of_use: Mapped[bool] = mapped_column(default=False)
-    importance: Mapped[str] = mapped_column(String(10), default=Importance.NONE.value)
-    value_class: Mapped[str | None] = mapped_column(String(1))
-    status: Mapped[str] = mapped_column(String(10), default=CustomerStatus.ACTIVE.value)
+    importance: Mapped[Importance] = mapped_column(coded(Importance, 10), default=Importance.NONE)
+    value_class: Mapped[ValueClass | None] = mapped_column(coded(ValueClass, 1))
+    status: Mapped[CustomerStatus] = mapped_column(
+        coded(CustomerStatus, 10), default=CustomerStatus.ACTIVE
+    )
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     # For customers on a public transformer (台区): the transformer that supplies them.
     supply_transformer_id: Mapped[int | None] = mapped_column(
@@ -186,7 +192,7 @@ class QualificationDocument(Audited, Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[DocumentKind] = mapped_column(coded(DocumentKind, 30))
     number: Mapped[str | None] = mapped_column(String(60))
     issued_on: Mapped[date | None]
     # None: valid without limit (长期).

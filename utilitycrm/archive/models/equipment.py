@@ -23,7 +23,7 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.models.customer import Customer
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.archive.models.network import FeederLine, NetworkNode, Substation
-from utilitycrm.core.database import Versioned, pattern_index
+from utilitycrm.core.database import Versioned, coded, pattern_index
 from utilitycrm.core.extensions import db
 
 
@@ -47,12 +47,12 @@ class PowerSource(Audited, Versioned, db.Model):
     # The source's number, unique: how imports and exports name it (户号-S1 by default).
     code: Mapped[str] = mapped_column(String(40), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10), default=SourceKind.MAIN.value)
+    kind: Mapped[SourceKind] = mapped_column(coded(SourceKind, 10), default=SourceKind.MAIN)
     substation_id: Mapped[int | None] = mapped_column(ForeignKey("substation.id"), index=True)
     line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"), index=True)
     line_name: Mapped[str | None] = mapped_column(String(60), index=True)
     pole_or_bay: Mapped[str | None] = mapped_column(String(60))
-    connection: Mapped[str | None] = mapped_column(String(10))
+    connection: Mapped[Connection | None] = mapped_column(coded(Connection, 10))
     property_boundary: Mapped[str | None] = mapped_column(String(300))
     has_generator: Mapped[bool] = mapped_column(default=False)
     generator_kw: Mapped[int | None]
@@ -80,13 +80,17 @@ class Transformer(Audited, Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(80), default="")
-    kind: Mapped[str] = mapped_column(String(15), default=TransformerKind.TRANSFORMER.value)
-    ownership: Mapped[str] = mapped_column(String(10), default=Ownership.DEDICATED.value)
+    kind: Mapped[TransformerKind] = mapped_column(
+        coded(TransformerKind, 15), default=TransformerKind.TRANSFORMER
+    )
+    ownership: Mapped[Ownership] = mapped_column(coded(Ownership, 10), default=Ownership.DEDICATED)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     model: Mapped[str | None] = mapped_column(String(50))
     rated_kva: Mapped[int]
     voltage_ratio: Mapped[str | None] = mapped_column(String(20))
-    state: Mapped[str] = mapped_column(String(10), default=TransformerState.RUNNING.value)
+    state: Mapped[TransformerState] = mapped_column(
+        coded(TransformerState, 10), default=TransformerState.RUNNING
+    )
     node_id: Mapped[int | None] = mapped_column(ForeignKey("network_node.id"), index=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("power_source.id"), index=True)
     commissioned_on: Mapped[date | None]
@@ -131,9 +135,9 @@ class MeteringPoint(Audited, Versioned, db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(80), default="")
-    method: Mapped[str] = mapped_column(String(10))
-    wiring: Mapped[str] = mapped_column(String(5))
-    metering_class: Mapped[str] = mapped_column(String(3))
+    method: Mapped[MeteringMethod] = mapped_column(coded(MeteringMethod, 10))
+    wiring: Mapped[Wiring] = mapped_column(coded(Wiring, 5))
+    metering_class: Mapped[MeteringClass] = mapped_column(coded(MeteringClass, 3))
     ct_primary_a: Mapped[int | None]
     ct_secondary_a: Mapped[int | None]
     pt_primary_v: Mapped[int | None]
@@ -178,7 +182,7 @@ class Meter(Audited, Versioned, db.Model):
     asset_no: Mapped[str] = mapped_column(String(30), unique=True)
     metering_point_id: Mapped[int] = mapped_column(ForeignKey("metering_point.id"), index=True)
     model: Mapped[str | None] = mapped_column(String(50))
-    accuracy: Mapped[str] = mapped_column(String(5))
+    accuracy: Mapped[MeterAccuracy] = mapped_column(coded(MeterAccuracy, 5))
     multiplier: Mapped[int] = mapped_column(default=1)
     installed_on: Mapped[date | None]
     verified_on: Mapped[date | None]

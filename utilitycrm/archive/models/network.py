@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from utilitycrm.archive import standards
 from utilitycrm.archive.enums import Connection, EdgeKind, NodeKind, VoltageLevel
 from utilitycrm.archive.models.history import Audited
-from utilitycrm.core.database import Versioned, pattern_index
+from utilitycrm.core.database import Versioned, coded, pattern_index
 from utilitycrm.core.extensions import db
 
 
@@ -24,7 +24,7 @@ class Substation(Audited, Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
-    voltage_kv: Mapped[str] = mapped_column(String(5))
+    voltage_kv: Mapped[VoltageLevel] = mapped_column(coded(VoltageLevel, 5))
 
     lines: Mapped[list[FeederLine]] = relationship(
         back_populates="substation", order_by="FeederLine.name"
@@ -48,7 +48,9 @@ class FeederLine(Audited, Versioned, db.Model):
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(60), index=True)
     substation_id: Mapped[int] = mapped_column(ForeignKey("substation.id"), index=True)
-    voltage_kv: Mapped[str] = mapped_column(String(5), default=VoltageLevel.V10.value)
+    voltage_kv: Mapped[VoltageLevel] = mapped_column(
+        coded(VoltageLevel, 5), default=VoltageLevel.V10
+    )
     rated_current_a: Mapped[int]
 
     substation: Mapped[Substation] = relationship(back_populates="lines")
@@ -68,7 +70,7 @@ class NetworkNode(Audited, Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(80), default="")
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[NodeKind] = mapped_column(coded(NodeKind, 20))
     # The line whose extract the node belongs to; a bus bay is the root of its line.
     line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"), index=True)
 
@@ -91,13 +93,13 @@ class NetworkEdge(Audited, Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[EdgeKind] = mapped_column(coded(EdgeKind, 20))
     line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"), index=True)
     from_node_id: Mapped[int] = mapped_column(ForeignKey("network_node.id"))
     to_node_id: Mapped[int] = mapped_column(ForeignKey("network_node.id"), index=True)
     # Sections are always closed; switches carry their state, tie switches are normally open.
     is_closed: Mapped[bool] = mapped_column(default=True)
-    conductor: Mapped[str | None] = mapped_column(String(10))
+    conductor: Mapped[Connection | None] = mapped_column(coded(Connection, 10))
     length_m: Mapped[int | None]
 
     from_node: Mapped[NetworkNode] = relationship(foreign_keys=[from_node_id])

@@ -1,5 +1,5 @@
 // Progressive enhancement only; every page works without it. No inline scripts (CSP).
-document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+document.querySelectorAll("select[data-autosubmit], input[data-autosubmit]").forEach((select) => {
   select.addEventListener("change", () => select.form.requestSubmit());
   const button = select.form.querySelector("[data-autosubmit-button]");
   if (button) button.classList.add("visually-hidden");
