@@ -39,7 +39,7 @@ def _argument(unbound: UnboundField) -> fields.Field:
     kind, kwargs = unbound.field_class, unbound.kwargs
     label = unbound.args[0] if unbound.args else kwargs.get("label")
     metadata = {"description": str(label)} if label else {}
-    checks = [_check(v) for v in kwargs.get("validators", ()) if _check(v) is not None]
+    checks = [check for v in kwargs.get("validators", ()) if (check := _check(v)) is not None]
     default = kwargs.get("default")
     if issubclass(kind, BooleanField):
         return fields.Bool(load_default=bool(default), metadata=metadata)
