@@ -34,6 +34,7 @@ from tests.clock import NOW
 from tests.factories import DEFAULT_PASSWORD, create_user
 from utilitycrm import create_app
 from utilitycrm.auth.roles import Role
+from utilitycrm.auth.services import create_api_token
 from utilitycrm.core.config import TestConfig
 from utilitycrm.core.extensions import db
 
@@ -274,6 +275,31 @@ def login_as(client, users, auth):
         return users[role]
 
     return login
+
+
+@pytest.fixture
+def tokens(users) -> dict[Role, str]:
+    """An API token per role."""
+    secrets = {role: create_api_token(users[role], "test")[1] for role in Role}
+    db.session.commit()
+    return secrets
+
+
+@pytest.fixture
+def api(client, tokens):
+    """api(role).get(path) … with that role's token."""
+
+    class Caller:
+        def __init__(self, role):
+            self.headers = {"Authorization": f"Bearer {tokens[role]}"}
+
+        def __getattr__(self, method):
+            def call(path, **kwargs):
+                return client.open(path, method=method.upper(), headers=self.headers, **kwargs)
+
+            return call
+
+    return Caller
 
 
 class Sink:

@@ -22,6 +22,7 @@ from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.contracts.models import Contract, ContractFile
 from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import Job, JobStatus
 from utilitycrm.core.pdf import PDF_MIMETYPE as PDF
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.projects import acceptance
@@ -66,6 +67,9 @@ ACCESS_TABLE = {
     "admin.reset_password": ("POST", "/admin/users/{user}/password", ADMIN, 400),
     "admin.sign_out_everywhere": ("POST", "/admin/users/{user}/sign-out", ADMIN),
     "admin.security_events": ("GET", "/admin/security-log", ADMIN),
+    "jobs.job_list": ("GET", "/admin/jobs?status=failed", ADMIN),
+    "jobs.retry": ("POST", "/admin/jobs/{job}/retry", ADMIN),
+    "jobs.progress": ("GET", "/jobs/{job}/progress", ANY),
     "archive.customers": ("GET", "/archive/customers?q=31", ANY),
     "archive.create_customer": ("GET", "/archive/customers/new", EDITORS),
     "archive.export_customers": ("GET", "/archive/customers/export.xlsx?q=31", ANY),
@@ -102,10 +106,9 @@ ACCESS_TABLE = {
     "validation.resolve": ("POST", "/validation/findings/{finding}/resolve", INSPECTORS),
     "validation.waive": ("POST", "/validation/findings/{finding}/waive", INSPECTORS),
     "validation.comment": ("POST", "/validation/findings/{finding}/comment", INSPECTORS),
-    # Starting a run (POST) is tested in tests/validation/test_pages.py: it starts a thread.
+    # Starting a run (POST) is tested in tests/validation/test_pages.py.
     "validation.runs": ("GET", "/validation/runs", ANY),
     "validation.run": ("GET", "/validation/runs/{run}", ANY),
-    "validation.run_progress": ("GET", "/validation/runs/{run}/progress", ANY),
     "validation.thresholds": ("GET", "/validation/thresholds", ANY),
     "deadlines.calendar": ("GET", "/calendar?year=2027", ANY),
     "deadlines.set_day": ("POST", "/calendar/days", ADMIN),
@@ -196,12 +199,21 @@ def build_records(users) -> dict[str, object]:
         "node": create_node(line).id,
         "sha": uploads.keep(b"not a workbook", "x.xlsx"),
         "batch": _batch(),
+        "job": _failed_job(),
         "token": 999_999,  # revoking someone else's or no token: refused, never a 403
         "project": project_record(customer, users[Role.MARKETING]),
         **_finding(customer),
         **contract_records(customer),
         **key_account_records(customer, users[Role.ACCOUNT_MANAGER]),
     }
+
+
+def _failed_job() -> int:
+    """Of a kind no app knows: its retry fails again at once, touching nothing."""
+    job = Job(kind="gone.kind", status=JobStatus.FAILED, error="gone", attempts=3)
+    db.session.add(job)
+    db.session.flush()
+    return job.id
 
 
 def key_account_records(customer, manager) -> dict[str, object]:

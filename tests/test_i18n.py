@@ -56,7 +56,14 @@ def test_every_string_in_the_code_is_translated():
         if message.id and message.string and all(message.string) and not message.fuzzy
     }
     method_map = [("utilitycrm/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "lazy_gettext": None,
+        "_l": None,
+        "stage_name": None,
+    }
     found = {
         message[2] if isinstance(message[2], str) else message[2][0]
         for message in extract_from_dir(ROOT, method_map=method_map, keywords=keywords)

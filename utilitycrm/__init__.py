@@ -38,12 +38,13 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
         validation,
     )
     from utilitycrm.auth.access import check_declarations
-    from utilitycrm.core import api, errors, i18n, routing, templating, uploads
+    from utilitycrm.core import api, errors, i18n, jobs, routing, templating, uploads
     from utilitycrm.core.extensions import bootstrap, csrf, db, migrate
 
     routing.init_app(app)  # before any route is added
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
+    jobs.init_app(app)
     csrf.init_app(app)
     uploads.init_app(app)  # its limit is set before CSRF reads the form
     bootstrap.init_app(app)

@@ -8,6 +8,7 @@ from tests.factories import create_customer, create_line
 from tests.test_access import contract_records, project_record
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import Job, JobStatus
 from utilitycrm.validation.models import Finding, ValidationRun
 
 ANY = frozenset(Role)
@@ -34,6 +35,8 @@ API_ACCESS = {
     ("get", "/api/v1/contracts/{number}"): ANY,
     ("get", "/api/v1/customers/{account_no}/consumption"): ANY,
     ("put", "/api/v1/customers/{account_no}/consumption"): EDITORS,
+    ("get", "/api/v1/jobs"): frozenset({Role.ADMIN}),
+    ("get", "/api/v1/jobs/{job_id}"): ANY,
 }
 
 
@@ -62,7 +65,8 @@ def test_api_access(api, users, operation, role):
     finding = Finding(fingerprint="0" * 64, rule_id="completeness.missing_phone",
                       family="completeness", severity="warning", customer_id=customer.id,
                       objects=[], first_run_id=run.id, last_run_id=run.id)  # fmt: skip
-    db.session.add(finding)
+    job = Job(kind="validation.run", status=JobStatus.DONE)
+    db.session.add_all([finding, job])
     db.session.commit()
     number = (
         project_record(customer, users[Role.MARKETING])
@@ -71,7 +75,7 @@ def test_api_access(api, users, operation, role):
     )
     path = template.format(
         account_no=customer.account_no, code=line.code, run_id=run.id, finding_id=finding.id,
-        number=number,
+        number=number, job_id=job.id,
     )  # fmt: skip
     bodies = {"post": {}, "patch": {"version": customer.version}, "put": {"months": []}}
     response = getattr(api(role), method)(path, json=bodies.get(method))

@@ -107,3 +107,30 @@ def test_backup_and_restore_round_trip(runner, tmp_path):
     names = db.session.scalars(select(Customer.name)).all()
     assert names == ["备份前的名称"]
     assert db.session.scalar(select(Customer).where(Customer.account_no == account_no))
+
+
+@pytest.mark.commits  # the backup copies the committed database
+def test_the_nightly_backup_job_writes_one_file_a_day_and_keeps_two_weeks(app, tmp_path, clock):
+    from utilitycrm.core import jobs
+
+    app.config["BACKUP_FOLDER"] = str(tmp_path)
+    try:
+        for stale in range(15):  # backups of the fortnight before
+            (tmp_path / f"utilitycrm-2026-10-{stale + 1:02d}.{_suffix()}").write_bytes(b"old")
+        create_customer(name="备份里的客户")
+        db.session.commit()
+        job = jobs.enqueue("ops.backup", key="ops.backup@test")
+        today_file = tmp_path / f"utilitycrm-2026-11-23.{_suffix()}"
+        assert job.status is jobs.JobStatus.DONE, job.error
+        assert job.result["file"] == str(today_file) and today_file.stat().st_size > 100
+        assert len(job.result["removed"]) == 2  # fifteen old and today's: fourteen kept
+        assert len(list(tmp_path.glob("utilitycrm-*"))) == 14
+        again = jobs.enqueue("ops.backup", key="ops.backup@retry")
+        assert again.result["bytes"] == job.result["bytes"]  # the day's file is kept
+        assert not list(tmp_path.glob("*.partial"))
+    finally:
+        app.config["BACKUP_FOLDER"] = None
+
+
+def _suffix() -> str:
+    return "sqlite" if db.engine.dialect.name == "sqlite" else "dump"

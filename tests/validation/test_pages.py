@@ -1,13 +1,12 @@
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from tests.archive.form_data import customer_form
 from tests.validation.dbarchive import change, key_account
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
-from utilitycrm.validation import background
+from utilitycrm.core.jobs import Job
 from utilitycrm.validation.models import Finding, ValidationRun
 
 
@@ -96,22 +95,21 @@ def test_overdue_rectification_is_marked(client, login_as, runner):
     assert "已超期" in client.get("/validation/findings").get_data(as_text=True)
 
 
-@pytest.mark.commits  # the run goes on in a thread
-def test_a_run_started_in_the_browser_goes_on_in_the_background(client, login_as):
+def test_a_run_started_in_the_browser_is_a_job_whose_progress_the_page_polls(client, login_as):
     key_account()
     login_as(Role.MARKETING)
     assert client.post("/validation/runs", data={}).status_code == 403
     client.post("/logout")
-    login_as(Role.INSPECTOR)
+    inspector = login_as(Role.INSPECTOR)
     response = client.post("/validation/runs", data={})
     assert response.status_code == 302
-    background.wait_all()
     run = db.session.scalars(select(ValidationRun).execution_options(populate_existing=True)).one()
     assert run.status == "done" and run.progress == 100 and run.customers_checked == 1
-    assert client.get(f"/validation/runs/{run.id}/progress").get_json() == {
-        "status": "done",
-        "progress": 100,
-    }
+    job = db.session.scalars(select(Job)).one()
+    assert job.kind == "validation.run" and job.actor_id == inspector.id
+    progress = client.get(f"/jobs/{job.id}/progress").get_json()
+    assert progress["status"] == "done" and progress["percent"] == 100
+    assert progress["result"]["run_id"] == run.id and progress["summary"] == "已完成"
     assert "中压拓扑关系准确率" in client.get(f"/validation/runs/{run.id}").get_data(as_text=True)
 
 

@@ -8,7 +8,13 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.accounts import complaints, documents, models, visits  # noqa: F401
+    from utilitycrm.accounts import (  # noqa: F401
+        complaints,
+        documents,
+        jobs,
+        models,
+        visits,
+    )
     from utilitycrm.accounts.api import blp as api_blueprint
     from utilitycrm.accounts.cli import accounts_cli
     from utilitycrm.accounts.describe import (

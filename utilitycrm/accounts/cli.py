@@ -1,11 +1,11 @@
-"""`flask accounts`: classification, the daily plan (visits, documents, escalation),
-and the alerts of key-account work, for cron."""
+"""`flask accounts`: classification, the daily plan (visits, documents, escalation) and
+the alerts of key-account work from the shell (the schedule runs them as jobs)."""
 
 from __future__ import annotations
 
 import click
 
-from utilitycrm.accounts import classes, complaints, documents, visits
+from utilitycrm.accounts import complaints, daily, documents, visits
 from utilitycrm.core.dates import local_now, local_today
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.cli import alerts_command
@@ -20,28 +20,24 @@ def accounts_cli() -> None:
 @click.option("--dry-run", is_flag=True, help="Show the changes, save nothing.")
 def classify(dry_run: bool) -> None:
     """Value classes A/B/C of every key account from its last twelve months."""
-    today = local_today()
-    changes, counts = classes.classify(today, dry_run=dry_run)
+    changes, counts = daily.run_classification(local_today(), dry_run=dry_run)
     for change in changes:
         click.echo(f"{change.account_no} {change.name}: {change.old or '-'} → {change.new}")
     summary = ", ".join(f"{key} {value}" for key, value in counts.items())
     click.echo(f"{len(changes)} class change(s); {summary}" + (" (dry run)" if dry_run else ""))
     if not dry_run:
-        visits.plan_visits(today)
         db.session.commit()
 
 
 @accounts_cli.command("daily")
-def daily() -> None:
+def daily_command() -> None:
     """Visit plans, document reminders and complaint escalation brought up to date."""
-    today = local_today()
-    planned = visits.plan_visits(today)
-    reminded = documents.sync_document_reminders(today)
-    escalated = complaints.escalate_overdue(now=local_now(), today=today)
+    done = daily.run_daily(local_today(), local_now())
     db.session.commit()
     click.echo(
-        f"visit plans changed: {planned}; document reminders changed: {reminded}; "
-        f"complaints escalated: {len(escalated)}"
+        f"visit plans changed: {done['visit_plans_changed']}; document reminders changed: "
+        f"{done['document_reminders_changed']}; complaints escalated: "
+        f"{done['complaints_escalated']}"
     )
 
 

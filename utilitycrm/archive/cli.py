@@ -1,4 +1,4 @@
-"""`flask archive ...`: the archive's workbook from the shell (for cron and migrations)."""
+"""`flask archive ...`: the archive's workbook from the shell (for scripts and migrations)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,9 @@ from utilitycrm.core.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.auth import access, admin, cli, loaders, views
+    from utilitycrm.auth import access, admin, api, cli, jobs, loaders, views
     from utilitycrm.auth.roles import Permission
+    from utilitycrm.core.api import register_api
     from utilitycrm.core.navigation import NavItem, register_nav_item
 
     login_manager.init_app(app)
@@ -23,10 +24,13 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(jobs.bp)
+    register_api(api.blp)
     register_nav_item(app, NavItem(_l("Users"), "admin.users", Permission.MANAGE_USERS, 90))
     register_nav_item(
         app, NavItem(_l("Security log"), "admin.security_events", Permission.VIEW_SECURITY_LOG, 91)
     )
+    register_nav_item(app, NavItem(_l("Jobs"), "jobs.job_list", Permission.MANAGE_JOBS, 92))
     app.cli.add_command(cli.users)
     access.init_app(app)
     # The API's description is no secret.

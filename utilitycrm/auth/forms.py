@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import USERNAME_PATTERN, normalize_username, password_problems
-from utilitycrm.core.forms import FilterForm, Form, VersionField
+from utilitycrm.core.forms import FilterForm, Form, VersionField, optional_choice
+from utilitycrm.core.jobs import JobStatus
 
 
 def role_choices() -> list[SelectChoice]:
@@ -106,3 +107,9 @@ class SecurityLogFilterForm(FilterForm):
         filters=[lambda value: value.lower() if value else value],
         validators=[Optional(), Length(max=40)],
     )
+
+
+class JobFilterForm(FilterForm):
+    """?status=: the jobs queued, running, done or failed."""
+
+    status = optional_choice(_l("Status"), JobStatus)

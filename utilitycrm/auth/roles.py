@@ -30,6 +30,8 @@ ROLE_LABELS = {
 
 class Permission(StrEnum):
     MANAGE_USERS = "users.manage"
+    # The job queue's operator view: every job, its error, retry.
+    MANAGE_JOBS = "jobs.manage"
     VIEW_SECURITY_LOG = "security_log.view"
     VIEW_ARCHIVE = "archive.view"
     EDIT_ARCHIVE = "archive.edit"
@@ -62,6 +64,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
         {
             Permission.MANAGE_USERS,
+            Permission.MANAGE_JOBS,
             Permission.VIEW_SECURITY_LOG,
             Permission.EDIT_ARCHIVE,
             Permission.RUN_VALIDATION,

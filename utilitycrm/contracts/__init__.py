@@ -10,7 +10,10 @@ def init_app(app: Flask) -> None:
     from utilitycrm.archive.history_display import register_history_form
     from utilitycrm.archive.workbook.layout import register_sheet
     from utilitycrm.auth.roles import Permission
-    from utilitycrm.contracts import models  # noqa: F401 - the tables join the metadata
+    from utilitycrm.contracts import (
+        jobs,  # noqa: F401 (registers the schedule)
+        models,  # noqa: F401 - the tables join the metadata
+    )
     from utilitycrm.contracts.api import blp as api_blueprint
     from utilitycrm.contracts.cli import contracts_cli
     from utilitycrm.contracts.forms import SignForm

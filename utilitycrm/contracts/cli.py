@@ -1,4 +1,4 @@
-"""`flask contracts`: render a draft, expire ended contracts, renewal reminders (cron)."""
+"""`flask contracts`: render a draft; expiry, reminders and alerts from the shell."""
 
 from __future__ import annotations
 
@@ -46,13 +46,14 @@ def render(account_no: str, out: Path, lang: str | None) -> None:
 
 @contracts_cli.command("daily")
 def daily() -> None:
-    """Daily, by cron: contracts past their term expire, and signed contracts without a
-    renewal reminder (imported ones) get one."""
-    today = local_today()
-    ended = services.expire_due(today)
-    opened = services.open_missing_reminders(today)
+    """What the daily job does: contracts past their term expire, and signed contracts
+    without a renewal reminder (imported ones) get one."""
+    done = services.run_daily(local_today())
     db.session.commit()
-    click.echo(f"{len(ended)} contract(s) expired; {opened} renewal reminder(s) opened")
+    click.echo(
+        f"{done['expired']} contract(s) expired; {done['reminders_opened']} renewal reminder(s) "
+        "opened"
+    )
 
 
 contracts_cli.add_command(

@@ -272,7 +272,7 @@ def terminate(contract: Contract, *, day: date, reason: str, actor: User, today:
 
 
 def expire_due(today: date) -> list[Contract]:
-    """Signed contracts whose term has passed become expired (run daily by cron)."""
+    """Signed contracts whose term has passed become expired (the daily job)."""
     due = list(
         db.session.scalars(
             select(Contract).where(
@@ -301,6 +301,12 @@ def open_missing_reminders(today: date) -> int:
     for contract in contracts:
         _open_reminder(contract, today)
     return len(contracts)
+
+
+def run_daily(today: date) -> dict[str, int]:
+    """The day's housekeeping (a scheduled job; idempotent): contracts past their term
+    expire, signed contracts without a renewal reminder get one."""
+    return {"expired": len(expire_due(today)), "reminders_opened": open_missing_reminders(today)}
 
 
 def renew(contract: Contract, *, actor: User, today: date) -> Contract:

@@ -105,7 +105,17 @@ class Config:
     }
     # Complaints' numbers.
     COMPLAINT_NUMBER_PATTERN = "TS-{year}-{seq:06d}"
-    # The address staff reach the app at, for links in alert mails sent by cron.
+    # The job queue: sqlite:///FILE (default instance/jobs.sqlite, no server), redis://HOST
+    # for web and workers on several hosts, or immediate (each job runs as it is queued).
+    JOBS_URL: str | None = None
+    # Modules imported at start-up that declare a deployment's own kinds of job.
+    JOBS_MODULES: tuple[str, ...] = ()
+    # A running job silent this long (seconds) lost its worker and is taken over.
+    JOBS_STALE_SECONDS = 60
+    # The nightly backup's folder (default instance/backups); kept this many days.
+    BACKUP_FOLDER: str | None = None
+    BACKUP_KEEP_DAYS = 14
+    # The address staff reach the app at, for links in alert mails sent by the schedule.
     PUBLIC_URL = "http://localhost:5000"
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
@@ -126,6 +136,16 @@ class Config:
             "REMEMBER_COOKIE_SECURE": secure,
             "BABEL_DEFAULT_LOCALE": os.environ.get("UTILITYCRM_LOCALE", cls.BABEL_DEFAULT_LOCALE),
             "PUBLIC_URL": os.environ.get("UTILITYCRM_PUBLIC_URL", cls.PUBLIC_URL),
+            "JOBS_URL": os.environ.get("UTILITYCRM_JOBS_URL") or None,
+            "JOBS_MODULES": tuple(
+                name.strip()
+                for name in os.environ.get("UTILITYCRM_JOBS_MODULES", "").split(",")
+                if name.strip()
+            ),
+            "JOBS_STALE_SECONDS": float(
+                os.environ.get("UTILITYCRM_JOBS_STALE_SECONDS") or cls.JOBS_STALE_SECONDS
+            ),
+            "BACKUP_FOLDER": os.environ.get("UTILITYCRM_BACKUP_FOLDER") or None,
             "MAIL_SERVER": os.environ.get("MAIL_SERVER", cls.MAIL_SERVER),
             "MAIL_PORT": int(os.environ.get("MAIL_PORT", cls.MAIL_PORT)),
             "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
@@ -145,3 +165,6 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
     WTF_CSRF_ENABLED = False
     BABEL_DEFAULT_LOCALE = "zh_CN"
+    # Each job runs inside the request or command that queues it; the tests that need
+    # real workers start them (tests/core/test_jobs_workers.py).
+    JOBS_URL = "immediate"

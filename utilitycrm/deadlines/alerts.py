@@ -2,13 +2,14 @@
 
 An alert is a deadline still open whose warning day has come; overdue once its due day
 has passed. The mail goes once per deadline, level and recipient, whatever how often the
-command runs (AlertDelivery keeps what was sent).
+job or command runs (AlertDelivery keeps what was sent).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -109,6 +110,14 @@ def _unsent(alerts: Sequence[Alert]) -> list[Alert]:
             ).all()
         )
     return [a for a, key in zip(alerts, keys, strict=True) if key not in sent]
+
+
+@contextmanager
+def public_urls() -> Iterator[None]:
+    """Alerts link to pages: outside a request, URLs are built as seen from the public
+    address."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        yield
 
 
 @dataclass

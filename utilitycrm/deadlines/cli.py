@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from utilitycrm.core.dates import local_today
-from utilitycrm.deadlines.alerts import open_alerts
+from utilitycrm.deadlines.alerts import open_alerts, public_urls
 from utilitycrm.deadlines.alerts import send as send_alerts
 from utilitycrm.deadlines.calendar import WorkCalendar
 
@@ -62,14 +61,14 @@ def is_workday(day: date) -> None:
 
 def alerts_command(kinds: tuple[str, ...] | None, help_text: str) -> click.Command:
     """`alerts [--send]` over the deadlines of some kinds (all when None): the one
-    implementation behind each package's alerts command, meant for cron."""
+    implementation behind each package's alerts command (the schedule sends them as
+    jobs: deadlines.jobs)."""
 
     @click.command("alerts", help=help_text)
     @click.option("--send", is_flag=True, help="Mail each responsible person what is new.")
     @with_appcontext
     def command(send: bool) -> None:
-        # Alerts link to pages: URLs are built as seen from the public address.
-        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        with public_urls():
             _run(send)
 
     def _run(send: bool) -> None:

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.ops import backup, headers, health, requestlog
+    from utilitycrm.ops import backup, headers, health, jobs, requestlog  # noqa: F401
 
     if hops := app.config["TRUSTED_PROXY_HOPS"]:
         # Behind nginx every request comes from 127.0.0.1: the client's address (for the

@@ -27,12 +27,16 @@ def _sqlite_file() -> str:
     return make_url(str(db.engine.url)).database
 
 
+class BackupFailed(RuntimeError):
+    pass
+
+
 def _run(*command: str) -> None:
     if shutil.which(command[0]) is None:
-        raise click.ClickException(f"{command[0]} is not installed (Debian: postgresql-client)")
+        raise BackupFailed(f"{command[0]} is not installed (Debian: postgresql-client)")
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise click.ClickException(f"{command[0]} failed: {result.stderr.strip()[:2000]}")
+        raise BackupFailed(f"{command[0]} failed: {result.stderr.strip()[:2000]}")
 
 
 def _copy_sqlite(source: str, target: str) -> None:
@@ -42,17 +46,30 @@ def _copy_sqlite(source: str, target: str) -> None:
     dst.close()
 
 
+def write_backup(path: Path) -> int:
+    """A consistent copy of the database in PATH, written beside it and renamed when
+    whole (a worker killed half-way leaves no half backup under the name). Its size."""
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    if db.engine.dialect.name == "sqlite":
+        _copy_sqlite(_sqlite_file(), str(partial))
+    else:
+        _run("pg_dump", "--format=custom", "--no-owner", "--file", str(partial), _libpq_url())
+    partial.replace(path)
+    return path.stat().st_size
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
     """Write a backup of the database to PATH (the app may keep running)."""
     if path.exists():
         raise click.ClickException(f"{path} exists; choose a new file")
-    if db.engine.dialect.name == "sqlite":
-        _copy_sqlite(_sqlite_file(), str(path))
-    else:
-        _run("pg_dump", "--format=custom", "--no-owner", "--file", str(path), _libpq_url())
-    click.echo(f"backup written to {path} ({path.stat().st_size:,} bytes)")
+    try:
+        size = write_backup(path)
+    except BackupFailed as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written to {path} ({size:,} bytes)")
 
 
 @click.command("restore")
@@ -71,6 +88,13 @@ def restore_command(path: Path, yes: bool) -> None:
         check.close()
         _copy_sqlite(str(path), _sqlite_file())
     else:
+        _restore_postgresql(path)
+    click.echo(f"database restored from {path}")
+
+
+def _restore_postgresql(path: Path) -> None:
+    try:
         _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
              "--dbname", _libpq_url(), str(path))  # fmt: skip
-    click.echo(f"database restored from {path}")
+    except BackupFailed as error:
+        raise click.ClickException(str(error)) from error

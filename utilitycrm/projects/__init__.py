@@ -13,7 +13,10 @@ def init_app(app: Flask) -> None:
     from utilitycrm.core.navigation import NavItem, register_nav_item
     from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.deadlines.services import register_kind
-    from utilitycrm.projects import models  # noqa: F401
+    from utilitycrm.projects import (
+        jobs,  # noqa: F401 (registers the schedule)
+        models,  # noqa: F401
+    )
     from utilitycrm.projects.api import blp as api_blueprint
     from utilitycrm.projects.chains import stage_label
     from utilitycrm.projects.cli import projects_cli

@@ -1,4 +1,4 @@
-"""`flask projects`: the expansion projects' alerts, for cron."""
+"""`flask projects`: the expansion projects' alerts from the shell (the schedule mails them)."""
 
 from __future__ import annotations
 

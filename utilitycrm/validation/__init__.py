@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.core.api import register_api
     from utilitycrm.core.navigation import NavItem, register_nav_item
     from utilitycrm.core.panels import Panel, register_panel
-    from utilitycrm.validation import models, registry
+    from utilitycrm.validation import jobs, models, registry  # noqa: F401 (jobs registers)
     from utilitycrm.validation.api import blp as api_blueprint
     from utilitycrm.validation.cli import validate
     from utilitycrm.validation.on_save import check_on_save

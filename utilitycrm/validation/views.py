@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -28,13 +27,14 @@ from utilitycrm.archive.thresholds import STANDARD_GROUPS, add_threshold_set, da
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission, Role
+from utilitycrm.core import jobs as core_jobs
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.pdf import PDF_MIMETYPE
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.core.views import forbid_unless, list_settings, refuse
-from utilitycrm.validation import background, queries, reports, services
+from utilitycrm.validation import jobs, queries, reports, services
 from utilitycrm.validation.forms import (
     AssignForm,
     CommentForm,
@@ -252,8 +252,7 @@ def runs():
             except UtilityCRMError as error:
                 refuse(error)
             else:
-                db.session.commit()
-                background.start(current_app._get_current_object(), run.id, scope)
+                jobs.start(run, scope, actor_id=current_user.id)
                 flash(_("Run %(id)s started; it continues while you work.", id=run.id), "success")
                 return redirect(url_for("validation.run", run_id=run.id))
     shown = RunFilterForm(request.args)
@@ -278,18 +277,11 @@ def run(run_id: int):
     return render_template(
         "validation/run.html",
         run=item,
+        job=core_jobs.job_by_key(jobs.run_key(item.id)),
         new=queries.run_changes(item, EventAction.FOUND, limit=limit),
         reopened=queries.run_changes(item, EventAction.REOPENED, limit=limit),
         resolved=queries.run_changes(item, EventAction.AUTO_RESOLVED, limit=limit),
     )
-
-
-@bp.route("/runs/<int:run_id>/progress")
-@requires(Permission.VIEW_ARCHIVE)
-def run_progress(run_id: int):
-    """Polled by the run page's progress bar."""
-    item = db.get_or_404(ValidationRun, run_id)
-    return jsonify(status=item.status, progress=item.progress)
 
 
 @bp.route("/thresholds", methods=["GET", "POST"])

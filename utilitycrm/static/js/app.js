@@ -12,16 +12,19 @@ document.querySelectorAll("form[data-confirm]").forEach((form) => {
   });
 });
 
-// A running validation run: poll its progress, reload the page when it is done.
-document.querySelectorAll("[data-progress-url]").forEach((element) => {
+// A job in progress: poll it, reload the page when it has ended.
+document.querySelectorAll("[data-job-url]").forEach((element) => {
   const bar = element.querySelector(".progress-bar");
+  const summary = element.querySelector("[data-job-summary]");
   const poll = async () => {
-    const response = await fetch(element.dataset.progressUrl, { credentials: "same-origin" });
+    const response = await fetch(element.dataset.jobUrl, { credentials: "same-origin" });
     if (!response.ok) return;
-    const run = await response.json();
-    bar.style.width = `${run.progress}%`;
-    bar.textContent = `${run.progress}%`;
-    if (run.status === "running") window.setTimeout(poll, 1500);
+    const job = await response.json();
+    const percent = job.percent ?? 0;
+    bar.style.width = `${percent}%`;
+    bar.textContent = `${percent}%`;
+    summary.textContent = job.summary;
+    if (job.status === "queued" || job.status === "running") window.setTimeout(poll, 1500);
     else window.location.reload();
   };
   window.setTimeout(poll, 1000);

@@ -1,0 +1,79 @@
+"""The operator's view of the job queue (/admin/jobs, retry) and the progress that every
+page which starts a job polls (/jobs/<id>/progress)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from utilitycrm.auth.access import requires
+from utilitycrm.auth.forms import JobFilterForm
+from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission
+from utilitycrm.core import jobs
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import Job, JobStatus
+from utilitycrm.core.search import paginate
+from utilitycrm.core.views import list_settings, refuse
+
+bp = Blueprint("jobs", __name__)
+
+
+def job_page(status: JobStatus | None, *, page: int, per_page: int, limit: int):
+    """Newest first; the status filter walks the (status, id) index."""
+    query = select(Job).order_by(Job.id.desc())
+    if status:
+        query = query.where(Job.status == status)
+    return paginate(query, page=page, per_page=per_page, limit=limit)
+
+
+def actors(page_items: list[Job]) -> dict[int, User]:
+    ids = {job.actor_id for job in page_items if job.actor_id}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+@bp.route("/admin/jobs")
+@requires(Permission.MANAGE_JOBS)
+def job_list():
+    form = JobFilterForm(request.args)
+    form.validate()
+    status = form.value("status")
+    page = job_page(JobStatus(status) if status else None, page=form.page_number, **list_settings())
+    waiting = dict(
+        db.session.execute(
+            select(Job.status, func.count())
+            .where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED]))
+            .group_by(Job.status)
+        ).all()
+    )
+    return render_template(
+        "admin/jobs.html",
+        page=page,
+        form=form,
+        status=status,
+        actors=actors(page.items),
+        waiting=waiting,
+        statuses=list(JobStatus),
+    )
+
+
+@bp.route("/admin/jobs/<int:job_id>/retry", methods=["POST"])
+@requires(Permission.MANAGE_JOBS)
+def retry(job_id: int):
+    db.get_or_404(Job, job_id)
+    try:
+        jobs.retry(job_id)
+    except UtilityCRMError as error:
+        refuse(error)
+    else:
+        flash(_("Job %(id)s is queued again.", id=job_id), "success")
+    return redirect(request.referrer or url_for("jobs.job_list"))
+
+
+@bp.route("/jobs/<int:job_id>/progress")
+@requires(Permission.VIEW_ARCHIVE)
+def progress(job_id: int):
+    """Polled by the progress bar of the page that started the job."""
+    return jsonify(db.get_or_404(Job, job_id).progress_document())
