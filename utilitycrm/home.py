@@ -14,6 +14,7 @@ from utilitycrm.auth import services as auth_services
 from utilitycrm.auth.access import login_required
 from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Role
+from utilitycrm.core import jobs
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.navigation import NavItem, register_nav_item
 from utilitycrm.deadlines.alerts import load_by_owner, open_alerts
@@ -26,6 +27,7 @@ WORKLIST = 10
 def _admin_context(today: date) -> dict[str, object]:
     return {
         "user_counts": auth_services.user_counts_by_role(),
+        "job_counts": jobs.unfinished_counts(),
         "security_events": auth_services.recent_events(
             [
                 SecurityEventKind.LOGIN_FAILED,

@@ -69,6 +69,8 @@ def test_an_operator_sees_a_failed_job_and_retries_it(client, login_as, api):
     job = reload(job)
     assert job.status is JobStatus.FAILED and job.attempts == 1  # a refusal is not retried
     login_as(Role.ADMIN)
+    home = client.get("/").get_data(as_text=True)
+    assert 'display-6 text-danger">1<' in home and "/admin/jobs?status=failed" in home
     page = client.get("/admin/jobs?status=failed").get_data(as_text=True)
     assert "the archive is being imported" in page and "重试" in page and "失败" in page
     jobs_support.REFUSE["on"] = False

@@ -172,3 +172,21 @@ def test_the_runs_list_shows_check_on_save_runs_only_when_asked(client, login_as
 
     assert listed("") == 1
     assert listed("?include_saves=y") == 2
+
+
+def test_a_whole_archive_run_is_refused_while_another_is_going(client, login_as):
+    from utilitycrm.core import jobs
+
+    account = key_account()
+    going = ValidationRun(trigger="ui", status="running", scope={})
+    db.session.add(going)
+    db.session.commit()
+    login_as(Role.INSPECTOR)
+    response = client.post("/validation/runs", data={}, follow_redirects=True)
+    assert f"核查 {going.id} 仍在检查全部档案" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Job)).all() == []
+    line = account.customer.sources[0].line.code
+    assert client.post("/validation/runs", data={"line_code": line}).status_code == 302
+    nightly = jobs.enqueue("validation.run", {}, key="validation.run@2026-11-24T02:00")
+    assert nightly.status is jobs.JobStatus.FAILED and nightly.attempts == 1  # not retried
+    assert f"核查 {going.id} 仍在检查全部档案" in nightly.error

@@ -30,7 +30,6 @@ def init_app(app: Flask) -> None:
     register_nav_item(
         app, NavItem(_l("Security log"), "admin.security_events", Permission.VIEW_SECURITY_LOG, 91)
     )
-    register_nav_item(app, NavItem(_l("Jobs"), "jobs.job_list", Permission.MANAGE_JOBS, 92))
     app.cli.add_command(cli.users)
     access.init_app(app)
     # The API's description is no secret.

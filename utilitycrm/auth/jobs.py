@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.forms import JobFilterForm
@@ -41,20 +41,13 @@ def job_list():
     form.validate()
     status = form.value("status")
     page = job_page(JobStatus(status) if status else None, page=form.page_number, **list_settings())
-    waiting = dict(
-        db.session.execute(
-            select(Job.status, func.count())
-            .where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED]))
-            .group_by(Job.status)
-        ).all()
-    )
     return render_template(
         "admin/jobs.html",
         page=page,
         form=form,
         status=status,
         actors=actors(page.items),
-        waiting=waiting,
+        waiting=jobs.unfinished_counts(),
         statuses=list(JobStatus),
     )
 

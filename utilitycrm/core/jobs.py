@@ -343,6 +343,16 @@ def active_job(kind: str) -> Job | None:
     )
 
 
+def unfinished_counts() -> dict[JobStatus, int]:
+    """How many jobs wait, run and have failed (the operator's figures; the index on
+    status keeps this a count of few rows, not of every job ever run)."""
+    shown = [JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED]
+    rows = db.session.execute(
+        select(Job.status, func.count()).where(Job.status.in_(shown)).group_by(Job.status)
+    ).all()
+    return {status: 0 for status in shown} | dict(rows)
+
+
 def _claim(job_id: int, worker: str) -> int | None:
     """Take the job if it is queued and due, or running with a dead worker; the attempt
     number taken, or None when another worker has it or it is finished."""
