@@ -68,6 +68,7 @@ ACCESS_TABLE = {
     "admin.sign_out_everywhere": ("POST", "/admin/users/{user}/sign-out", ADMIN),
     "admin.security_events": ("GET", "/admin/security-log", ADMIN),
     "jobs.job_list": ("GET", "/admin/jobs?status=failed", ADMIN),
+    "archive.import_job": ("GET", "/archive/import/jobs/{import_job}", EDITORS),
     "jobs.retry": ("POST", "/admin/jobs/{job}/retry", ADMIN),
     "jobs.progress": ("GET", "/jobs/{job}/progress", ANY),
     "archive.customers": ("GET", "/archive/customers?q=31", ANY),
@@ -200,6 +201,7 @@ def build_records(users) -> dict[str, object]:
         "sha": uploads.keep(b"not a workbook", "x.xlsx"),
         "batch": _batch(),
         "job": _failed_job(),
+        "import_job": _failed_job("archive.import"),
         "token": 999_999,  # revoking someone else's or no token: refused, never a 403
         "project": project_record(customer, users[Role.MARKETING]),
         **_finding(customer),
@@ -208,9 +210,9 @@ def build_records(users) -> dict[str, object]:
     }
 
 
-def _failed_job() -> int:
-    """Of a kind no app knows: its retry fails again at once, touching nothing."""
-    job = Job(kind="gone.kind", status=JobStatus.FAILED, error="gone", attempts=3)
+def _failed_job(kind: str = "gone.kind") -> int:
+    """By default of a kind no app knows: its retry fails again at once, touching nothing."""
+    job = Job(kind=kind, status=JobStatus.FAILED, error="gone", attempts=3)
     db.session.add(job)
     db.session.flush()
     return job.id

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.archive.form_data import customer_form
 from tests.archive.test_workbook_import import customer_row, run, workbook
 from tests.htmlforms import page_forms
-from utilitycrm.archive.models import Customer
+from utilitycrm.archive.models import Customer, ImportBatch
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
 
@@ -40,8 +40,9 @@ def test_check_then_commit(client, login_as):
     page = preview.get_data(as_text=True)
     assert 'id="import-counts"' in page and 'id="commit-form"' in page
     assert customers() == 0  # checking writes nothing
-    done = client.post("/archive/import/commit", data=commit_form(page))
+    done = client.post("/archive/import/commit", data=commit_form(page), follow_redirects=True)
     assert 'id="import-done"' in done.get_data(as_text=True)
+    assert done.request.path.startswith("/archive/import/jobs/")
     assert customers() == 1
 
 
@@ -99,12 +100,47 @@ def test_a_commit_never_overwrites_what_was_edited_after_its_check(client, login
     saved = client.post(f"/archive/customers/{edited.account_no}/edit",
                         data=customer_form(edited, name="客户经理改的名称"))  # fmt: skip
     assert saved.status_code == 302
-    refused = client.post("/archive/import/commit", data=commit_form(page)).get_data(as_text=True)
+    refused = client.post(
+        "/archive/import/commit", data=commit_form(page), follow_redirects=True
+    ).get_data(as_text=True)
     assert "检查之后档案已有变化" in refused and "3100006042" in refused
     db.session.expire_all()
     names = dict(db.session.execute(select(Customer.account_no, Customer.name)).all())
     assert names["3100006042"] == "客户经理改的名称"
     assert names["3100006043"] == "旧名称43"  # nothing of the file was written
     again = upload(client, workbook({"customers": renamed})).get_data(as_text=True)
-    assert 'id="import-done"' in client.post("/archive/import/commit",
-                                             data=commit_form(again)).get_data(as_text=True)  # fmt: skip
+    assert 'id="import-done"' in client.post("/archive/import/commit", data=commit_form(again),
+                                             follow_redirects=True).get_data(as_text=True)  # fmt: skip
+
+
+def test_an_import_is_a_job_done_once_and_refused_while_another_changes_the_archive(
+    client, login_as, clock
+):
+    from datetime import timedelta
+
+    from utilitycrm.core import jobs
+    from utilitycrm.core.jobs import Job, JobStatus
+
+    login_as(Role.MARKETING)
+    page = upload(client, workbook({"customers": [customer_row()]})).get_data(as_text=True)
+    busy = Job(kind="archive.undo", status=JobStatus.RUNNING)
+    db.session.add(busy)
+    db.session.commit()
+    refused = client.post("/archive/import/commit", data=commit_form(page), follow_redirects=True)
+    assert f"任务 {busy.id} 仍在修改档案" in refused.get_data(as_text=True) and customers() == 0
+    db.session.delete(busy)
+    db.session.commit()
+    done = client.post("/archive/import/commit", data=commit_form(page), follow_redirects=True)
+    assert 'id="import-done"' in done.get_data(as_text=True) and customers() == 1
+    job = db.session.scalars(select(Job).where(Job.kind == "archive.import")).one()
+    batch = db.session.scalars(select(ImportBatch)).one()
+    assert batch.job_id == job.id and job.result["batch_id"] == batch.id
+    # Its worker "dies" after the commit: the job taken over finds its batch, imports nothing.
+    job.status, job.heartbeat_at = JobStatus.RUNNING, job.finished_at
+    db.session.commit()
+    clock.shift(timedelta(minutes=2))
+    assert jobs.recover() == 1
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status is JobStatus.DONE and customers() == 1
+    undone = client.post(f"/archive/imports/{batch.id}/undo", follow_redirects=True)
+    assert 'id="undo-done"' in undone.get_data(as_text=True) and customers() == 0

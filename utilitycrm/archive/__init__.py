@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.archive import enums, models  # noqa: F401 - the tables join the metadata
+    from utilitycrm.archive import enums, jobs, models  # noqa: F401 - tables, kinds of job
     from utilitycrm.archive.api import blp as api_blueprint
     from utilitycrm.archive.cli import archive
     from utilitycrm.archive.views import bp

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from flask.cli import with_appcontext
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from huey import RedisHuey, SqliteHuey, crontab
@@ -103,6 +104,8 @@ class Job(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[dict | None] = mapped_column(JSONDocument)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The starter's language: the job's messages (errors, mails of its own) are in it.
+    locale: Mapped[str] = mapped_column(String(10), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     run_after: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
@@ -316,6 +319,7 @@ def enqueue(
         params=params or {},
         max_attempts=KINDS[kind].max_attempts,
         actor_id=actor_id,
+        locale=str(get_locale()) if has_request_context() else "",
     )
     db.session.add(job)
     try:
@@ -397,17 +401,18 @@ def execute(job_id: int, worker: str | None = None) -> Job | None:
         heartbeat.start()
     mine = and_(Job.id == job_id, Job.worker == worker[:120], Job.attempts == attempt)
     try:
-        if kind is None:
-            raise UtilityCRMError(_l("This kind of job is unknown: %(kind)s.", kind=job.kind))
-        result = kind.run(job, Progress(job_id, inline=inline))
-        db.session.commit()
+        with force_locale(job.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            if kind is None:
+                raise UtilityCRMError(_l("This kind of job is unknown: %(kind)s.", kind=job.kind))
+            result = kind.run(job, Progress(job_id, inline=inline))
+            db.session.commit()
     except Exception as error:
         db.session.rollback()
         if isinstance(error, UtilityCRMError):  # a refusal, said to the operator
             log.info("job %s (%s) refused: %s", job_id, job.kind, error.message)
         else:
             log.exception("job %s (%s) failed, attempt %s", job_id, job.kind, attempt)
-        _failed(job_id, mine, attempt, kind, error)
+        _failed(job_id, mine, attempt, kind, error, job.locale)
     else:
         db.session.execute(
             update(Job)
@@ -428,8 +433,11 @@ def execute(job_id: int, worker: str | None = None) -> Job | None:
     return db.session.get(Job, job_id)
 
 
-def _failed(job_id: int, mine, attempt: int, kind: JobKind | None, error: Exception) -> None:
-    message = str(error.message) if isinstance(error, UtilityCRMError) else repr(error)
+def _failed(
+    job_id: int, mine, attempt: int, kind: JobKind | None, error: Exception, locale: str
+) -> None:
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message = str(error.message) if isinstance(error, UtilityCRMError) else repr(error)
     retry = kind is not None and not isinstance(error, UtilityCRMError)
     retry = retry and attempt < db.session.get(Job, job_id).max_attempts
     values: dict[str, object] = {"error": message[:4000]}

@@ -67,3 +67,6 @@ class ImportBatch(db.Model):
     change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))
     reverted_at: Mapped[datetime | None]
     revert_change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_set.id"))
+    # The jobs that imported and undid it: a retried job finds its work done.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"), unique=True)
+    undo_job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"), unique=True)

@@ -1,4 +1,5 @@
-"""Importing a workbook from the browser: upload, preview (the dry run), commit."""
+"""Importing a workbook from the browser: upload, preview (the dry run), then the commit
+or an undo as a job whose page follows it."""
 
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from utilitycrm.archive import queries
+from utilitycrm.archive import jobs, queries
 from utilitycrm.archive.forms.imports import CommitForm, UploadForm
 from utilitycrm.archive.models import ImportBatch
-from utilitycrm.archive.reverting import revert_batch
 from utilitycrm.archive.views import bp
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.archive.workbook.export import problems_workbook
@@ -28,6 +28,7 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import Job
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.core.uploads import upload_limit
 from utilitycrm.core.views import list_settings, refuse
@@ -75,25 +76,25 @@ def import_commit():
     if data is None:
         flash(_("The checked file is no longer available; upload it again."), "danger")
         return redirect(url_for("archive.import_upload"))
-    result = import_workbook(
-        data, form.filename.data, actor=current_user, dry_run=False,
-        network_sync=form.network_sync.data == "1", checked_at_mark=form.checked_at_mark.data,
-    )  # fmt: skip
-    if not result.committed:
-        db.session.rollback()
-        flash(_("The archive changed since the check; nothing was imported.") if result.stale
-              else _("The archive refused the import; nothing was imported. See the problems."),
-              "danger")  # fmt: skip
-        return render_template(
-            "archive/import_preview.html", result=result, filename=form.filename.data,
-            commit_form=form,
+    try:
+        job = jobs.start_import(
+            form.sha256.data, form.filename.data, network_sync=form.network_sync.data == "1",
+            checked_at_mark=form.checked_at_mark.data, actor=current_user,
         )  # fmt: skip
-    db.session.commit()
-    flash(_("%(file)s is imported.", file=form.filename.data), "success")
-    return render_template(
-        "archive/import_preview.html", result=result, filename=form.filename.data,
-        commit_form=None,
-    )  # fmt: skip
+    except UtilityCRMError as error:
+        refuse(error)
+        return redirect(url_for("archive.import_upload"))
+    return redirect(url_for("archive.import_job", job_id=job.id))
+
+
+@bp.route("/import/jobs/<int:job_id>")
+@requires(Permission.EDIT_ARCHIVE)
+def import_job(job_id: int):
+    """An import or undo going on, then its outcome; the page follows its progress."""
+    job = db.get_or_404(Job, job_id)
+    if job.kind not in (jobs.IMPORT, jobs.UNDO):
+        abort(404)
+    return render_template("archive/import_job.html", job=job)
 
 
 @bp.route("/import/<sha256>/problems.xlsx")
@@ -124,10 +125,8 @@ def import_batches():
 def undo_import(batch_id: int):
     batch = db.get_or_404(ImportBatch, batch_id)
     try:
-        revert_batch(batch, actor=current_user)
+        job = jobs.start_undo(batch, actor=current_user)
     except UtilityCRMError as error:
         refuse(error)
-    else:
-        db.session.commit()
-        flash(_("Import #%(id)d is undone.", id=batch.id), "success")
-    return redirect(url_for("archive.import_batches"))
+        return redirect(url_for("archive.import_batches"))
+    return redirect(url_for("archive.import_job", job_id=job.id))

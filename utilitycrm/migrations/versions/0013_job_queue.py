@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('result', utilitycrm.core.database.JSONDocument, nullable=True),
     sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('locale', sa.String(length=10), nullable=False),
     sa.Column('created_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('run_after', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('started_at', utilitycrm.core.database.UTCDateTime(timezone=True), nullable=True),
@@ -46,10 +47,24 @@ def upgrade():
     )
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.create_index('ix_job_status_id', ['status', 'id'], unique=False)
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('job_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('undo_job_id', sa.Integer(), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_import_batch_job_id'), ['job_id'])
+        batch_op.create_unique_constraint(batch_op.f('uq_import_batch_undo_job_id'), ['undo_job_id'])
+        batch_op.create_foreign_key(batch_op.f('fk_import_batch_job_id_job'), 'job', ['job_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_import_batch_undo_job_id_job'), 'job', ['undo_job_id'], ['id'])
 
 
 
 def downgrade():
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_import_batch_undo_job_id_job'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_import_batch_job_id_job'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('uq_import_batch_undo_job_id'), type_='unique')
+        batch_op.drop_constraint(batch_op.f('uq_import_batch_job_id'), type_='unique')
+        batch_op.drop_column('undo_job_id')
+        batch_op.drop_column('job_id')
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index('ix_job_status_id')
 
