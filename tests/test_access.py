@@ -71,6 +71,8 @@ ACCESS_TABLE = {
     "archive.import_job": ("GET", "/archive/import/jobs/{import_job}", EDITORS),
     "jobs.retry": ("POST", "/admin/jobs/{job}/retry", ADMIN),
     "jobs.progress": ("GET", "/jobs/{job}/progress", ANY),
+    "jobs.job_detail": ("GET", "/jobs/{job}", ADMIN),  # the starter's and the operators'
+    "jobs.download": ("GET", "/jobs/{job}/file", ADMIN, 404),  # a failed job made no file
     "archive.customers": ("GET", "/archive/customers?q=31", ANY),
     "archive.create_customer": ("GET", "/archive/customers/new", EDITORS),
     "archive.export_customers": ("GET", "/archive/customers/export.xlsx?q=31", ANY),

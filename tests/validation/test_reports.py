@@ -80,3 +80,33 @@ def test_the_workbook_follows_the_filters(client, login_as, runner):
         load_workbook(BytesIO(data), read_only=True)["核查问题"].iter_rows(values_only=True)
     )
     assert [row[6] for row in rows[1:]] == [quiet.customer.account_no]
+
+
+def test_a_large_workbook_is_written_by_a_job_its_starter_downloads(
+    app, client, login_as, runner, tmp_path
+):
+    _broken, quiet = _two_problems(runner)
+    login_as(Role.MARKETING)
+    app.config.update(REPORT_DIRECT_ROWS=1, JOBS_FILES_FOLDER=str(tmp_path))
+    try:
+        response = client.get("/validation/findings/export.xlsx?severity=warning")
+        assert client.get("/validation/findings/export.xlsx").status_code == 302
+        assert response.status_code == 200  # one finding: still written at once
+        page = client.get("/validation/findings/export.xlsx", follow_redirects=True)
+        html = page.get_data(as_text=True)
+        assert page.request.path.startswith("/jobs/") and 'id="job-download"' in html
+        assert "下载 findings-2026-11-23.xlsx" in html
+        download = client.get(page.request.path + "/file")
+        assert (
+            download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+        )
+        rows = list(load_workbook(BytesIO(download.data), read_only=True)["核查问题"].iter_rows(
+            values_only=True))  # fmt: skip
+        assert len(rows) == 3 and quiet.customer.account_no in [row[6] for row in rows]
+        kept = [path.name for path in tmp_path.iterdir()]
+        assert len(kept) == 2 and all(name.startswith("job-") for name in kept)  # no .partial
+        client.post("/logout")
+        login_as(Role.INSPECTOR)  # another user: the file is not theirs
+        assert client.get(page.request.path + "/file").status_code == 403
+    finally:
+        app.config.update(REPORT_DIRECT_ROWS=5_000, JOBS_FILES_FOLDER=None)

@@ -3,8 +3,19 @@ page which starts a job polls (/jobs/<id>/progress)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from utilitycrm.auth.access import requires
@@ -16,7 +27,7 @@ from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import Job, JobStatus
 from utilitycrm.core.search import paginate
-from utilitycrm.core.views import list_settings, refuse
+from utilitycrm.core.views import forbid_unless, list_settings, refuse
 
 bp = Blueprint("jobs", __name__)
 
@@ -63,6 +74,34 @@ def retry(job_id: int):
     else:
         flash(_("Job %(id)s is queued again.", id=job_id), "success")
     return redirect(request.referrer or url_for("jobs.job_list"))
+
+
+def _own_job(job_id: int) -> Job:
+    """A job's page and file are its starter's, and the operators'."""
+    job = db.get_or_404(Job, job_id)
+    forbid_unless(job.actor_id == current_user.id or current_user.can(Permission.MANAGE_JOBS))
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+@requires(Permission.VIEW_ARCHIVE)
+def job_detail(job_id: int):
+    """A job someone started and waits for (a large report): progress, then its file."""
+    job = _own_job(job_id)
+    return render_template("jobs/job.html", job=job, file=jobs.kept_file(job))
+
+
+@bp.route("/jobs/<int:job_id>/file")
+@requires(Permission.VIEW_ARCHIVE)
+def download(job_id: int):
+    job = _own_job(job_id)
+    path = jobs.kept_file(job)
+    if path is None:
+        abort(404)
+    return send_file(
+        path, mimetype=job.result["mimetype"], as_attachment=True,
+        download_name=job.result["download_name"],
+    )  # fmt: skip
 
 
 @bp.route("/jobs/<int:job_id>/progress")

@@ -79,6 +79,8 @@ class Config:
     LIST_ROW_LIMIT = 10_000
     # A PDF findings report lists at most this many findings (the workbook lists all).
     REPORT_MAX_FINDINGS = 2_000
+    # A findings workbook of more rows is written by a job, not in the request.
+    REPORT_DIRECT_ROWS = 5_000
     # Workbook imports: the file, its rows, and what its zip may unpack to.
     IMPORT_MAX_BYTES = 50 * 2**20
     IMPORT_MAX_ROWS = 1_000_000
@@ -110,6 +112,8 @@ class Config:
     JOBS_URL: str | None = None
     # Modules imported at start-up that declare a deployment's own kinds of job.
     JOBS_MODULES: tuple[str, ...] = ()
+    # Where jobs keep the files they make (reports); default instance/job-files.
+    JOBS_FILES_FOLDER: str | None = None
     # A running job silent this long (seconds) lost its worker and is taken over.
     JOBS_STALE_SECONDS = 60
     # The nightly backup's folder (default instance/backups); kept this many days.

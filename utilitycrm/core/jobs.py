@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app, has_request_context
@@ -331,6 +332,29 @@ def enqueue(
         return execute(job.id)
     _queue().send(job.id)
     return job
+
+
+def keep_file(job: Job, data: bytes, download_name: str, mimetype: str) -> dict:
+    """Keep a job's output (a report) outside the web root; the result that names it."""
+    folder = files_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"job-{job.id}"
+    partial = folder / f"{name}.partial"
+    partial.write_bytes(data)
+    partial.replace(folder / name)
+    return {"file": name, "download_name": download_name, "mimetype": mimetype,
+            "bytes": len(data)}  # fmt: skip
+
+
+def kept_file(job: Job) -> Path | None:
+    name = (job.result or {}).get("file") if job.status is JobStatus.DONE else None
+    path = files_folder() / name if name else None
+    return path if path is not None and path.is_file() else None
+
+
+def files_folder() -> Path:
+    configured = current_app.config.get("JOBS_FILES_FOLDER")
+    return Path(configured or Path(current_app.instance_path) / "job-files")
 
 
 def job_by_key(key: str) -> Job | None:

@@ -5,13 +5,19 @@ already done is not done twice."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from utilitycrm.core import jobs
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.validation import services
+from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
+from utilitycrm.validation import reports, services
 from utilitycrm.validation.models import RunStatus, ValidationRun
+from utilitycrm.validation.queries import FindingFilters
 from utilitycrm.validation.snapshot import Scope
 
 RUN = "validation.run"
@@ -65,3 +71,27 @@ def run_job(job: jobs.Job, progress: jobs.Progress) -> dict:
 
 
 jobs.register_schedule(RUN, "0 2 * * *")
+
+WORKBOOK = "validation.findings_workbook"
+WRITING = jobs.stage_name("Writing the findings workbook")
+
+
+def start_workbook(filters: FindingFilters, described: list, *, actor_id: int) -> jobs.Job:
+    """A workbook of a large selection, written by a worker; the filters as chosen."""
+    chosen = {key: value.isoformat() if isinstance(value, date) else value
+              for key, value in dataclasses.asdict(filters).items()}  # fmt: skip
+    params = {"filters": chosen, "described": [list(pair) for pair in described]}
+    return jobs.enqueue(WORKBOOK, params, actor_id=actor_id)
+
+
+@jobs.register_job(WORKBOOK, _l("Findings workbook"))
+def workbook_job(job: jobs.Job, progress: jobs.Progress) -> dict:
+    chosen = dict(job.params["filters"])
+    if chosen.get("overdue_on"):
+        chosen["overdue_on"] = date.fromisoformat(chosen["overdue_on"])
+    progress(0, 1, stage=WRITING)
+    data = reports.findings_workbook(
+        FindingFilters(**chosen), [tuple(pair) for pair in job.params["described"]]
+    )
+    name = f"findings-{local_today().isoformat()}.xlsx"
+    return jobs.keep_file(job, data.getvalue(), name, XLSX_MIMETYPE)

@@ -96,6 +96,12 @@ def finding_query(filters: FindingFilters) -> Select:
     return query.order_by(Finding.severity, Finding.rule_id, Finding.id)
 
 
+def finding_count(filters: FindingFilters, *, up_to: int) -> int:
+    """How many findings the filters select, counted no further than up_to + 1."""
+    selected = finding_query(filters).order_by(None).limit(up_to + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(selected))
+
+
 def finding_page(filters: FindingFilters, *, page: int, per_page: int, limit: int) -> Page:
     return paginate(finding_query(filters), page=page, per_page=per_page, limit=limit)
 

@@ -114,8 +114,13 @@ def findings_report():
 @requires(Permission.VIEW_ARCHIVE)
 def export_findings():
     form = _finding_search_form()
+    filters = form.filters(queries.FindingFilters)
+    direct = current_app.config["REPORT_DIRECT_ROWS"]
+    if queries.finding_count(filters, up_to=direct) > direct:
+        job = jobs.start_workbook(filters, form.described(), actor_id=current_user.id)
+        return redirect(url_for("jobs.job_detail", job_id=job.id))
     return send_file(
-        reports.findings_workbook(form.filters(queries.FindingFilters), form.described()),
+        reports.findings_workbook(filters, form.described()),
         as_attachment=True,
         mimetype=XLSX_MIMETYPE,
         download_name=f"findings-{local_today().isoformat()}.xlsx",
