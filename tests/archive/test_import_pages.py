@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -12,7 +13,9 @@ from tests.archive.test_workbook_import import customer_row, run, workbook
 from tests.htmlforms import page_forms
 from utilitycrm.archive.models import Customer, ImportBatch
 from utilitycrm.auth.roles import Role
+from utilitycrm.core import jobs
 from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import Job, JobStatus
 
 
 def upload(client, data: bytes, name: str = "客户档案.xlsx"):
@@ -116,11 +119,6 @@ def test_a_commit_never_overwrites_what_was_edited_after_its_check(client, login
 def test_an_import_is_a_job_done_once_and_refused_while_another_changes_the_archive(
     client, login_as, clock
 ):
-    from datetime import timedelta
-
-    from utilitycrm.core import jobs
-    from utilitycrm.core.jobs import Job, JobStatus
-
     login_as(Role.MARKETING)
     page = upload(client, workbook({"customers": [customer_row()]})).get_data(as_text=True)
     busy = Job(kind="archive.undo", status=JobStatus.RUNNING)

@@ -16,10 +16,13 @@ from sqlalchemy import select
 
 from tests import jobs_support  # noqa: F401 (the kinds this test queues)
 from tests.conftest import settings_for
+from tests.factories import DEFAULT_PASSWORD, create_customer, create_user
 from utilitycrm import create_app
+from utilitycrm.auth.roles import Role
 from utilitycrm.core import jobs
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import Job, JobStatus
+from utilitycrm.validation.models import ValidationRun
 
 pytestmark = pytest.mark.commits  # the workers are other processes
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,10 +109,6 @@ def test_a_job_survives_its_worker_being_killed_and_completes_once(
 
 
 def test_a_run_started_in_the_browser_is_done_by_a_worker(queued_app, start_worker):
-    from tests.factories import DEFAULT_PASSWORD, create_customer, create_user
-    from utilitycrm.auth.roles import Role
-    from utilitycrm.validation.models import ValidationRun
-
     with queued_app.app_context():
         create_customer()
         inspector = create_user(role=Role.INSPECTOR, username="inspector-w")

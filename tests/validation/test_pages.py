@@ -5,6 +5,7 @@ from sqlalchemy import select
 from tests.archive.form_data import customer_form
 from tests.validation.dbarchive import change, key_account
 from utilitycrm.auth.roles import Role
+from utilitycrm.core import jobs
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import Job
 from utilitycrm.validation.models import Finding, ValidationRun
@@ -175,8 +176,6 @@ def test_the_runs_list_shows_check_on_save_runs_only_when_asked(client, login_as
 
 
 def test_a_whole_archive_run_is_refused_while_another_is_going(client, login_as):
-    from utilitycrm.core import jobs
-
     account = key_account()
     going = ValidationRun(trigger="ui", status="running", scope={})
     db.session.add(going)

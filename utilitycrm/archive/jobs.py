@@ -45,6 +45,10 @@ def start_undo(batch: ImportBatch, *, actor: User) -> jobs.Job:
     return jobs.enqueue(UNDO, {"batch_id": batch.id}, actor_id=actor.id)
 
 
+def _actor(job: jobs.Job) -> User | None:
+    return db.session.get(User, job.actor_id) if job.actor_id else None
+
+
 def _batch_document(batch: ImportBatch) -> dict:
     return {"batch_id": batch.id, "file": batch.file_name, "counts": batch.counts}
 
@@ -60,7 +64,7 @@ def run_import(job: jobs.Job, progress: jobs.Progress) -> dict:
         raise UtilityCRMError(_l("The checked file is no longer available; upload it again."))
     progress(0, 1, stage=READING)
     result = import_workbook(
-        data, params["filename"], actor=db.session.get(User, job.actor_id) if job.actor_id else None,
+        data, params["filename"], actor=_actor(job),
         dry_run=False, network_sync=params["network_sync"],
         checked_at_mark=params["checked_at_mark"],
     )  # fmt: skip
@@ -84,6 +88,6 @@ def run_undo(job: jobs.Job, progress: jobs.Progress) -> dict:
         raise UtilityCRMError(_l("There is no import %(id)s.", id=job.params["batch_id"]))
     if batch.undo_job_id == job.id:  # an earlier attempt committed
         return {"batch_id": batch.id}
-    revert_batch(batch, actor=db.session.get(User, job.actor_id))
+    revert_batch(batch, actor=_actor(job))
     batch.undo_job_id = job.id
     return {"batch_id": batch.id}

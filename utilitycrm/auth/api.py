@@ -7,8 +7,8 @@ from marshmallow import Schema, fields
 
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.forms import JobFilterForm
-from utilitycrm.auth.jobs import job_page
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core import jobs
 from utilitycrm.core.api.blueprints import Blueprint
 from utilitycrm.core.api.filters import filter_schema
 from utilitycrm.core.api.paging import PageSchema, page_document, row_limit
@@ -49,7 +49,7 @@ class JobPageSchema(PageSchema):
 @requires(Permission.MANAGE_JOBS)
 def list_jobs(page: int, per_page: int, status: str | None):
     """Jobs, newest first."""
-    result = job_page(
+    result = jobs.job_page(
         JobStatus(status) if status else None, page=page, per_page=per_page, limit=row_limit()
     )
     return page_document(result, "api_jobs.list_jobs", {"status": status})

@@ -26,18 +26,9 @@ from utilitycrm.core import jobs
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import Job, JobStatus
-from utilitycrm.core.search import paginate
 from utilitycrm.core.views import forbid_unless, list_settings, refuse
 
 bp = Blueprint("jobs", __name__)
-
-
-def job_page(status: JobStatus | None, *, page: int, per_page: int, limit: int):
-    """Newest first; the status filter walks the (status, id) index."""
-    query = select(Job).order_by(Job.id.desc())
-    if status:
-        query = query.where(Job.status == status)
-    return paginate(query, page=page, per_page=per_page, limit=limit)
 
 
 def actors(page_items: list[Job]) -> dict[int, User]:
@@ -51,7 +42,9 @@ def job_list():
     form = JobFilterForm(request.args)
     form.validate()
     status = form.value("status")
-    page = job_page(JobStatus(status) if status else None, page=form.page_number, **list_settings())
+    page = jobs.job_page(
+        JobStatus(status) if status else None, page=form.page_number, **list_settings()
+    )
     return render_template(
         "admin/jobs.html",
         page=page,

@@ -55,6 +55,7 @@ from utilitycrm.core.dates import local_now
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.labels import LABELS, Labelled
+from utilitycrm.core.search import Page, paginate
 
 log = logging.getLogger(__name__)
 
@@ -369,6 +370,14 @@ def active_job(kind: str) -> Job | None:
         .order_by(Job.id)
         .limit(1)
     )
+
+
+def job_page(status: JobStatus | None, *, page: int, per_page: int, limit: int) -> Page:
+    """Newest first; the status filter walks the (status, id) index."""
+    query = select(Job).order_by(Job.id.desc())
+    if status:
+        query = query.where(Job.status == status)
+    return paginate(query, page=page, per_page=per_page, limit=limit)
 
 
 def unfinished_counts() -> dict[JobStatus, int]:

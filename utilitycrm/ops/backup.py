@@ -28,7 +28,7 @@ def _sqlite_file() -> str:
 
 
 class BackupFailed(RuntimeError):
-    pass
+    """pg_dump or pg_restore is missing or failed: the shell says so, a job retries."""
 
 
 def _run(*command: str) -> None:
