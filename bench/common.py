@@ -21,12 +21,13 @@ from utilitycrm.demo import seeding
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def bench_app(name: str):
+def bench_app(name: str, **overrides):
     """The app on DATABASE_URL, or on a SQLite file of this benchmark's own."""
     DATA.mkdir(exist_ok=True)
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA / name}.sqlite"
     settings = {key: getattr(Config, key) for key in dir(Config) if key.isupper()}
     settings.update(SECRET_KEY="bench", SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False)
+    settings.update(overrides)
     return create_app(settings)
 
 

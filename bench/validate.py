@@ -1,6 +1,8 @@
-"""A full validation run on a million-customer archive: time, peak memory, and the floor.
+"""A full validation run on a million-customer archive: time, peak memory, the floor, and
+the same run spread over worker processes.
 
-    .venv/bin/python bench/validate.py [--customers N] [--faults RATE]
+    .venv/bin/python bench/validate.py [--customers N] [--faults RATE] [--workers N]
+                                       [--parts N] [--jobs-url URL] [--json FILE]
 
 Seeds the demo utility once, with archive faults for the rules to find (a SQLite file in
 bench/data/, or DATABASE_URL), and reuses it. Each measurement runs in a process of its
@@ -9,15 +11,22 @@ own, so its peak memory (max RSS) is its own:
 - run 1: a whole-archive run that creates every finding;
 - floor: the SELECT statements run 1 issued, re-executed once with the driver's cursor
   and every row fetched (reading the same rows, nothing else);
-- run 2: the nightly case, the same run again (findings still open).
+- run 2: the nightly case, the same run again (findings still open), in one process;
+- run 3 (PostgreSQL): the nightly case cut into --parts parts, done by the run's own
+  process and --workers − 1 `flask jobs worker` processes on the queue at --jobs-url
+  (Redis by default, as workers on several hosts would share it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
+import os
 import pickle
 import resource
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,16 +39,19 @@ from sqlalchemy import event
 from bench.common import bench_app, ensure_archive
 from utilitycrm.core.extensions import db
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _run(name: str, capture: str | None, out) -> None:
-    """A whole-archive run; with `capture`, the SELECTs it issued are pickled there."""
-    app = bench_app(name)
+def _run(name: str, capture: str | None, settings: dict, out) -> None:
+    """A whole-archive run as its job does it here; with `capture`, the SELECTs it issued
+    are pickled there."""
+    app = bench_app(name, **settings)
     with app.app_context():
-        from utilitycrm.validation import services
+        from utilitycrm.validation import jobs, services
 
         selects: list[tuple[str, object]] = []
 
@@ -53,8 +65,11 @@ def _run(name: str, capture: str | None, out) -> None:
         started = time.perf_counter()
         run = services.begin_run({}, trigger="cli", actor=None)
         db.session.commit()
-        run = services.execute_run(run.id, services.Scope())
+        jobs.start(run, services.Scope(), actor_id=None, here=True)
+        run = db.session.get(type(run), run.id)
         seconds = time.perf_counter() - started
+        if run.status != "done":
+            raise SystemExit(f"the run failed: {run.error}")
         if capture:
             event.remove(db.engine, "before_cursor_execute", keep)
             Path(capture).write_bytes(pickle.dumps(selects))
@@ -90,6 +105,44 @@ def _floor(name: str, capture: str, out) -> None:
     out.put({"seconds": seconds, "rows": rows, "statements": len(selects), "peak_mb": _peak_mb()})
 
 
+def _start_workers(count: int, jobs_url: str, folder: str) -> list[subprocess.Popen]:
+    environment = os.environ | {
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "UTILITYCRM_JOBS_URL": jobs_url,
+        "SECRET_KEY": "bench",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [sys.executable, "-m", "flask", "--app", "utilitycrm", "jobs", "worker",
+               "--threads", "1", "--no-schedule"]  # fmt: skip
+    return [
+        subprocess.Popen(
+            command,
+            cwd=folder,
+            env=environment,
+            stdout=(Path(folder) / f"worker-{number}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for number in range(count)
+    ]
+
+
+def _stop(workers: list[subprocess.Popen]) -> None:
+    for process in workers:
+        process.send_signal(signal.SIGINT)
+    for process in workers:
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _empty_queue(jobs_url: str) -> None:
+    if jobs_url.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(jobs_url).flushdb()
+
+
 def _in_child(target, *args) -> dict:
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
@@ -106,6 +159,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--faults", type=float, default=0.05)
+    parser.add_argument("--workers", type=int, default=2, help="processes of the spread run")
+    parser.add_argument("--parts", type=int, default=0, help="default: 4 a worker")
+    parser.add_argument("--jobs-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--json", metavar="FILE", help="write the figures there")
     args = parser.parse_args()
 
     name = f"validate-{args.customers}-{args.faults}"
@@ -114,12 +171,24 @@ def main() -> None:
     if seeded is not None:
         print(f"seeded {args.customers:,} customers (fault rate {args.faults}) in {seeded:.0f} s")
     backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+    spread = backend.startswith("postgresql") and args.workers > 1
+    parts = args.parts or 4 * args.workers
 
     with tempfile.TemporaryDirectory() as folder:
         capture = str(Path(folder) / "selects.pickle")
-        first = _in_child(_run, name, capture)
+        first = _in_child(_run, name, capture, {})
         floor = _in_child(_floor, name, capture)
-        second = _in_child(_run, name, None)
+        second = _in_child(_run, name, None, {})
+        third = None
+        if spread:
+            _empty_queue(args.jobs_url)
+            workers = _start_workers(args.workers - 1, args.jobs_url, folder)
+            try:
+                time.sleep(3)  # the workers start up
+                settings = {"VALIDATION_PARTS": parts, "JOBS_URL": args.jobs_url}
+                third = _in_child(_run, name, None, settings)
+            finally:
+                _stop(workers)
 
     counts = first["counts"]
     print(f"validation of {first['customers']:,} customers on {backend}")
@@ -127,20 +196,54 @@ def main() -> None:
         f"findings: {counts.get('error', 0):,} errors, {counts.get('warning', 0):,} warnings, "
         f"{counts.get('info', 0):,} information; indicators {first['indicators']}"
     )
-    print(f"{'measurement':<36} {'seconds':>9} {'× floor':>8} {'peak RSS MB':>12}")
+    print(f"{'measurement':<44} {'seconds':>9} {'× floor':>8} {'peak RSS MB':>12}")
     print(
-        f"{'floor: the same SELECTs, rows fetched':<36} {floor['seconds']:>9.1f} {1:>8.1f} "
+        f"{'floor: the same SELECTs, rows fetched':<44} {floor['seconds']:>9.1f} {1:>8.1f} "
         f"{floor['peak_mb']:>12.0f}"
     )
-    for label, result in (("run 1 (findings created)", first), ("run 2 (nightly repeat)", second)):
+    measured = [("run 1 (findings created)", first), ("run 2 (nightly repeat)", second)]
+    if third is not None:
+        label = f"run 3 (nightly, {parts} parts, {args.workers} workers)"
+        measured.append((label, third))
+    for label, result in measured:
         print(
-            f"{label:<36} {result['seconds']:>9.1f} {result['seconds'] / floor['seconds']:>8.1f} "
+            f"{label:<44} {result['seconds']:>9.1f} {result['seconds'] / floor['seconds']:>8.1f} "
             f"{result['peak_mb']:>12.0f}"
         )
     print(
         f"floor: {floor['statements']} statements, {floor['rows']:,} rows; "
         f"process baseline before a run: {first['baseline_mb']:.0f} MB"
     )
+    figures = {
+        "run_created": _figure(first["seconds"], floor["seconds"]),
+        "run_nightly": _figure(second["seconds"], floor["seconds"]),
+    }
+    if third is not None:
+        if third["counts"] != second["counts"]:
+            raise SystemExit(f"the spread run found otherwise: {third['counts']}")
+        speedup = second["seconds"] / third["seconds"]
+        per_worker = first["customers"] / third["seconds"] / args.workers
+        print(
+            f"speed-up with {args.workers} workers: {speedup:.2f}× (the same findings); "
+            f"{per_worker:,.0f} customers/s a worker"
+        )
+        for millions in (10, 30):
+            for workers in (args.workers, 8, 16):
+                hours = millions * 1e6 / (per_worker * workers) / 3600
+                print(f"projected: {millions} M customers on {workers} workers: {hours:.2f} h")
+        figures["run_spread"] = _figure(third["seconds"], floor["seconds"])
+        figures["speedup"] = {"value": round(speedup, 2), "unit": "×", "floor": 1.0,
+                              "ratio": round(speedup, 2)}  # fmt: skip
+        figures["customers_per_second_per_worker"] = {
+            "value": round(per_worker), "unit": "customers/s", "floor": None, "ratio": None
+        }  # fmt: skip
+    if args.json:
+        Path(args.json).write_text(json.dumps({"figures": figures}, indent=2))
+
+
+def _figure(seconds: float, floor: float) -> dict:
+    return {"value": round(seconds, 2), "unit": "s", "floor": round(floor, 2),
+            "ratio": round(seconds / floor, 2)}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -19,8 +19,12 @@ import http.server
 import logging
 import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -32,11 +36,14 @@ from sqlalchemy import MetaData, create_engine, event, make_url, text
 
 from tests.clock import NOW
 from tests.factories import DEFAULT_PASSWORD, create_user
+from tests.workers import STALE_SECONDS
 from utilitycrm import create_app
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import create_api_token
 from utilitycrm.core.config import TestConfig
 from utilitycrm.core.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def settings_for(database_url: str, **overrides: object) -> dict[str, object]:
@@ -309,6 +316,46 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 OK"
+
+
+@pytest.fixture
+def queue_url(tmp_path) -> str:
+    """A SQLite queue file of the test's own, for it and the workers it starts."""
+    return f"sqlite:///{tmp_path / 'jobs.sqlite'}"
+
+
+@pytest.fixture
+def start_worker(database_url, queue_url, tmp_path):
+    """Starts real `flask jobs worker` processes on the test's database and queue; they
+    are stopped after the test."""
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        environment = os.environ | {
+            "DATABASE_URL": database_url,
+            "UTILITYCRM_JOBS_URL": queue_url,
+            "UTILITYCRM_JOBS_MODULES": "tests.jobs_support",
+            "UTILITYCRM_JOBS_STALE_SECONDS": str(STALE_SECONDS),
+            "SECRET_KEY": "test-worker",
+            "PYTHONPATH": str(ROOT),
+        }
+        command = [sys.executable, "-m", "flask", "--app", "utilitycrm", "jobs", "worker",
+                   "--threads", "1", "--no-schedule"]  # fmt: skip
+        log = (tmp_path / f"worker-{len(started)}.log").open("w")
+        process = subprocess.Popen(
+            command, cwd=tmp_path, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from utilitycrm.archive.workbook.export import export_workbook
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
 from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import Job, JobStatus
 
 
 def workbook(sheets: dict[str, list[dict]], headers: dict[str, list[str]] | None = None) -> bytes:
@@ -453,3 +454,16 @@ def test_cli_import_dry_run_and_errors(runner, tmp_path, app):
     path.write_bytes(workbook({"customers": [customer_row(voltage_kv="66")]}))
     bad = runner.invoke(args=["archive", "import", str(path)])
     assert bad.exit_code == 1 and "nothing was imported" in bad.output
+
+
+def test_cli_import_waits_for_an_import_job_of_the_browser(runner, tmp_path):
+    busy = Job(kind="archive.import", status=JobStatus.RUNNING)
+    db.session.add(busy)
+    db.session.commit()
+    path = tmp_path / "archive.xlsx"
+    path.write_bytes(workbook({"customers": [customer_row()]}))
+    refused = runner.invoke(args=["archive", "import", str(path)])
+    assert refused.exit_code == 1 and f"任务 {busy.id} 仍在修改档案" in refused.output
+    assert count(Customer) == 0
+    dry = runner.invoke(args=["archive", "import", str(path), "--dry-run"])
+    assert dry.exit_code == 0  # a check changes nothing: it need not wait

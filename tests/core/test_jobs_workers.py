@@ -4,12 +4,7 @@ validation run started in the browser done by a worker while its page shows prog
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +12,7 @@ from sqlalchemy import select
 from tests import jobs_support  # noqa: F401 (the kinds this test queues)
 from tests.conftest import settings_for
 from tests.factories import DEFAULT_PASSWORD, create_customer, create_user
+from tests.workers import STALE_SECONDS, wait_for
 from utilitycrm import create_app
 from utilitycrm.auth.roles import Role
 from utilitycrm.core import jobs
@@ -25,13 +21,6 @@ from utilitycrm.core.jobs import Job, JobStatus
 from utilitycrm.validation.models import ValidationRun
 
 pytestmark = pytest.mark.commits  # the workers are other processes
-ROOT = Path(__file__).resolve().parents[2]
-STALE_SECONDS = 2
-
-
-@pytest.fixture
-def queue_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'jobs.sqlite'}"
 
 
 @pytest.fixture
@@ -40,48 +29,6 @@ def queued_app(database_url, queue_url):
     return create_app(
         settings_for(database_url, JOBS_URL=queue_url, JOBS_STALE_SECONDS=STALE_SECONDS)
     )
-
-
-@pytest.fixture
-def start_worker(database_url, queue_url, tmp_path):
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        environment = os.environ | {
-            "DATABASE_URL": database_url,
-            "UTILITYCRM_JOBS_URL": queue_url,
-            "UTILITYCRM_JOBS_MODULES": "tests.jobs_support",
-            "UTILITYCRM_JOBS_STALE_SECONDS": str(STALE_SECONDS),
-            "SECRET_KEY": "test-worker",
-            "PYTHONPATH": str(ROOT),
-        }
-        command = [sys.executable, "-m", "flask", "--app", "utilitycrm", "jobs", "worker",
-                   "--threads", "1", "--no-schedule"]  # fmt: skip
-        log = (tmp_path / f"worker-{len(started)}.log").open("w")
-        process = subprocess.Popen(
-            command, cwd=tmp_path, env=environment, stdout=log, stderr=subprocess.STDOUT
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def wait_for(condition, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db.session.expire_all()
-        if value := condition():
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def test_a_job_survives_its_worker_being_killed_and_completes_once(

@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from utilitycrm.archive.jobs import refuse_if_busy
 from utilitycrm.archive.models import FeederLine, PowerSource
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import JobRefused
 
 
 @click.group()
@@ -48,6 +50,11 @@ def export(path: Path, line_codes: tuple[str, ...]) -> None:
 )
 def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
     """Import the workbook (or sheet.csv) PATH: all of it, or nothing when anything is wrong."""
+    if not dry_run:
+        try:
+            refuse_if_busy()
+        except JobRefused as refused:
+            raise click.ClickException(str(refused.message)) from refused
     result = import_workbook(
         path.read_bytes(), path.name, actor=None, dry_run=dry_run, network_sync=network_sync
     )

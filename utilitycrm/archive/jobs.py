@@ -23,7 +23,8 @@ UNDO = "archive.undo"
 READING = jobs.stage_name("Reading and checking the workbook")
 
 
-def _refuse_if_busy() -> None:
+def refuse_if_busy() -> None:
+    """One change of the archive by workbook at a time, from the browser or the shell."""
     for kind in (IMPORT, UNDO):
         if (other := jobs.active_job(kind)) is not None:
             raise jobs.JobRefused(
@@ -34,14 +35,14 @@ def _refuse_if_busy() -> None:
 def start_import(
     sha256: str, filename: str, *, network_sync: bool, checked_at_mark: int | None, actor: User
 ) -> jobs.Job:
-    _refuse_if_busy()
+    refuse_if_busy()
     params = {"sha256": sha256, "filename": filename, "network_sync": network_sync,
               "checked_at_mark": checked_at_mark}  # fmt: skip
     return jobs.enqueue(IMPORT, params, actor_id=actor.id)
 
 
 def start_undo(batch: ImportBatch, *, actor: User) -> jobs.Job:
-    _refuse_if_busy()
+    refuse_if_busy()
     return jobs.enqueue(UNDO, {"batch_id": batch.id}, actor_id=actor.id)
 
 

@@ -116,6 +116,9 @@ class Config:
     JOBS_FILES_FOLDER: str | None = None
     # A running job silent this long (seconds) lost its worker and is taken over.
     JOBS_STALE_SECONDS = 60
+    # A whole-archive validation on PostgreSQL is cut into this many parts that workers
+    # validate side by side on one exported snapshot; 1 validates in the run's own worker.
+    VALIDATION_PARTS = 1
     # The nightly backup's folder (default instance/backups); kept this many days.
     BACKUP_FOLDER: str | None = None
     BACKUP_KEEP_DAYS = 14
@@ -148,6 +151,9 @@ class Config:
             ),
             "JOBS_STALE_SECONDS": float(
                 os.environ.get("UTILITYCRM_JOBS_STALE_SECONDS") or cls.JOBS_STALE_SECONDS
+            ),
+            "VALIDATION_PARTS": int(
+                os.environ.get("UTILITYCRM_VALIDATION_PARTS") or cls.VALIDATION_PARTS
             ),
             "BACKUP_FOLDER": os.environ.get("UTILITYCRM_BACKUP_FOLDER") or None,
             "MAIL_SERVER": os.environ.get("MAIL_SERVER", cls.MAIL_SERVER),

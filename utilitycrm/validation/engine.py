@@ -7,6 +7,8 @@ findings are then written in one transaction, so a failed run changes nothing.
 from __future__ import annotations
 
 import hashlib
+import json
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, select, update
 
+from utilitycrm.archive.standards import Standards
 from utilitycrm.archive.thresholds import dated_standards
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.extensions import db
@@ -28,7 +31,8 @@ from utilitycrm.validation.models import (
     RunStatus,
     ValidationRun,
 )
-from utilitycrm.validation.registry import RULES, Hit, Rule
+from utilitycrm.validation.partitions import Partition
+from utilitycrm.validation.registry import RULES, Hit, Ref, Rule
 
 CHUNK = 900  # ids per IN (...) list, below every database's parameter limit
 TOPOLOGY_WRONG = ("topology.line_mismatch", "topology.unreachable_transformer")
@@ -49,10 +53,11 @@ class Found:
 
 @dataclass
 class Evaluation:
-    """What a run found, before it is stored."""
+    """What a run found, before it is stored; the parts of a run each make one, merged."""
 
     found: dict[str, Found] = field(default_factory=dict)
-    customer_ids: set[int] = field(default_factory=set)
+    customer_ids: set[int] = field(default_factory=set)  # kept for a scoped run only
+    checked: int = 0
     transformers: int = 0  # dedicated, not removed, of the customers checked
     lv_customers: int = 0  # on a public transformer
     wrong_transformers: set[int] = field(default_factory=set)
@@ -60,6 +65,48 @@ class Evaluation:
 
     def add(self, rule: Rule, hit: Hit, line_id: int | None) -> None:
         self.found.setdefault(fingerprint(rule, hit), Found(rule, hit, line_id))
+
+    def merge(self, other: Evaluation) -> None:
+        for key, item in other.found.items():
+            self.found.setdefault(key, item)
+        self.customer_ids |= other.customer_ids
+        self.checked += other.checked
+        self.transformers += other.transformers
+        self.lv_customers += other.lv_customers
+        self.wrong_transformers |= other.wrong_transformers
+        self.wrong_lv_customers |= other.wrong_lv_customers
+
+    def to_bytes(self) -> bytes:
+        """The evaluation of a part as a worker hands it to the run (compressed JSON)."""
+        found = [
+            [item.rule.id, [list(ref.as_dict().values()) for ref in item.hit.objects],
+             item.hit.customer_id, item.hit.line_id, item.hit.key, item.hit.params, item.line_id]
+            for item in self.found.values()
+        ]  # fmt: skip
+        document = {
+            "found": found,
+            "checked": self.checked,
+            "transformers": self.transformers,
+            "lv_customers": self.lv_customers,
+            "wrong_transformers": sorted(self.wrong_transformers),
+            "wrong_lv_customers": sorted(self.wrong_lv_customers),
+        }
+        return zlib.compress(json.dumps(document, ensure_ascii=False).encode(), 6)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Evaluation:
+        document = json.loads(zlib.decompress(data))
+        evaluation = cls(
+            checked=document["checked"],
+            transformers=document["transformers"],
+            lv_customers=document["lv_customers"],
+            wrong_transformers=set(document["wrong_transformers"]),
+            wrong_lv_customers=set(document["wrong_lv_customers"]),
+        )
+        for rule_id, objects, customer_id, hit_line, key, params, line_id in document["found"]:
+            hit = Hit(tuple(Ref(*ref) for ref in objects), customer_id, hit_line, key, params)
+            evaluation.add(RULES[rule_id], hit, line_id)
+        return evaluation
 
     def indicators(self) -> dict:
         """中压拓扑关系准确率 = 1 − transformers on a wrong line / all; 低压户变关系准确率 =
@@ -78,8 +125,7 @@ def _ratio(wrong: int, total: int) -> float | None:
     return round(1 - wrong / total, 6) if total else None
 
 
-def evaluate_snapshot(snap: Snapshot, rules: Iterable[Rule], evaluation: Evaluation) -> None:
-    """Run customer rules on one slice and add what they find."""
+def _add_hits(snap: Snapshot, rules: Iterable[Rule], evaluation: Evaluation) -> None:
     transformers = snap.network.transformers
     for rule in rules:
         for hit in rule.check(snap):
@@ -93,7 +139,16 @@ def evaluate_snapshot(snap: Snapshot, rules: Iterable[Rule], evaluation: Evaluat
                         evaluation.wrong_lv_customers.add(hit.customer_id)
                     else:
                         evaluation.wrong_transformers.add(ref.id)
-    evaluation.customer_ids.update(c.id for c in snap.customers)
+
+
+def evaluate_snapshot(
+    snap: Snapshot, rules: Iterable[Rule], evaluation: Evaluation, *, keep_ids: bool = True
+) -> None:
+    """Run customer rules on one slice and add what they find."""
+    _add_hits(snap, rules, evaluation)
+    evaluation.checked += len(snap.customers)
+    if keep_ids:
+        evaluation.customer_ids.update(c.id for c in snap.customers)
     for customer in snap.customers:
         evaluation.transformers += sum(
             1 for t in snap.network.transformers_of[customer.id] if not t.is_removed
@@ -111,37 +166,78 @@ def select_rules(rule_ids: Sequence[str] | None) -> list[Rule]:
     return [RULES[rule_id] for rule_id in rule_ids]
 
 
+Progress = Callable[[int, int], None]  # customers done, of how many
+
+
 def evaluate(
     scope: snapshot.Scope,
     rules: Sequence[Rule],
     *,
     today: date,
     progress: Callable[[int], None] = lambda percent: None,
+    parts: Sequence[Partition] | None = None,
 ) -> tuple[Evaluation, date | None]:
+    """Evaluate on one state of the archive read by this process: whole, or part after
+    part (`parts` of a whole-archive run, as workers would)."""
     standards, effective_on = dated_standards(today)
-    network = snapshot.load_network(today)
-    ids = snapshot.customer_ids(scope)
-    namesakes = snapshot.load_namesakes(scope, ids)
     evaluation = Evaluation()
-    customer_rules = [r for r in rules if r.scope == "customer"]
+    with snapshot.one_state():
+        chosen = list(parts) if parts else [None]
+        for number, part in enumerate(chosen):
+
+            def report(done: int, total: int, number: int = number) -> None:
+                progress(min(99, round(100 * (number + done / max(total, 1)) / len(chosen))))
+
+            evaluate_part(scope, part, rules, standards, today, evaluation, report)
+        evaluate_across(scope, rules, standards, today, evaluation)
+    return evaluation, effective_on
+
+
+def evaluate_part(
+    scope: snapshot.Scope,
+    part: Partition | None,
+    rules: Sequence[Rule],
+    standards: Standards,
+    today: date,
+    evaluation: Evaluation,
+    progress: Progress = lambda done, total: None,
+) -> None:
+    """The customer and network rules on the scope, or on one part of the whole archive;
+    the caller holds the state it reads (`snapshot.one_state`)."""
+    ids = snapshot.customer_ids(scope, part)
+    network = snapshot.load_network(today, part)
     network_rules = [r for r in rules if r.scope == "network"]
     if network_rules and scope.customer_ids is None:
         _evaluate_network(network, standards, today, network_rules, scope, evaluation)
-    total = max(len(ids), 1)
+    customer_rules = [r for r in rules if r.scope == "customer"]
     done = 0
     for chunk in snapshot.slices(ids):
-        snap = snapshot.load_slice(
-            chunk,
-            network=network,
-            standards=standards,
-            today=today,
-            contiguous=scope.is_full,
-            namesakes=namesakes,
-        )
-        evaluate_snapshot(snap, customer_rules, evaluation)
+        snap = snapshot.load_slice(chunk, network=network, standards=standards, today=today)
+        evaluate_snapshot(snap, customer_rules, evaluation, keep_ids=not scope.is_full)
         done += len(chunk)
-        progress(min(99, round(100 * done / total)))
-    return evaluation, effective_on
+        progress(done, len(ids))
+
+
+def evaluate_across(
+    scope: snapshot.Scope,
+    rules: Sequence[Rule],
+    standards: Standards,
+    today: date,
+    evaluation: Evaluation,
+) -> None:
+    """The rules that judge a customer against the whole archive, once a run: the
+    customers concerned are found by one set-based query, then read like a slice."""
+    across = [r for r in rules if r.scope == "archive"]
+    if not across:
+        return
+    in_scope = sorted(evaluation.customer_ids)
+    namesakes = snapshot.load_namesakes(scope, in_scope)
+    concerned = sorted(namesakes if scope.is_full else set(namesakes) & set(in_scope))
+    for chunk in snapshot.slices(concerned):
+        snap = snapshot.load_slice(
+            chunk, network=Network(), standards=standards, today=today, namesakes=namesakes
+        )
+        _add_hits(snap, across, evaluation)
 
 
 def _evaluate_network(network: Network, standards, today, rules, scope, evaluation) -> None:
@@ -270,6 +366,9 @@ def _event(finding_id: int, run: ValidationRun, action: EventAction, at) -> dict
     }
 
 
+Evaluator = Callable[..., tuple[Evaluation, date | None]]
+
+
 def execute(
     run: ValidationRun,
     scope: snapshot.Scope,
@@ -277,14 +376,14 @@ def execute(
     *,
     today: date,
     progress: Callable[[int], None] = lambda percent: None,
+    evaluator: Evaluator = evaluate,
 ) -> None:
-    """Evaluate on one state of the archive, then store; the caller commits (or rolls
-    back, and nothing is written)."""
-    with snapshot.one_state():
-        evaluation, effective_on = evaluate(scope, rules, today=today, progress=progress)
+    """Evaluate on one state of the archive (here, or spread over workers by
+    `evaluator`), then store; the caller commits (or rolls back, and nothing is written)."""
+    evaluation, effective_on = evaluator(scope, rules, today=today, progress=progress)
     counts = store(run, scope, rules, evaluation)
     run.counts = counts
-    run.customers_checked = len(evaluation.customer_ids)
+    run.customers_checked = evaluation.checked
     run.thresholds_effective_on = effective_on
     if scope.customer_ids is None:
         run.indicators = evaluation.indicators()

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from utilitycrm.archive.models import Customer, FeederLine
@@ -95,6 +103,23 @@ class ValidationRun(db.Model):
     @property
     def is_full(self) -> bool:
         return not self.scope
+
+
+class ValidationRunPart(db.Model):
+    """One part of a whole-archive run spread over workers: its plan (`partitions.py`)
+    and, once a worker has done it, what it found, until the run stores the findings."""
+
+    __tablename__ = "validation_run_part"
+    __table_args__ = (UniqueConstraint("run_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("validation_run.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    plan: Mapped[dict] = mapped_column(JSONDocument)
+    customers_checked: Mapped[int] = mapped_column(default=0)
+    # engine.Evaluation.to_bytes(): compressed, as big as the part's findings.
+    evaluation: Mapped[bytes | None] = mapped_column(LargeBinary)
+    finished_at: Mapped[datetime | None]
 
 
 class Finding(Versioned, db.Model):

@@ -108,7 +108,8 @@ class Rule:
     messages: dict[str, object]
     check: Callable[..., Iterator[Hit]]
     # customer: judged per customer, so a run for some customers can resolve its findings;
-    # network: judged on lines, substations or switches.
+    # network: judged on lines, substations or switches, within one closed network;
+    # archive: a customer judged against the whole archive (one set-based step a run).
     scope: str = "customer"
 
     @property

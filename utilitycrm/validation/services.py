@@ -92,9 +92,10 @@ def execute_run(
     rule_ids: Sequence[str] | None = None,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    evaluator: engine.Evaluator = engine.evaluate,
 ) -> ValidationRun:
-    """Evaluate and store in one transaction; a failure leaves the findings untouched and
-    the run marked failed with its reason. Commits."""
+    """Evaluate (here, or spread by `evaluator`) and store in one transaction; a failure
+    leaves the findings untouched and the run marked failed with its reason. Commits."""
     run = db.session.get(ValidationRun, run_id)
     try:
         engine.execute(
@@ -103,6 +104,7 @@ def execute_run(
             engine.select_rules(rule_ids),
             today=today or local_today(),
             progress=progress or (lambda percent: None),
+            evaluator=evaluator,
         )
         db.session.commit()
     except Exception as error:

@@ -1,15 +1,16 @@
 """The only module of the validation engine that reads the database.
 
 It reads what the rules need in bulk, a few queries per slice of customers, into the
-plain rows of `facts.py`. The network and every transformer are read once per run;
-customers and what hangs on them come in slices so that a million customers never sit
-in memory at once.
+plain rows of `facts.py`. The network and its transformers are read once per run (or per
+part of a run, `partitions.py`); customers and what hangs on them come in slices so that
+a million customers never sit in memory at once.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.core.extensions import db
 from utilitycrm.validation import facts
+from utilitycrm.validation.partitions import Partition
 
 SLICE = 20_000
 
@@ -57,9 +59,18 @@ class Scope:
         return self.line_id is None and self.customer_ids is None
 
 
+_SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$")
+
+
+def _bound_to_callers_transaction() -> bool:
+    bind = db.session.get_bind()
+    return isinstance(bind, Connection) and bind.in_transaction()
+
+
 @contextmanager
-def one_state() -> Iterator[None]:
-    """Every read inside sees the archive as it was at the first one.
+def one_state(snapshot_id: str | None = None) -> Iterator[None]:
+    """Every read inside sees the archive as it was at the first one (or as the exported
+    PostgreSQL snapshot `snapshot_id` shows it, which every part of a run shares).
 
     A run reads in many statements (the network, then customers slice by slice); an import
     committing in between would otherwise be half seen, its customers without their
@@ -70,11 +81,14 @@ def one_state() -> Iterator[None]:
     conflicts with the snapshot.
     """
     db.session.commit()  # the snapshot starts with a transaction of its own
-    bind = db.session.get_bind()
-    if isinstance(bind, Connection) and bind.in_transaction():
+    if _bound_to_callers_transaction():
         pass  # the session runs inside its caller's transaction: that is the snapshot
     elif db.engine.dialect.name == "postgresql":
-        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        connection = db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        if snapshot_id is not None:
+            if not _SNAPSHOT_ID.match(snapshot_id):
+                raise ValueError(f"not a snapshot identifier: {snapshot_id!r}")
+            connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot_id}'")
     else:
         db.session.connection().exec_driver_sql("BEGIN")
     try:
@@ -85,8 +99,30 @@ def one_state() -> Iterator[None]:
     db.session.commit()  # ends the read transaction; it wrote nothing
 
 
+def can_share_state() -> bool:
+    """Whether other processes can read the state this one sees: PostgreSQL exports
+    snapshots; SQLite's parts are read by one reader, and so are a test's."""
+    return db.engine.dialect.name == "postgresql" and not _bound_to_callers_transaction()
+
+
+@contextmanager
+def exported_state() -> Iterator[str]:
+    """A PostgreSQL snapshot other sessions can read in (`one_state(snapshot_id)`) for as
+    long as this holds its transaction open, on a connection of its own."""
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
+
+
+def _execute(statement):
+    """A Core execution on the session's connection (in its transaction, the snapshot):
+    plain rows without the ORM's result machinery, which doubled the cost of a read."""
+    return db.session.connection().execute(statement)
+
+
 def _rows(row_type, statement) -> Iterator:
-    for row in db.session.execute(statement):
+    for row in _execute(statement):
         yield row_type(*row)
 
 
@@ -94,10 +130,26 @@ def _columns(row_type, model) -> list:
     return [getattr(model, f.name) for f in dataclasses.fields(row_type)]
 
 
-def load_network(today: date) -> facts.Network:
+def load_network(today: date, part: Partition | None = None, customer_ids=None) -> facts.Network:
+    """The network; with `part`, its nodes, edges and transformers only (`customer_ids`:
+    the part's checked customers, as a subquery)."""
+    nodes = select(*_columns(facts.Node, NetworkNode))
+    edges = select(
+        NetworkEdge.id,
+        NetworkEdge.code,
+        NetworkEdge.kind,
+        NetworkEdge.from_node_id,
+        NetworkEdge.to_node_id,
+        NetworkEdge.is_closed,
+    )
+    transformers = select(*_columns(facts.Transformer, Transformer))
+    if part is not None:
+        nodes = nodes.where(NetworkNode.id.in_(part.node_ids()))
+        edges = edges.where(NetworkEdge.from_node_id.in_(part.node_ids()))
+        transformers = transformers.where(part.transformers())
     year_start = datetime(today.year, 1, 1, tzinfo=UTC)
     state_changes: dict[int, list[facts.StateChange]] = defaultdict(list)
-    for transformer_id, at, action, _field, old, new in db.session.execute(
+    for transformer_id, at, action, _field, old, new in _execute(
         select(
             ArchiveChange.object_id,
             ChangeSet.occurred_at,
@@ -123,26 +175,9 @@ def load_network(today: date) -> facts.Network:
             for row in _rows(facts.Substation, select(*_columns(facts.Substation, Substation)))
         },
         lines={row.id: row for row in _rows(facts.Line, select(*_columns(facts.Line, FeederLine)))},
-        nodes={
-            row.id: row for row in _rows(facts.Node, select(*_columns(facts.Node, NetworkNode)))
-        },
-        edges=list(
-            _rows(
-                Edge,
-                select(
-                    NetworkEdge.id,
-                    NetworkEdge.code,
-                    NetworkEdge.kind,
-                    NetworkEdge.from_node_id,
-                    NetworkEdge.to_node_id,
-                    NetworkEdge.is_closed,
-                ),
-            )
-        ),
-        transformers={
-            row.id: row
-            for row in _rows(facts.Transformer, select(*_columns(facts.Transformer, Transformer)))
-        },
+        nodes={row.id: row for row in _rows(facts.Node, nodes)},
+        edges=list(_rows(Edge, edges)),
+        transformers={row.id: row for row in _rows(facts.Transformer, transformers)},
         tariffs={
             row.code: row for row in _rows(facts.Tariff, select(*_columns(facts.Tariff, Tariff)))
         },
@@ -155,9 +190,11 @@ _CUSTOMER_COLUMNS = _columns(facts.Customer, Customer)
 _OPEN = Customer.status.not_in([CustomerStatus.CLOSED.value, CustomerStatus.APPLYING.value])
 
 
-def customer_ids(scope: Scope) -> list[int]:
-    """The customers a run checks (closed ones never), in id order."""
-    if scope.customer_ids is not None:
+def customer_ids(scope: Scope, part: Partition | None = None) -> list[int]:
+    """The customers a run (or a part of it) checks (closed ones never), in id order."""
+    if part is not None:
+        statement = select(Customer.id).where(_OPEN, part.customers())
+    elif scope.customer_ids is not None:
         statement = select(Customer.id).where(Customer.id.in_(scope.customer_ids), _OPEN)
     elif scope.line_id is not None:
         on_line = union(
@@ -173,18 +210,40 @@ def customer_ids(scope: Scope) -> list[int]:
         statement = select(Customer.id).where(Customer.id.in_(select(on_line.c[0])), _OPEN)
     else:
         statement = select(Customer.id).where(_OPEN)
-    return list(db.session.scalars(statement.order_by(Customer.id)))
+    return list(_execute(statement.order_by(Customer.id)).scalars())
+
+
+RUN_GAP = 4  # ids further apart end a run: closed customers leave small gaps
+MIN_RUN = 500
 
 
 def slices(ids: Sequence[int], size: int = SLICE) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+    """At most `size` ids a slice, cut along runs of near-consecutive ids so that each
+    reads as a range (`_within`); ids scattered in short runs are gathered into lists."""
+    scattered: list[int] = []
+    start = 0
+    while start < len(ids):
+        end = start + 1
+        while end < len(ids) and end - start < size and ids[end] - ids[end - 1] <= RUN_GAP:
+            end += 1
+        if end - start >= MIN_RUN:
+            yield ids[start:end]
+        else:
+            scattered += ids[start:end]
+            if len(scattered) >= size:
+                yield scattered[:size]
+                scattered = scattered[size:]
+        start = end
+    if scattered:
+        yield scattered
 
 
-def _within(column, ids: Sequence[int], contiguous: bool):
-    """Rows of the slice: an id range when the slice is every open customer in it (a
-    range scan on the index), else the ids themselves."""
-    return column.between(ids[0], ids[-1]) if contiguous else column.in_(ids)
+def _within(column, ids: Sequence[int]):
+    """Rows of the slice: its id range when the slice fills at least half of it (a range
+    scan on the index; the other rows are read and left), else the ids themselves."""
+    if 2 * len(ids) >= ids[-1] - ids[0] + 1:
+        return column.between(ids[0], ids[-1])
+    return column.in_(ids)
 
 
 def load_slice(
@@ -193,8 +252,7 @@ def load_slice(
     network: facts.Network,
     standards: Standards,
     today: date,
-    contiguous: bool,
-    namesakes: dict[int, list[tuple[int, str]]],
+    namesakes: dict[int, list[tuple[int, str]]] | None = None,
 ) -> facts.Snapshot:
     """The customers `ids` with their sources, metering points and meters."""
     wanted = set(ids)
@@ -202,7 +260,7 @@ def load_slice(
         row
         for row in _rows(
             facts.Customer,
-            select(*_CUSTOMER_COLUMNS).where(_within(Customer.id, ids, contiguous)),
+            select(*_CUSTOMER_COLUMNS).where(_within(Customer.id, ids)),
         )
         if row.id in wanted
     ]
@@ -210,7 +268,7 @@ def load_slice(
     for row in _rows(
         facts.Source,
         select(*_columns(facts.Source, PowerSource))
-        .where(_within(PowerSource.customer_id, ids, contiguous))
+        .where(_within(PowerSource.customer_id, ids))
         .order_by(PowerSource.id),
     ):
         sources[row.customer_id].append(row)
@@ -218,7 +276,7 @@ def load_slice(
     for row in _rows(
         facts.MeteringPoint,
         select(*_columns(facts.MeteringPoint, MeteringPoint))
-        .where(_within(MeteringPoint.customer_id, ids, contiguous))
+        .where(_within(MeteringPoint.customer_id, ids))
         .order_by(MeteringPoint.id),
     ):
         points[row.customer_id].append(row)
@@ -227,7 +285,7 @@ def load_slice(
         facts.Meter,
         select(*_columns(facts.Meter, Meter))
         .join(MeteringPoint, Meter.metering_point_id == MeteringPoint.id)
-        .where(_within(MeteringPoint.customer_id, ids, contiguous))
+        .where(_within(MeteringPoint.customer_id, ids))
         .order_by(Meter.id),
     ):
         meters[row.metering_point_id].append(row)
@@ -239,23 +297,25 @@ def load_slice(
         sources=sources,
         points=points,
         meters=meters,
-        namesakes={c.id: namesakes[c.id] for c in customers if c.id in namesakes},
-        contracts=load_contracts(ids, contiguous),
+        namesakes={c.id: namesakes[c.id] for c in customers if c.id in (namesakes or {})},
+        contracts=load_contracts(ids),
     )
 
 
-def load_contracts(ids: Sequence[int], contiguous: bool) -> dict[int, list[facts.Contract]]:
+def load_contracts(ids: Sequence[int]) -> dict[int, list[facts.Contract]]:
     """Signed and expired contracts of the slice; for signed ones the terms they froze and
     the terms the archive gives now (through the contract's own reader, so that a contract
     and this check can never disagree on what the archive says)."""
     signed = ContractStatus.SIGNED.value
-    rows = db.session.execute(
+    rows = _execute(
         select(Contract.id, Contract.customer_id, Contract.number, Contract.status,
                Contract.ends_on, Contract.frozen_data)
-        .where(_within(Contract.customer_id, ids, contiguous),
+        .where(_within(Contract.customer_id, ids),
                Contract.status.in_([signed, ContractStatus.EXPIRED.value]))
         .order_by(Contract.id)
     ).all()  # fmt: skip
+    wanted = set(ids)
+    rows = [row for row in rows if row.customer_id in wanted]
     archive = terms.load_customers({r.customer_id for r in rows if r.status == signed})
     current = {cid: terms.terms(terms.contract_data(c)) for cid, c in archive.items()}
     result: dict[int, list[facts.Contract]] = defaultdict(list)
@@ -291,7 +351,7 @@ def load_namesakes(scope: Scope, ids: Sequence[int]) -> dict[int, list[tuple[int
         names = select(Customer.name).where(Customer.id.in_(ids))
         statement = select(Customer.id, Customer.account_no, *key).where(Customer.name.in_(names))
     groups_by_key: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
-    for customer_id, account_no, *values in db.session.execute(statement.where(_OPEN)):
+    for customer_id, account_no, *values in _execute(statement.where(_OPEN)):
         groups_by_key[tuple(values)].append((customer_id, account_no))
     result = {}
     for members in groups_by_key.values():

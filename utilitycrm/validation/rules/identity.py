@@ -26,6 +26,7 @@ from utilitycrm.validation.rules import refs
             "supply billed under two accounts."
         )
     },
+    scope="archive",
 )
 def duplicate_customer(snap: Snapshot) -> Iterator[Hit]:
     """Two records of one customer split its history and can bill one supply twice."""
