@@ -130,9 +130,8 @@ def _columns(row_type, model) -> list:
     return [getattr(model, f.name) for f in dataclasses.fields(row_type)]
 
 
-def load_network(today: date, part: Partition | None = None, customer_ids=None) -> facts.Network:
-    """The network; with `part`, its nodes, edges and transformers only (`customer_ids`:
-    the part's checked customers, as a subquery)."""
+def load_network(today: date, part: Partition | None = None) -> facts.Network:
+    """The network; with `part`, its nodes, edges and transformers only."""
     nodes = select(*_columns(facts.Node, NetworkNode))
     edges = select(
         NetworkEdge.id,
