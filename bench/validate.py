@@ -20,7 +20,6 @@ own, so its peak memory (max RSS) is its own:
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import pickle
@@ -36,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event
 
-from bench.common import bench_app, ensure_archive
+from bench.common import bench_app, ensure_archive, figure, write_figures
 from utilitycrm.core.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,13 +236,11 @@ def main() -> None:
         figures["customers_per_second_per_worker"] = {
             "value": round(per_worker), "unit": "customers/s", "floor": None, "ratio": None
         }  # fmt: skip
-    if args.json:
-        Path(args.json).write_text(json.dumps({"figures": figures}, indent=2))
+    write_figures(args.json, figures)
 
 
 def _figure(seconds: float, floor: float) -> dict:
-    return {"value": round(seconds, 2), "unit": "s", "floor": round(floor, 2),
-            "ratio": round(seconds / floor, 2)}  # fmt: skip
+    return figure(seconds, floor, "s")
 
 
 if __name__ == "__main__":

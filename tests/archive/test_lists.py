@@ -36,6 +36,19 @@ def test_search_by_account_number_prefix_name_prefix_and_meter():
     assert account_numbers(page_of(q="*")) == []
 
 
+def test_search_anywhere_finds_one_two_or_more_characters_in_the_name_or_the_address():
+    a = create_customer(name="示范市光伏科技有限公司", address="高新区科技路8号")
+    b = create_customer(name="城南第二医院", address=None)
+    c = create_customer(name="示范物流", address="城南路 100% 号")
+    anywhere = {
+        "光伏": [a], "科技": [a], "科技路8": [a], "医院": [b], "第二医": [b], "城南": [b, c],
+        "医": [b], "%": [c], "100% 号": [c], "伏科技有": [a], "光科": [], "院城": [],
+    }  # fmt: skip
+    for searched, expected in anywhere.items():
+        found = account_numbers(page_of(q=searched, anywhere=True))
+        assert found == [customer.account_no for customer in expected], searched
+
+
 def test_filters_combine():
     line = create_line()
     on_line = create_customer(category="large_industry", voltage_kv="10", value_class="A")

@@ -134,3 +134,35 @@ def test_the_nightly_backup_job_writes_one_file_a_day_and_keeps_two_weeks(app, t
 
 def _suffix() -> str:
     return "sqlite" if db.engine.dialect.name == "sqlite" else "dump"
+
+
+@pytest.mark.commits  # ANALYZE sees the committed tables
+def test_the_nightly_statistics_job_gives_the_planner_fresh_statistics(app):
+    from utilitycrm.core import jobs
+
+    create_customer(name="统计里的客户")
+    if _analyzed() and db.engine.dialect.name == "sqlite":
+        db.session.execute(text("DELETE FROM sqlite_stat1"))  # SQLite keeps no time
+    db.session.commit()
+    before = _analyzed()
+    job = jobs.enqueue("ops.statistics", key="ops.statistics@test")
+    assert job.status is jobs.JobStatus.DONE, job.error
+    db.session.commit()
+    after = _analyzed()
+    assert after is not None and (before is None or after > before)
+
+
+def _analyzed():
+    """When the customer table was last analyzed (PostgreSQL), or whether SQLite holds
+    statistics on it (the time it took them is not kept)."""
+    if db.engine.dialect.name == "sqlite":
+        tables = db.session.scalars(
+            text("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        )
+        if not tables.first():
+            return None
+        rows = db.session.scalar(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'customer'"))
+        return rows or None
+    return db.session.scalar(
+        text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'customer'")
+    )

@@ -68,3 +68,36 @@ def test_a_run_cut_into_parts_keeps_every_finding_of_a_run_in_one_piece(oddities
     assert planned == [4]
     assert first["new"] > 40 and second.get("new", 0) == 0 and second["resolved"] == 0
     assert second["still_open"] == first["new"]
+
+
+def _of(evaluation: engine.Evaluation, customer_ids: set[int]) -> dict:
+    return {
+        key: found
+        for key, found in _found(evaluation).items()
+        if found[2] in customer_ids and RULES[found[0]].scope != "network"
+    }
+
+
+def test_a_check_on_save_reads_the_customers_feeders_and_finds_what_a_full_run_finds(oddities):
+    rules = list(RULES.values())
+    whole, _ = engine.evaluate(Scope(), rules, today=TODAY)
+    odd = db.session.scalars(select(Customer.id).where(Customer.account_no.like("88000000%")))
+    by_rule: dict[str, set[int]] = {}
+    for item in whole.found.values():
+        if item.hit.customer_id is not None:
+            by_rule.setdefault(item.rule.id, set()).add(item.hit.customer_id)
+    finders = set().union(*(sorted(ids)[:3] for ids in by_rule.values()))
+    others = db.session.scalars(select(Customer.id).order_by(Customer.id)).all()[::60]
+    saved = sorted(set(odd) | finders | set(others))
+    assert len(by_rule) > 15 and len(saved) > 40
+    for customer_id in saved:  # one save each, as the archive's pages make them
+        checked, _ = engine.evaluate(Scope(customer_ids=(customer_id,)), rules, today=TODAY)
+        assert _of(checked, {customer_id}) == _of(whole, {customer_id}), customer_id
+    together, _ = engine.evaluate(Scope(customer_ids=tuple(saved)), rules, today=TODAY)
+    assert _of(together, set(saved)) == _of(whole, set(saved))
+
+    _a, b, c = oddities["lines"]
+    two_lines = db.session.scalar(select(Customer.id).where(Customer.account_no == "8800000002"))
+    read = partitions.around([two_lines])
+    assert set(read.lines) == {b.id, c.id}  # of 8 lines: no closed tie joins these two
+    assert partitions.around([oddities["nowhere"].id]).lines == ()

@@ -15,12 +15,14 @@ from utilitycrm.archive.workbook import uploads
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.auth.models import User
 from utilitycrm.core import jobs
+from utilitycrm.core.database import refresh_statistics
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 
 IMPORT = "archive.import"
 UNDO = "archive.undo"
 READING = jobs.stage_name("Reading and checking the workbook")
+BULK_ROWS = 10_000  # an import this large refreshes the planner's statistics
 
 
 def refuse_if_busy() -> None:
@@ -79,6 +81,9 @@ def run_import(job: jobs.Job, progress: jobs.Progress) -> dict:
         )
         raise UtilityCRMError(f"{said} {reasons}")
     result.batch.job_id = job.id
+    db.session.commit()  # the import stands; its statistics are the planner's, not its own
+    if sum(n for sheet in result.batch.counts.values() for n in sheet.values()) >= BULK_ROWS:
+        refresh_statistics(db.session.connection())
     return _batch_document(result.batch)
 
 

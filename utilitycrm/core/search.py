@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy import ARRAY, ColumnElement, Select, Text, and_, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import array
 
+from utilitycrm.core.database import search_pieces
 from utilitycrm.core.extensions import db
 
 
@@ -28,9 +31,18 @@ def starts_with(column, text: str) -> ColumnElement[bool]:
     return column.like(_escape_like(text) + "%", escape="\\")
 
 
-def contains(column, text: str) -> ColumnElement[bool]:
-    """Substring match: a scan on SQLite, a trigram index on PostgreSQL."""
-    return column.like("%" + _escape_like(text) + "%", escape="\\")
+def contains_any(columns: Sequence, text: str) -> ColumnElement[bool]:
+    """Substring match in any of the columns. PostgreSQL first narrows the rows to those
+    holding every two-character piece of `text` through the columns' bigram index
+    (`database.bigram_index`), then checks the substring; SQLite, or a single character,
+    scans."""
+    pattern = "%" + _escape_like(text) + "%"
+    matched = or_(*(column.like(pattern, escape="\\") for column in columns))
+    if db.engine.dialect.name != "postgresql" or len(text) < 2:
+        return matched
+    pieces = sorted({text[i : i + 2] for i in range(len(text) - 1)})
+    held = search_pieces(*columns).op("@>")(cast(array(pieces), ARRAY(Text)))
+    return and_(held, matched)
 
 
 @dataclass(frozen=True)

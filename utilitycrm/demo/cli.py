@@ -6,6 +6,7 @@ import time
 
 import click
 
+from utilitycrm.core.database import refresh_statistics
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
 from utilitycrm.demo import seeding
@@ -48,6 +49,7 @@ def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None
     db.session.commit()
     contracts = seed_contracts(local_today())
     key_accounts = seed_key_account_work(local_today(), seed_value)
+    refresh_statistics(db.session.connection())
     db.session.commit()
     click.echo(f"Demo utility seeded in {time.monotonic() - started:.1f} s:")
     for table, count in report.counts.items():

@@ -1,6 +1,9 @@
-"""The nightly backup as a scheduled job: one file a day in BACKUP_FOLDER (default
-instance/backups), the oldest beyond BACKUP_KEEP_DAYS removed. A retry on the same day
-finds the day's file and keeps it."""
+"""The night's upkeep of the database as scheduled jobs.
+
+The backup: one file a day in BACKUP_FOLDER (default instance/backups), the oldest beyond
+BACKUP_KEEP_DAYS removed; a retry on the same day finds the day's file and keeps it.
+The planner's statistics, refreshed after the day's edits and before the night's
+validation run (which plans its reads on them)."""
 
 from __future__ import annotations
 
@@ -10,11 +13,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from utilitycrm.core import jobs
+from utilitycrm.core.database import refresh_statistics
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
 from utilitycrm.ops.backup import write_backup
 
 BACKUP = "ops.backup"
+STATISTICS = "ops.statistics"
 PREFIX = "utilitycrm-"
 
 
@@ -38,3 +43,12 @@ def backup(job: jobs.Job, progress: jobs.Progress) -> dict:
 
 
 jobs.register_schedule(BACKUP, "30 1 * * *")
+
+
+@jobs.register_job(STATISTICS, _l("Database statistics"))
+def statistics(job: jobs.Job, progress: jobs.Progress) -> dict:
+    refresh_statistics(db.session.connection())
+    return {"database": db.engine.dialect.name}
+
+
+jobs.register_schedule(STATISTICS, "45 1 * * *")

@@ -20,8 +20,8 @@ from utilitycrm.archive.standards import Standards
 from utilitycrm.archive.thresholds import dated_standards
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.extensions import db
+from utilitycrm.validation import partitions, snapshot
 from utilitycrm.validation import rules as _rules  # noqa: F401 - registers the rules
-from utilitycrm.validation import snapshot
 from utilitycrm.validation.facts import Network, Snapshot
 from utilitycrm.validation.models import (
     EventAction,
@@ -182,7 +182,12 @@ def evaluate(
     standards, effective_on = dated_standards(today)
     evaluation = Evaluation()
     with snapshot.one_state():
-        chosen = list(parts) if parts else [None]
+        if parts:
+            chosen = list(parts)
+        elif scope.customer_ids is not None:  # a few customers: their feeders only
+            chosen = [partitions.around(scope.customer_ids)]
+        else:
+            chosen = [None]
         for number, part in enumerate(chosen):
 
             def report(done: int, total: int, number: int = number) -> None:

@@ -14,9 +14,10 @@ customers placed on more than one line; neither returns a row per customer.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, distinct, exists, func, or_, select, union_all
+from sqlalchemy import and_, distinct, exists, func, or_, select, union, union_all
 from sqlalchemy.orm import aliased
 
 from utilitycrm.archive.models import Customer, NetworkEdge, NetworkNode, Transformer
@@ -133,19 +134,7 @@ def plan(count: int) -> list[Partition]:
         if line_id is not None:
             groups.find(line_id)
             weights[line_id] = nodes
-    a, b = aliased(NetworkNode), aliased(NetworkNode)
-    crossing = (
-        select(_member(a.line_id, a.id), _member(b.line_id, b.id))
-        .select_from(NetworkEdge)
-        .join(a, a.id == NetworkEdge.from_node_id)
-        .join(b, b.id == NetworkEdge.to_node_id)
-        .where(
-            NetworkEdge.is_closed,
-            or_(a.line_id.is_(None), b.line_id.is_(None), a.line_id != b.line_id),
-        )
-        .distinct()
-    )
-    for pair in db.session.execute(crossing):
+    for pair in db.session.execute(_crossing()):
         groups.join(pair)
     for node_id in db.session.scalars(select(NetworkNode.id).where(NetworkNode.line_id.is_(None))):
         groups.find(-node_id)
@@ -159,6 +148,60 @@ def plan(count: int) -> list[Partition]:
     for item in list(groups.parent):
         grouped[groups.find(item)].append(item)
     return _pack(list(grouped.values()), weights, count)
+
+
+def _crossing(node_ids=None):
+    """(member, member) of the closed edges that join two line groups: between nodes of
+    two lines, or with a node recorded on no line; with `node_ids`, those touching them."""
+    a, b = aliased(NetworkNode), aliased(NetworkNode)
+    edges = (
+        select(_member(a.line_id, a.id), _member(b.line_id, b.id))
+        .select_from(NetworkEdge)
+        .join(a, a.id == NetworkEdge.from_node_id)
+        .join(b, b.id == NetworkEdge.to_node_id)
+        .where(
+            NetworkEdge.is_closed,
+            or_(a.line_id.is_(None), b.line_id.is_(None), a.line_id != b.line_id),
+        )
+    )
+    if node_ids is None:
+        return edges.distinct()
+    # One branch an end: an OR across the two joined nodes would read every edge.
+    return union(
+        edges.where(NetworkEdge.from_node_id.in_(node_ids)),
+        edges.where(NetworkEdge.to_node_id.in_(node_ids)),
+    )
+
+
+def around(customer_ids: Sequence[int]) -> Partition:
+    """The part a check of a few customers reads (check on save): the line groups their
+    transformers sit on, grown along closed edges until none leaves it. The same closure
+    as `plan`'s, without the lines other customers join to it, which these do not need."""
+    placed = union(
+        select(_member(NetworkNode.line_id, NetworkNode.id))
+        .join(Transformer, Transformer.node_id == NetworkNode.id)
+        .where(Transformer.customer_id.in_(customer_ids)),
+        select(_member(NetworkNode.line_id, NetworkNode.id))
+        .join(Transformer, Transformer.node_id == NetworkNode.id)
+        .join(Customer, Customer.supply_transformer_id == Transformer.id)
+        .where(Customer.id.in_(customer_ids)),
+    )
+    members = set(db.session.execute(placed).scalars())
+    frontier = set(members)
+    while frontier:
+        reached = _as_part(frontier).node_ids()
+        found = {m for pair in db.session.execute(_crossing(reached)) for m in pair}
+        frontier = found - members
+        members |= frontier
+    return _as_part(members)
+
+
+def _as_part(members) -> Partition:
+    return Partition(
+        0,
+        lines=tuple(sorted(m for m in members if m > 0)),
+        nodes=tuple(sorted(-m for m in members if m < 0)),
+    )
 
 
 def _customers_on_several_lines():

@@ -40,6 +40,7 @@ from utilitycrm.archive.topology import Edge
 from utilitycrm.contracts import terms
 from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
+from utilitycrm.core.database import parallel_reads
 from utilitycrm.core.extensions import db
 from utilitycrm.validation import facts
 from utilitycrm.validation.partitions import Partition
@@ -89,6 +90,7 @@ def one_state(snapshot_id: str | None = None) -> Iterator[None]:
             if not _SNAPSHOT_ID.match(snapshot_id):
                 raise ValueError(f"not a snapshot identifier: {snapshot_id!r}")
             connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot_id}'")
+        parallel_reads(connection)
     else:
         db.session.connection().exec_driver_sql("BEGIN")
     try:
@@ -142,10 +144,14 @@ def load_network(today: date, part: Partition | None = None) -> facts.Network:
         NetworkEdge.is_closed,
     )
     transformers = select(*_columns(facts.Transformer, Transformer))
+    changed = ArchiveChange.object_type == Transformer.__tablename__
     if part is not None:
         nodes = nodes.where(NetworkNode.id.in_(part.node_ids()))
         edges = edges.where(NetworkEdge.from_node_id.in_(part.node_ids()))
         transformers = transformers.where(part.transformers())
+        changed = and_(
+            changed, ArchiveChange.object_id.in_(select(Transformer.id).where(part.transformers()))
+        )
     year_start = datetime(today.year, 1, 1, tzinfo=UTC)
     state_changes: dict[int, list[facts.StateChange]] = defaultdict(list)
     for transformer_id, at, action, _field, old, new in _execute(
@@ -159,7 +165,7 @@ def load_network(today: date, part: Partition | None = None) -> facts.Network:
         )
         .join(ChangeSet, ArchiveChange.change_set_id == ChangeSet.id)
         .where(
-            ArchiveChange.object_type == Transformer.__tablename__,
+            changed,
             ChangeSet.occurred_at >= year_start,
             or_(ArchiveChange.field == "state", ArchiveChange.action == Action.INSERT.value),
         )
@@ -191,10 +197,10 @@ _OPEN = Customer.status.not_in([CustomerStatus.CLOSED.value, CustomerStatus.APPL
 
 def customer_ids(scope: Scope, part: Partition | None = None) -> list[int]:
     """The customers a run (or a part of it) checks (closed ones never), in id order."""
-    if part is not None:
-        statement = select(Customer.id).where(_OPEN, part.customers())
-    elif scope.customer_ids is not None:
+    if scope.customer_ids is not None:  # their part is `partitions.around` them
         statement = select(Customer.id).where(Customer.id.in_(scope.customer_ids), _OPEN)
+    elif part is not None:
+        statement = select(Customer.id).where(_OPEN, part.customers())
     elif scope.line_id is not None:
         on_line = union(
             select(PowerSource.customer_id).where(PowerSource.line_id == scope.line_id),

@@ -23,7 +23,7 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
-from utilitycrm.core.database import Versioned, coded, pattern_index, trigram_index, utcnow
+from utilitycrm.core.database import Versioned, bigram_index, coded, pattern_index, utcnow
 from utilitycrm.core.extensions import db
 
 if TYPE_CHECKING:
@@ -84,8 +84,8 @@ class Customer(Audited, Versioned, db.Model):
         Index("ix_customer_importance_account_no", "importance", "account_no"),
         pattern_index("customer", "account_no"),
         pattern_index("customer", "name"),
-        trigram_index("customer", "name"),
-        trigram_index("customer", "address"),
+        # Search anywhere in the name or address (`archive.queries`).
+        bigram_index("ix_customer_search_bigrams", "name", "address"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
