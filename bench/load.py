@@ -1,17 +1,20 @@
 """Throughput and latency under load: gunicorn on PostgreSQL with a million-customer archive.
 
     .venv/bin/python bench/load.py [--customers N] [--seconds S] [--clients C] [--workers W]
+                                   [--warmup S] [--json FILE]
 
 DATABASE_URL names the PostgreSQL database (default: the `utilitycrm_bench` database on
 127.0.0.1, created when missing); the demo utility is seeded there once and reused. The
-app runs under gunicorn with the repository's gunicorn.conf.py. A second process signs in
-C simulated users (CSRF tokens and cookies as a browser keeps them) and drives them for a
-bounded time, first against a static file (the floor: routing, session and the WSGI path,
-no database), then with the mixed workload of the marketing floor: the customer list,
-searches, customer pages, edit forms and saves, and the project worklist. Each user saves
-customers of its own, so every save is expected to succeed. Prints the throughput and the
-p50/p95/p99 latency of each request type and their ratios to the floor's; any error (an
-unexpected status, a refused save, a timeout) is counted and makes the exit status 1.
+app runs under gunicorn with the repository's gunicorn.conf.py. A second process drives
+C simulated users (CSRF tokens and cookies as a browser keeps them), all signed in before
+any clock starts, in three phases, each after an untimed warm-up: a static file, a
+signed-in trivial page (the profile: session, user, layout, no archive: the floor of the
+ratios), then the mixed workload of the marketing floor: the customer list, searches
+(户号, its prefix, a name prefix, two characters anywhere), customer pages, edit forms and
+saves, and the project worklist. Each user saves customers of its own, so every save is
+expected to succeed. Prints the throughput and the p50/p95/p99 latency of each request
+type and their ratios to the floor's; any error (an unexpected status, a refused save, a
+timeout) is counted and makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ import http.client
 import multiprocessing
 import os
 import random
-import statistics
 import subprocess
 import sys
 import threading
@@ -37,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench.common import DATA, bench_app, ensure_archive
+from bench.common import DATA, bench_app, ensure_archive, figure, percentile, write_figures
 from tests.htmlforms import page_forms
 from utilitycrm.archive.models import Customer
 from utilitycrm.core.extensions import db
@@ -132,45 +134,58 @@ def _save(user: User, account_no: str, counter: int) -> Iterator[tuple[str, floa
     yield "save", time.perf_counter() - started, status == 302
 
 
-def _drive_user(port, index, clients, sample, phase, deadline, results, lock) -> None:
+def _request_once(user: User, kind: str, sample, own, rng, counter: int):
+    """One request (or the edit-form-and-save pair) of `kind`: (type, seconds, ok) each."""
+    account_no, name = rng.choice(sample)
+    if kind in ("save", "edit form"):
+        return list(_save(user, rng.choice(own)[0], counter))
+    path = {
+        "floor: static file": "/static/css/app.css",
+        "floor: signed-in page": "/profile",
+        "customer list": f"/archive/customers?page={rng.randint(1, 200)}",
+        "search": "/archive/customers?"
+        + rng.choice(
+            (f"q={account_no}", f"q={account_no[:7]}", f"q={quote(name[:2])}",
+             f"q={quote(name[-2:])}&anywhere=y")
+        ),
+        "customer page": f"/archive/customers/{account_no}",
+        "project worklist": "/projects",
+    }[kind]  # fmt: skip
+    started = time.perf_counter()
+    status, _ = user.request("GET", path)
+    return [(kind, time.perf_counter() - started, status == 200)]
+
+
+def _drive_user(port, index, clients, sample, phase, window, results, lock) -> None:
+    """Sign in, wait for the others (sign-ins hash passwords: not part of the figures),
+    warm up untimed, then record until the window closes."""
     try:
         user = User(port)
         user.sign_in("marketing")
     except (OSError, http.client.HTTPException, ValueError, SystemExit) as error:
         with lock:
             results["errors"]["sign in"].append(repr(error))
+        window["barrier"].abort()
         return
+    window["barrier"].wait()
     rng = random.Random(index)
     own = sample[index::clients]  # customers only this user saves: no stale-version refusals
-    kinds, weights = list(MIX), list(MIX.values())
+    kinds, weights = (list(MIX), list(MIX.values())) if phase == "mixed" else ([phase], [1])
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
     counter = 0
-    while time.perf_counter() < deadline:
-        kind = "floor" if phase == "floor" else rng.choices(kinds, weights)[0]
-        account_no, name = rng.choice(sample)
-        timings: list[tuple[str, float, bool]] = []
+    while (now := time.perf_counter()) < window["end"]:
+        kind = rng.choices(kinds, weights)[0]
+        counter += 1
         try:
-            if kind == "save" or kind == "edit form":
-                counter += 1
-                timings.extend(_save(user, rng.choice(own)[0], counter))
-            else:
-                path = {
-                    "floor": "/static/css/app.css",
-                    "customer list": f"/archive/customers?page={rng.randint(1, 200)}",
-                    "search": "/archive/customers?q="
-                    + quote(rng.choice((account_no, account_no[:7], name[:4]))),
-                    "customer page": f"/archive/customers/{account_no}",
-                    "project worklist": "/projects",
-                }[kind]
-                started = time.perf_counter()
-                status, _ = user.request("GET", path)
-                timings.append((kind, time.perf_counter() - started, status == 200))
+            timings = _request_once(user, kind, sample, own, rng, counter)
         except (OSError, http.client.HTTPException, ValueError) as error:
             errors[kind].append(repr(error))
             user = User(port)
             user.sign_in("marketing")
             continue
+        if now < window["start"]:
+            continue  # warming up
         for measured, seconds, ok in timings:
             if ok:
                 latencies[measured].append(seconds * 1000)
@@ -183,24 +198,30 @@ def _drive_user(port, index, clients, sample, phase, deadline, results, lock) ->
             results["errors"][kind].extend(values)
 
 
-def drive(port: int, clients: int, sample, phase: str, seconds: float) -> dict:
-    """Run `clients` users for `seconds` (in the driver process); their latencies in ms."""
+def drive(port: int, clients: int, sample, phase: str, seconds: float, warmup: float) -> dict:
+    """Run `clients` signed-in users for `warmup` + `seconds` (in the driver process);
+    their latencies in ms over the last `seconds`."""
     results = {"latencies": defaultdict(list), "errors": defaultdict(list)}
     lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
+    window: dict = {}
+
+    def open_window() -> None:
+        window["start"] = time.perf_counter() + warmup
+        window["end"] = window["start"] + seconds
+
+    window["barrier"] = threading.Barrier(clients, action=open_window)
     users = [
         threading.Thread(
             target=_drive_user,
-            args=(port, i, clients, sample, phase, deadline, results, lock),
+            args=(port, i, clients, sample, phase, window, results, lock),
         )
         for i in range(clients)
     ]
-    started = time.perf_counter()
     for user in users:
         user.start()
     for user in users:
         user.join()
-    results["seconds"] = time.perf_counter() - started
+    results["seconds"] = seconds
     return {key: dict(value) if isinstance(value, defaultdict) else value
             for key, value in results.items()}  # fmt: skip
 
@@ -229,34 +250,43 @@ def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Pop
 
 
 def _percentiles(values: list[float]) -> tuple[float, float, float]:
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return cuts[49], cuts[94], cuts[98]
+    return tuple(percentile(values, share) for share in (0.5, 0.95, 0.99))
 
 
-def report(floor: dict, mixed: dict, args) -> int:
-    rows = [("floor: static file", "floor", floor)] + [(kind, kind, mixed) for kind in MIX]
-    base = _percentiles(floor["latencies"]["floor"])
+FLOORS = ("floor: static file", "floor: signed-in page")
+
+
+def report(phases: dict[str, dict], args) -> int:
+    """The table; ratios are to the signed-in page's (the app's own path, no archive)."""
+    base = _percentiles(phases["floor: signed-in page"]["latencies"]["floor: signed-in page"])
+    mixed = phases["mixed"]
     print(f"gunicorn ({args.workers} workers × gunicorn.conf.py threads) on PostgreSQL, "
-          f"{args.customers:,} customers; {args.clients} users; floor {floor['seconds']:.0f} s, "
-          f"mix {mixed['seconds']:.0f} s")  # fmt: skip
-    print(f"{'request':<20} {'count':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+          f"{args.customers:,} customers; {args.clients} signed-in users; "
+          f"{args.warmup:.0f} s warm-up, then {args.seconds:.0f} s a phase")  # fmt: skip
+    print(f"{'request':<22} {'count':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
           f" {'p50×':>6} {'p95×':>6} {'p99×':>6} {'errors':>6}")  # fmt: skip
-    for label, kind, phase in rows:
+    figures = {}
+    rows = [(kind, phases[kind]) for kind in FLOORS] + [(kind, mixed) for kind in MIX]
+    for kind, phase in rows:
         values = phase["latencies"].get(kind, [])
         errors = phase["errors"].get(kind, [])
         if len(values) < 2:
-            print(f"{label:<20} {len(values):>7} (too few requests to measure) {len(errors):>6}")
+            print(f"{kind:<22} {len(values):>7} (too few requests to measure) {len(errors):>6}")
             continue
         p50, p95, p99 = _percentiles(values)
-        print(f"{label:<20} {len(values):>7} {len(values) / phase['seconds']:>7.1f} {p50:>8.1f}"
+        print(f"{kind:<22} {len(values):>7} {len(values) / phase['seconds']:>7.1f} {p50:>8.1f}"
               f" {p95:>8.1f} {p99:>8.1f} {p50 / base[0]:>6.1f} {p95 / base[1]:>6.1f}"
               f" {p99 / base[2]:>6.1f} {len(errors):>6}")  # fmt: skip
-    failures = sum(len(errors) for phase in (floor, mixed) for errors in phase["errors"].values())
+        figures[f"{kind} p50"] = figure(p50, base[0])
+        figures[f"{kind} p95"] = figure(p95, base[1])
+    failures = sum(len(e) for phase in phases.values() for e in phase["errors"].values())
     total = sum(len(mixed["latencies"].get(kind, [])) for kind in MIX)
     print(f"mixed workload: {total / mixed['seconds']:.1f} requests/s in all; errors: {failures}")
-    for phase in (floor, mixed):
+    figures["mixed requests/s"] = figure(total / mixed["seconds"], None, "requests/s")
+    for name, phase in phases.items():
         for kind, errors in phase["errors"].items():
-            print(f"  {kind}: {len(errors)} errors, e.g. {errors[0]}")
+            print(f"  {name}, {kind}: {len(errors)} errors, e.g. {errors[0]}")
+    write_figures(args.json, figures)
     return 1 if failures else 0
 
 
@@ -267,6 +297,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--warmup", type=float, default=10.0, help="untimed seconds a phase")
+    parser.add_argument("--json", metavar="FILE", help="write the figures there")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -286,13 +318,21 @@ def main() -> None:
     try:
         context = multiprocessing.get_context("spawn")
         with context.Pool(1) as driver:
-            floor_seconds = max(args.seconds / 4, 10)
-            floor = driver.apply(drive, (args.port, args.clients, sample, "floor", floor_seconds))
-            mixed = driver.apply(drive, (args.port, args.clients, sample, "mixed", args.seconds))
+            phases = {
+                phase: driver.apply(
+                    drive,
+                    (args.port, args.clients, sample, phase, seconds, args.warmup),
+                )
+                for phase, seconds in (
+                    (FLOORS[0], max(args.seconds / 4, 10)),
+                    (FLOORS[1], max(args.seconds / 4, 10)),
+                    ("mixed", args.seconds),
+                )
+            }
     finally:
         server.terminate()
         server.wait(timeout=60)
-    sys.exit(report(floor, mixed, args))
+    sys.exit(report(phases, args))
 
 
 if __name__ == "__main__":
