@@ -128,6 +128,12 @@ def customer_by_account_no(account_no: str) -> Customer | None:
     return db.session.scalar(customer_page_query(account_no))
 
 
+def customer_for_edit(account_no: str) -> Select:
+    """The customer of a 户号 as its edit form needs it: the record alone (the page's
+    panels would cost a dozen statements a save)."""
+    return select(Customer).where(Customer.account_no == account_no)
+
+
 def customer_page_query(account_no: str) -> Select:
     """The customer of a 户号 with what its page shows (`db.first_or_404` it)."""
     return (

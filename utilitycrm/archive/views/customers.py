@@ -115,7 +115,7 @@ def customer(account_no: str):
 @requires(Permission.VIEW_ARCHIVE)
 def edit_customer(account_no: str):
     """Archive staff edit everything; a customer's own manager the relationship fields."""
-    customer = get_customer_or_404(account_no)
+    customer = db.first_or_404(queries.customer_for_edit(account_no))
     full = customer.can_edit(current_user)
     forbid_unless(full or customer.can_edit_relationship(current_user))
     form = (CustomerForm if full else RelationshipForm)(obj=customer)
@@ -132,11 +132,12 @@ def edit_customer(account_no: str):
         except UtilityCRMError as error:
             changes = refuse(error, form, customer)
         else:
+            saved_id, saved_no = customer.id, customer.account_no  # a commit expires them
             db.session.commit()
             flash_warnings(form)
-            flash(_("Customer %(no)s is saved.", no=customer.account_no), "success")
-            announce_saved([customer.id])
-            return redirect(url_for("archive.customer", account_no=customer.account_no))
+            flash(_("Customer %(no)s is saved.", no=saved_no), "success")
+            announce_saved([saved_id])
+            return redirect(url_for("archive.customer", account_no=saved_no))
     return render_template(
         "archive/customer_form.html", form=form, customer=customer, changes=changes
     )
