@@ -6,7 +6,7 @@ import io
 from datetime import timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.archive.form_data import customer_form
 from tests.archive.test_workbook_import import customer_row, run, workbook
@@ -142,3 +142,25 @@ def test_an_import_is_a_job_done_once_and_refused_while_another_changes_the_arch
     assert db.session.get(Job, job.id).status is JobStatus.DONE and customers() == 1
     undone = client.post(f"/archive/imports/{batch.id}/undo", follow_redirects=True)
     assert 'id="undo-done"' in undone.get_data(as_text=True) and customers() == 0
+
+
+def test_a_large_import_leaves_the_planner_statistics_of_the_archive_it_made(
+    client, login_as, monkeypatch
+):
+    from utilitycrm.archive import jobs as archive_jobs
+
+    monkeypatch.setattr(archive_jobs, "BULK_ROWS", 3)  # 10,000 rows in production
+    login_as(Role.MARKETING)
+    rows = [customer_row(account_no=f"310000060{n}", name=f"统计客户{n}") for n in range(3)]
+    page = upload(client, workbook({"customers": rows})).get_data(as_text=True)
+    client.post("/archive/import/commit", data=commit_form(page))
+    assert customers() == 3
+    assert _planned_customers() == 3
+
+
+def _planned_customers() -> int:
+    """How many customers the planner believes the table holds."""
+    if db.engine.dialect.name == "sqlite":
+        stat = db.session.scalar(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'customer'"))
+        return int(stat.split()[0])  # "rows [rows per key…]"
+    return int(db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'customer'")))
