@@ -229,6 +229,27 @@ def test_meter_asset_number_on_another_customer_is_named(client, customer, edito
     assert count(Meter) == 1
 
 
+def test_a_legacy_duplicate_meter_can_be_edited_but_not_given_another_taken_number(
+    client, customer, editor
+):
+    other = create_customer(name="别家公司")
+    create_meter(create_metering_point(other), asset_no="3310000000000000077")
+    create_meter(create_metering_point(other), asset_no="3310000000000000088")
+    point = create_metering_point(customer)
+    legacy = create_meter(point, asset_no="3310000000000000077")  # imported with its twin
+    edit = url(customer, "meters", f"{legacy.id}/edit")
+    saved = client.post(edit, data=meter_form(point, multiplier="1200", version=legacy.version))
+    assert saved.status_code == 302
+    db.session.expire_all()
+    legacy = db.session.get(Meter, legacy.id)
+    assert legacy.multiplier == 1200
+    taken = meter_form(point, asset_no="3310000000000000088", version=legacy.version)
+    refused = client.post(edit, data=taken)
+    assert "已登记在" in text(refused) and other.account_no in text(refused)
+    db.session.expire_all()
+    assert db.session.get(Meter, legacy.id).asset_no == "3310000000000000077"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

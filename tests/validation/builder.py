@@ -209,7 +209,22 @@ class Archive:
             points=self.points,
             meters=self.meters,
             namesakes=_namesakes(self.customers),
+            meter_twins=self._meter_twins(),
         )
+
+    def _meter_twins(self) -> dict:
+        placed = [
+            (meter.id, meter.asset_no, customer.account_no, point.code)
+            for customer in self.customers
+            for point in self.points.get(customer.id, [])
+            for meter in self.meters.get(point.id, [])
+        ]
+        twins = {}
+        for meter_id, asset_no, _account_no, _code in placed:
+            others = [(a, c) for m, n, a, c in placed if n == asset_no and m != meter_id]
+            if others:
+                twins[meter_id] = others
+        return twins
 
 
 def _namesakes(customers) -> dict:

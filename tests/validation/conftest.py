@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.clock import TODAY
-from tests.factories import create_customer, create_edge, create_node, create_transformer
-from utilitycrm.archive.models import FeederLine, NetworkNode
+from tests.factories import (
+    create_customer,
+    create_edge,
+    create_meter,
+    create_node,
+    create_transformer,
+)
+from utilitycrm.archive.models import FeederLine, Meter, NetworkNode
 from utilitycrm.core.extensions import db
 from utilitycrm.demo import seeding
 
@@ -33,5 +39,10 @@ def oddities() -> dict:
     create_transformer(two_lines, node_id=_first_node(c).id)
     nowhere = create_customer(account_no="8800000003", name="变压器未接入网络的客户")
     create_transformer(nowhere, node_id=None)
+    # A legacy meter record: the asset number of a meter far away, on another line's
+    # customer (another part of a spread run).
+    first, last = db.session.execute(select(func.min(Meter.id), func.max(Meter.id))).one()
+    far = db.session.get(Meter, last)
+    create_meter(db.session.get(Meter, first).metering_point, asset_no=far.asset_no)
     db.session.commit()
-    return {"lines": (a, b, c), "loose": loose, "nowhere": nowhere}
+    return {"lines": (a, b, c), "loose": loose, "nowhere": nowhere, "twinned": far.asset_no}

@@ -33,6 +33,8 @@ def test_parts_find_exactly_what_one_reader_finds(oddities):
     assert _found(parted) == _found(whole)
     assert parted.indicators() == whole.indicators()
     assert parted.checked == whole.checked
+    twins = [i for i in whole.found.values() if i.rule.id == "identity.duplicate_meter"]
+    assert len(twins) == 2 and {i.hit.params["asset_no"] for i in twins} == {oddities["twinned"]}
     families = {item.rule.family.value for item in whole.found.values()}
     assert {"topology", "identity", "metering", "tariff", "capacity", "completeness"} <= families
     assert any(item.rule.id == "topology.feeders_joined" for item in whole.found.values())

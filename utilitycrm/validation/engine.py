@@ -236,11 +236,12 @@ def evaluate_across(
     if not across:
         return
     in_scope = sorted(evaluation.customer_ids)
-    namesakes = snapshot.load_namesakes(scope, in_scope)
-    concerned = sorted(namesakes if scope.is_full else set(namesakes) & set(in_scope))
+    across_data = snapshot.load_across(scope, in_scope)
+    concerned = across_data.customers
+    concerned = sorted(concerned if scope.is_full else concerned & set(in_scope))
     for chunk in snapshot.slices(concerned):
         snap = snapshot.load_slice(
-            chunk, network=Network(), standards=standards, today=today, namesakes=namesakes
+            chunk, network=Network(), standards=standards, today=today, across=across_data
         )
         _add_hits(snap, across, evaluation)
 

@@ -217,6 +217,20 @@ class Contract:
 
 
 @dataclass
+class Across:
+    """What judges a customer against the whole archive, read by set-based queries once a
+    run: its namesakes (by customer id) and its meters' twins (by meter id)."""
+
+    namesakes: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    meter_twins: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    twin_owners: set[int] = field(default_factory=set)  # customers with a twinned meter
+
+    @property
+    def customers(self) -> set[int]:
+        return set(self.namesakes) | self.twin_owners
+
+
+@dataclass
 class Snapshot:
     """One slice of customers with everything they hang on; `network` is shared by all
     slices of a run."""
@@ -230,6 +244,8 @@ class Snapshot:
     meters: dict[int, list[Meter]] = field(default_factory=dict)
     # Customer id → the other customers with the same name, address and category.
     namesakes: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    # Meter id → (户号, metering point) of the other meters with its asset number.
+    meter_twins: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     # Customer id → its signed and expired supply contracts.
     contracts: dict[int, list[Contract]] = field(default_factory=dict)
 

@@ -257,7 +257,7 @@ def load_slice(
     network: facts.Network,
     standards: Standards,
     today: date,
-    namesakes: dict[int, list[tuple[int, str]]] | None = None,
+    across: facts.Across | None = None,
 ) -> facts.Snapshot:
     """The customers `ids` with their sources, metering points and meters."""
     wanted = set(ids)
@@ -302,7 +302,10 @@ def load_slice(
         sources=sources,
         points=points,
         meters=meters,
-        namesakes={c.id: namesakes[c.id] for c in customers if c.id in (namesakes or {})},
+        namesakes={c.id: across.namesakes[c.id] for c in customers if c.id in across.namesakes}
+        if across
+        else {},
+        meter_twins=across.meter_twins if across else {},
         contracts=load_contracts(ids),
     )
 
@@ -334,6 +337,48 @@ def load_contracts(ids: Sequence[int]) -> dict[int, list[facts.Contract]]:
             )
         )  # fmt: skip
     return dict(result)
+
+
+def load_across(scope: Scope, ids: Sequence[int]) -> facts.Across:
+    """The namesakes and meter twins of a run: of the whole archive, or of `ids`."""
+    twins, owners = load_meter_twins(scope, ids)
+    return facts.Across(load_namesakes(scope, ids), twins, owners)
+
+
+def load_meter_twins(
+    scope: Scope, ids: Sequence[int]
+) -> tuple[dict[int, list[tuple[str, str]]], set[int]]:
+    """Meter id → (户号, metering point) of the other open customers' meters with its asset
+    number (or its own customer's, on another point), and the customers concerned.
+
+    A full run groups the meters once; a scoped one looks up its customers' numbers.
+    """
+    owned = (
+        select(Meter.id, Meter.asset_no, MeteringPoint.customer_id, Customer.account_no,
+               MeteringPoint.code)
+        .join(MeteringPoint, Meter.metering_point_id == MeteringPoint.id)
+        .join(Customer, MeteringPoint.customer_id == Customer.id)
+        .where(_OPEN)
+    )  # fmt: skip
+    if scope.is_full:
+        numbers = owned.with_only_columns(Meter.asset_no).group_by(Meter.asset_no)
+        numbers = numbers.having(func.count() > 1)
+    else:
+        numbers = owned.with_only_columns(Meter.asset_no).where(MeteringPoint.customer_id.in_(ids))
+    by_number: dict[str, list[tuple]] = defaultdict(list)
+    for meter_id, asset_no, customer_id, account_no, point in _execute(
+        owned.where(Meter.asset_no.in_(numbers)).order_by(Customer.account_no, MeteringPoint.code)
+    ):
+        by_number[asset_no].append((meter_id, customer_id, account_no, point))
+    twins: dict[int, list[tuple[str, str]]] = {}
+    owners: set[int] = set()
+    for meters in by_number.values():
+        if len(meters) < 2:
+            continue
+        for meter_id, customer_id, _account_no, _point in meters:
+            twins[meter_id] = [(a, p) for m, _c, a, p in meters if m != meter_id]
+            owners.add(customer_id)
+    return twins, owners
 
 
 def load_namesakes(scope: Scope, ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:

@@ -179,7 +179,9 @@ class Meter(Audited, Versioned, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    asset_no: Mapped[str] = mapped_column(String(30), unique=True)
+    # Not unique: a legacy archive holds one number on two meters, which the identity
+    # rule identity.duplicate_meter reports; the forms refuse a new duplicate.
+    asset_no: Mapped[str] = mapped_column(String(30), index=True)
     metering_point_id: Mapped[int] = mapped_column(ForeignKey("metering_point.id"), index=True)
     model: Mapped[str | None] = mapped_column(String(50))
     accuracy: Mapped[MeterAccuracy] = mapped_column(coded(MeterAccuracy, 5))

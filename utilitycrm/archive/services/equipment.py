@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from utilitycrm.archive.enums import MeteringMethod, Ownership
 from utilitycrm.archive.models import (
@@ -120,7 +120,11 @@ def prepare_meter(customer: Customer, data: dict[str, object]):
 
 
 def check_meter(meter: Meter) -> None:
-    """One asset number, one place: say where the meter is recorded already."""
+    """A number typed for a new meter, or a meter's number changed, must not be one
+    recorded already: say where. A duplicate the archive holds (a legacy import) is the
+    identity rule's finding and does not stop the edit of the meter's other fields."""
+    if meter.id is not None and not inspect(meter).attrs.asset_no.history.has_changes():
+        return
     query = (
         select(Customer.account_no, Customer.name, MeteringPoint.code)
         .select_from(Meter)

@@ -198,7 +198,7 @@ SHEETS: list[Sheet] = [
         _col("installed_on", "安装日期", "Installed on", "date"),
         _col("verified_on", "检定日期", "Verified on", "date"),
         ACTION,
-    ), ("asset_no",)),
+    ), ("asset_no", "metering_point_code")),  # one number on two points: a finding
     Sheet("contacts", "联系人", "Contacts", (
         _col("account_no", "户号", "Account no.", required=True),
         _col("name", "姓名", "Name", required=True),

@@ -17,9 +17,6 @@ from sqlalchemy import Numeric, select, tuple_
 
 from utilitycrm.archive.customer_rules import customer_problems
 from utilitycrm.archive.models import (
-    Customer,
-    Meter,
-    MeteringPoint,
     Tariff,
 )
 from utilitycrm.archive.workbook.export import sheet_queries
@@ -119,7 +116,6 @@ class Planner:
             replace_network_of_lines(self.plan, self.file_keys)
         for sheet in SHEETS:
             self._check_references(sheet)
-        self._check_meter_owners()
         self._check_extra_plans()
         return self.plan
 
@@ -357,42 +353,6 @@ class Planner:
             return set()
         in_file = {key[0] for key, action in self.file_keys["tariffs"].items() if action == "keep"}
         return set(db.session.scalars(select(Tariff.code))) | in_file
-
-    def _check_meter_owners(self) -> None:
-        """A meter moving to another customer's metering point is a mistake to check first."""
-        sheet = next(s for s in SHEETS if s.key == "meters")
-        moving = [row for row in self.plan.rows.get("meters", [])
-                  if row.action == "update" and "metering_point_code" in row.changed]  # fmt: skip
-        if not moving:
-            return
-        current = dict(db.session.execute(
-            select(Meter.id, Customer.account_no)
-            .join(MeteringPoint, Meter.metering_point_id == MeteringPoint.id)
-            .join(Customer, MeteringPoint.customer_id == Customer.id)
-            .where(Meter.id.in_([row.existing_id for row in moving]))
-        ).all())  # fmt: skip
-        targets = {row.values["metering_point_code"] for row in moving}
-        owner = dict(db.session.execute(
-            select(MeteringPoint.code, Customer.account_no)
-            .join(Customer, MeteringPoint.customer_id == Customer.id)
-            .where(MeteringPoint.code.in_(targets))
-        ).all())  # fmt: skip
-        for row in self.plan.rows.get("metering_points", []):
-            owner.setdefault(row.values.get("code"), row.values.get("account_no"))
-        for row in moving:
-            was = current.get(row.existing_id)
-            if owner.get(row.values["metering_point_code"]) != was:
-                self.problem(
-                    sheet,
-                    row.number,
-                    "资产编号 / Asset no.",
-                    row.key[0],
-                    _l(
-                        "This meter is recorded at another customer (%(account_no)s); "
-                        "remove it there first.",
-                        account_no=was,
-                    ),
-                )
 
 
 def plan_import(raw: RawWorkbook, *, network_sync: bool = False) -> ImportPlan:

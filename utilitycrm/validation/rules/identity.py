@@ -1,7 +1,8 @@
-"""Identity: one customer, one record.
+"""Identity: one customer, one record; one meter, one place.
 
-One meter asset number on two customers or two metering points cannot happen here: the
-database holds asset numbers unique, and imports refuse a meter already on another customer.
+Both are judged against the whole archive (rule scope "archive"): the run finds the
+customers concerned with one GROUP BY each (`snapshot.load_across`). A legacy archive
+brings such errors with it, and the import accepts them so that these rules report them.
 """
 
 from __future__ import annotations
@@ -43,3 +44,36 @@ def duplicate_customer(snap: Snapshot) -> Iterator[Hit]:
                 customer.id,
                 params={"others": ", ".join(account_no for _id, account_no in others)},
             )
+
+
+@rule(
+    "identity.duplicate_meter",
+    family=Family.IDENTITY,
+    severity=Severity.ERROR,
+    title=_l("Meter asset number recorded twice"),
+    messages={
+        "default": _l(
+            "Meter %(asset_no)s is recorded at %(others)s as well: one meter cannot measure "
+            "two supplies, so one record names the wrong meter and its readings bill the "
+            "wrong customer."
+        )
+    },
+    scope="archive",
+)
+def duplicate_meter(snap: Snapshot) -> Iterator[Hit]:
+    """An asset number is one physical meter; two records of it mean one is wrong."""
+    for customer in snap.customers:
+        for point in snap.points.get(customer.id, []):
+            for meter in snap.meters.get(point.id, []):
+                others = snap.meter_twins.get(meter.id)
+                if others:
+                    yield Hit(
+                        (refs.meter(meter), refs.point(point), refs.customer(customer)),
+                        customer.id,
+                        params={
+                            "asset_no": meter.asset_no,
+                            "others": ", ".join(
+                                f"{account_no} {point_code}" for account_no, point_code in others
+                            ),
+                        },
+                    )
