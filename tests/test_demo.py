@@ -175,6 +175,7 @@ def test_faults_are_injected_in_every_rule_family_and_recorded(runner, rate):
         "orphan_transformer",
         "multiplier_mismatch",
         "meter_overdue",
+        "duplicate_meter",
     } <= kinds
     wrong = next(f for f in faults if f.kind == "line_name_format")
     source = db.session.get(PowerSource, wrong.object_id)

@@ -82,6 +82,18 @@ def duplicate_customer(ctx, batch, rows):
     )
 
 
+def duplicate_meter(ctx, batch, rows):
+    """A meter recorded under another customer's meter number: a typo at entry, or a
+    meter swapped in the field and never in the archive."""
+    other = next((m for m in batch.tables["meter"] if m not in rows.meters), None)
+    if not rows.meters or other is None:
+        return None
+    mine = rows.meters[0]
+    mine["asset_no"] = other["asset_no"]
+    return _fault("duplicate_meter", "identity", rows, "meter", mine,
+                  f"asset number {other['asset_no']} of another customer's meter")  # fmt: skip
+
+
 def _other_line(ctx: Context, line_id: int, *, same_substation: bool) -> dict | None:
     own = next(line for line in ctx.network.lines if line["id"] == line_id)
     for line in ctx.network.lines:
@@ -262,6 +274,7 @@ CUSTOMER_FAULTS: tuple[Injector, ...] = (
     orphan_transformer,
     meter_overdue,
     metering_class_wrong,
+    duplicate_meter,
 )
 
 
