@@ -12,7 +12,6 @@ filter ≤ 2× the floor; name prefix and anywhere search ≤ 4×.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -21,22 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 
-from bench.common import bench_app, ensure_archive, figure, percentile, samples_ms, write_figures
+from bench.common import archive_bench, figure, percentile, samples_ms, write_figures
 from utilitycrm.archive.models import Customer, FeederLine, Meter
 from utilitycrm.core.extensions import db
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--json", metavar="FILE", help="write the figures there")
-    args = parser.parse_args()
-
-    app = bench_app(f"archive-{args.customers}")
-    seeded = ensure_archive(app, args.customers)
-    if seeded is not None:
-        print(f"seeded {args.customers:,} customers in {seeded:.0f} s")
+    args, app = archive_bench(__doc__, repeat=40)
 
     with app.app_context():
         last = db.session.scalar(select(Customer).order_by(Customer.id.desc()).limit(1))

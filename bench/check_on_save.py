@@ -11,7 +11,6 @@ primary key with the driver's cursor. Target: p50 ≤ 50 ms on both databases.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select
 
-from bench.common import bench_app, ensure_archive, figure, percentile, write_figures
+from bench.common import archive_bench, figure, percentile, write_figures
 from utilitycrm.archive.models import Customer
 from utilitycrm.core.extensions import db
 
@@ -34,16 +33,7 @@ def _timed(call) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=60)
-    parser.add_argument("--json", metavar="FILE", help="write the figures there")
-    args = parser.parse_args()
-
-    app = bench_app(f"archive-{args.customers}")
-    seeded = ensure_archive(app, args.customers)
-    if seeded is not None:
-        print(f"seeded {args.customers:,} customers in {seeded:.0f} s")
+    args, app = archive_bench(__doc__, repeat=60)
 
     with app.app_context():
         from utilitycrm.validation import services

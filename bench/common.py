@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -92,6 +93,21 @@ def ensure_archive(app, customers: int, *, fault_rate: float = 0.0) -> float | N
         db.session.commit()
         _record_seed(url, parameters)
         return time.perf_counter() - started
+
+
+def archive_bench(doc: str, *, repeat: int):
+    """(arguments, app) of a benchmark on the shared million-customer archive: its
+    --customers, --repeat and --json, and the archive seeded when missing."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--json", metavar="FILE", help="write the figures there")
+    args = parser.parse_args()
+    app = bench_app(f"archive-{args.customers}")
+    seeded = ensure_archive(app, args.customers)
+    if seeded is not None:
+        print(f"seeded {args.customers:,} customers in {seeded:.0f} s")
+    return args, app
 
 
 def samples_ms(call: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[float]:

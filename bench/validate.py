@@ -9,8 +9,8 @@ bench/data/, or DATABASE_URL), and reuses it. Each measurement runs in a process
 own, so its peak memory (max RSS) is its own:
 
 - run 1: a whole-archive run that creates every finding;
-- floor: the SELECT statements run 1 issued, re-executed once with the driver's cursor
-  and every row fetched (reading the same rows, nothing else);
+- floor: every row a run reads (each table's columns that the rules' rows hold), read
+  once with the driver's cursor: no joins, no groupings, nothing else;
 - run 2: the nightly case, the same run again (findings still open), in one process;
 - run 3 (PostgreSQL): the nightly case cut into --parts parts, done by the run's own
   process and --workers − 1 `flask jobs worker` processes on the queue at --jobs-url
@@ -20,9 +20,9 @@ own, so its peak memory (max RSS) is its own:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import multiprocessing
 import os
-import pickle
 import resource
 import signal
 import subprocess
@@ -32,8 +32,6 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from sqlalchemy import event
 
 from bench.common import bench_app, ensure_archive, figure, write_figures
 from utilitycrm.core.extensions import db
@@ -45,22 +43,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _run(name: str, capture: str | None, settings: dict, out) -> None:
-    """A whole-archive run as its job does it here; with `capture`, the SELECTs it issued
-    are pickled there."""
+def _run(name: str, settings: dict, out) -> None:
+    """A whole-archive run as its job does it here."""
     app = bench_app(name, **settings)
     with app.app_context():
         from utilitycrm.validation import jobs, services
 
-        selects: list[tuple[str, object]] = []
-
-        def keep(conn, cursor, statement, parameters, context, executemany):
-            if statement.lstrip().upper().startswith("SELECT"):
-                selects.append((statement, parameters))
-
         baseline = _peak_mb()
-        if capture:
-            event.listen(db.engine, "before_cursor_execute", keep)
         started = time.perf_counter()
         run = services.begin_run({}, trigger="cli", actor=None)
         db.session.commit()
@@ -69,9 +58,6 @@ def _run(name: str, capture: str | None, settings: dict, out) -> None:
         seconds = time.perf_counter() - started
         if run.status != "done":
             raise SystemExit(f"the run failed: {run.error}")
-        if capture:
-            event.remove(db.engine, "before_cursor_execute", keep)
-            Path(capture).write_bytes(pickle.dumps(selects))
         out.put(
             {
                 "seconds": seconds,
@@ -84,24 +70,55 @@ def _run(name: str, capture: str | None, settings: dict, out) -> None:
         )
 
 
-def _floor(name: str, capture: str, out) -> None:
-    """Re-execute the captured SELECTs on the raw driver connection, fetching every row."""
+def _floor_statements() -> list[str]:
+    """Every row a run reads, once: each table's columns that the rules' rows hold
+    (`validation.facts`), whole, without joins, groupings or conditions."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from utilitycrm.archive import models
+    from utilitycrm.contracts.models import Contract
+    from utilitycrm.validation import facts
+
+    tables = [
+        (facts.Customer, models.Customer), (facts.Source, models.PowerSource),
+        (facts.MeteringPoint, models.MeteringPoint), (facts.Meter, models.Meter),
+        (facts.Transformer, models.Transformer), (facts.Node, models.NetworkNode),
+        (facts.Line, models.FeederLine), (facts.Substation, models.Substation),
+        (facts.Tariff, models.Tariff),
+    ]  # fmt: skip
+    statements = [
+        select(*(getattr(model, f.name) for f in dataclasses.fields(row))) for row, model in tables
+    ]
+    edge = models.NetworkEdge
+    statements.append(select(edge.id, edge.code, edge.kind, edge.from_node_id, edge.to_node_id,
+                             edge.is_closed))  # fmt: skip
+    statements.append(select(Contract.id, Contract.customer_id, Contract.number,
+                             Contract.status, Contract.ends_on, Contract.frozen_data))  # fmt: skip
+    dialect = postgresql.dialect() if db.engine.dialect.name == "postgresql" else sqlite.dialect()
+    return [str(statement.compile(dialect=dialect)) for statement in statements]
+
+
+def _floor(name: str, out) -> None:
+    """The rows-only floor: `_floor_statements` on the raw driver connection, every row
+    fetched (the validation reads these rows and does everything else on top)."""
     app = bench_app(name)
-    selects = pickle.loads(Path(capture).read_bytes())
     with app.app_context():
+        statements = _floor_statements()
         raw = db.engine.raw_connection()
         try:
             cursor = raw.cursor()
             rows = 0
             started = time.perf_counter()
-            for statement, parameters in selects:
-                cursor.execute(statement, parameters)
+            for statement in statements:
+                cursor.execute(statement)
                 while batch := cursor.fetchmany(10_000):
                     rows += len(batch)
             seconds = time.perf_counter() - started
         finally:
             raw.close()
-    out.put({"seconds": seconds, "rows": rows, "statements": len(selects), "peak_mb": _peak_mb()})
+    out.put({"seconds": seconds, "rows": rows, "statements": len(statements),
+             "peak_mb": _peak_mb()})  # fmt: skip
 
 
 def _start_workers(count: int, jobs_url: str, folder: str) -> list[subprocess.Popen]:
@@ -174,10 +191,9 @@ def main() -> None:
     parts = args.parts or 4 * args.workers
 
     with tempfile.TemporaryDirectory() as folder:
-        capture = str(Path(folder) / "selects.pickle")
-        first = _in_child(_run, name, capture, {})
-        floor = _in_child(_floor, name, capture)
-        second = _in_child(_run, name, None, {})
+        first = _in_child(_run, name, {})
+        floor = _in_child(_floor, name)
+        second = _in_child(_run, name, {})
         third = None
         if spread:
             _empty_queue(args.jobs_url)
@@ -185,7 +201,7 @@ def main() -> None:
             try:
                 time.sleep(3)  # the workers start up
                 settings = {"VALIDATION_PARTS": parts, "JOBS_URL": args.jobs_url}
-                third = _in_child(_run, name, None, settings)
+                third = _in_child(_run, name, settings)
             finally:
                 _stop(workers)
 
@@ -197,7 +213,7 @@ def main() -> None:
     )
     print(f"{'measurement':<44} {'seconds':>9} {'× floor':>8} {'peak RSS MB':>12}")
     print(
-        f"{'floor: the same SELECTs, rows fetched':<44} {floor['seconds']:>9.1f} {1:>8.1f} "
+        f"{'floor: every row read once, driver cursor':<44} {floor['seconds']:>9.1f} {1:>8.1f} "
         f"{floor['peak_mb']:>12.0f}"
     )
     measured = [("run 1 (findings created)", first), ("run 2 (nightly repeat)", second)]
