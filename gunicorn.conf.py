@@ -16,6 +16,8 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = 2000  # recycle workers now and then; the jitter keeps them from restarting together
 max_requests_jitter = 200
-accesslog = "-"
+# No access log of gunicorn's own: the app writes one JSON line a request (logger
+# utilitycrm.requests: path, status, time, user, address); a second would repeat it.
+accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("UTILITYCRM_PROXY_IPS", "127.0.0.1")

@@ -216,17 +216,19 @@ def load_session_user(secret: str) -> User | None:
     """The user of a session cookie or remember token, unless that sign-in has ended (sign
     out, password change, disabled, signed out everywhere) or outlived its lifetime."""
     now, lifetimes = utcnow(), session_lifetimes()
-    row = db.session.scalar(
-        select(LoginSession).where(
+    found = db.session.execute(  # every request asks: one round trip for both rows
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(
             LoginSession.secret_hash == _token_hash(secret),
             LoginSession.ended_at.is_(None),
             lifetimes.alive(now),
         )
-    )
-    if row is None:
+    ).first()
+    if found is None:
         return None
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    row, user = found
+    if not user.is_active:
         return None
     if now - row.last_seen_at > lifetimes.touch_every:
         db.session.execute(
