@@ -314,7 +314,7 @@ def test_a_meter_number_on_two_customers_goes_in_and_the_first_validation_finds_
     assert list(holders) == ["3100000701", "3100000702"]
     found, _ = engine.evaluate(Scope(), [RULES["identity.duplicate_meter"]], today=TODAY)
     others = sorted(item.hit.params["others"] for item in found.found.values())
-    assert others == ["3100000701 MP-A", "3100000702 MP-B"]
+    assert others == ["3100000701 (MP-A)", "3100000702 (MP-B)"]
 
 
 def test_one_meter_twice_in_the_sheet_is_refused(app):

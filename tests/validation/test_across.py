@@ -27,6 +27,6 @@ def test_a_number_shared_with_a_closed_account_is_no_duplicate_but_two_open_ones
     assert _twins(Scope()) == []
     other = create_customer(account_no="3100000903")
     create_meter(create_metering_point(other, code="MP-3"), asset_no=NUMBER)
-    expected = [(NUMBER, "3100000901 MP-1"), (NUMBER, "3100000903 MP-3")]
+    expected = [(NUMBER, "3100000901 (MP-1)"), (NUMBER, "3100000903 (MP-3)")]
     assert _twins(Scope()) == expected
-    assert _twins(Scope(customer_ids=(open_one.id,))) == [(NUMBER, "3100000903 MP-3")]
+    assert _twins(Scope(customer_ids=(open_one.id,))) == [(NUMBER, "3100000903 (MP-3)")]

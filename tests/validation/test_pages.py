@@ -30,6 +30,8 @@ def test_the_findings_list_filters_and_explains(client, login_as, runner):
     assert (
         f"/archive/customers/{account.customer.account_no}/meters/{account.meter.id}/edit" in page
     )
+    assert "倍率错了，每张电费单都按比例出错" in page  # why the rule matters, in Chinese
+    assert "scales every bill" not in page
 
 
 def test_assign_rectify_and_resolve(client, login_as, users, runner):

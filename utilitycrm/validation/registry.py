@@ -107,6 +107,7 @@ class Rule:
     title: object  # lazy string
     messages: dict[str, object]
     check: Callable[..., Iterator[Hit]]
+    why: object  # lazy string: why the rule matters, shown with its findings
     # customer: judged per customer, so a run for some customers can resolve its findings;
     # network: judged on lines, substations or switches, within one closed network;
     # archive: a customer judged against the whole archive (one set-based step a run).
@@ -114,7 +115,7 @@ class Rule:
 
     @property
     def description(self) -> str:
-        return (self.check.__doc__ or "").strip()
+        return str(self.why)
 
     def message(self, key: str, params: dict) -> str:
         template = self.messages[key]
@@ -135,14 +136,16 @@ def rule(
     severity: Severity,
     title,
     messages: dict[str, object],
+    why,
     scope: str = "customer",
 ):
-    """Register a rule function under a stable id."""
+    """Register a rule function under a stable id; `why` is what the finding page says of
+    it, in the user's language."""
 
     def register(check):
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} is registered twice")
-        RULES[rule_id] = Rule(rule_id, family, severity, title, messages, check, scope)
+        RULES[rule_id] = Rule(rule_id, family, severity, title, messages, check, why, scope)
         return check
 
     return register

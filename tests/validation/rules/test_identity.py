@@ -25,7 +25,7 @@ def test_one_asset_number_on_two_customers_is_reported_on_both():
     assert refs(found[other.id])[0] == ("meter", twin.id)
     assert found[customer.id].params == {
         "asset_no": meter.asset_no,
-        "others": f"{other.account_no} {other_point.code}",
+        "others": f"{other.account_no} ({other_point.code})",
     }
 
 

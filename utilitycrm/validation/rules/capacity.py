@@ -32,10 +32,11 @@ FAMILY = Family.CAPACITY
             "add up to %(expected)s kVA."
         ),
     },
+    why=_l(
+        "运行容量 = Σ running transformers and HV motors; 合同容量 = Σ those not removed. Paused and sealed transformers count only in the contract capacity."
+    ),
 )
 def transformer_sum(snap: Snapshot) -> Iterator[Hit]:
-    """运行容量 = Σ running transformers and HV motors; 合同容量 = Σ those not removed.
-    Paused and sealed transformers count only in the contract capacity."""
     for customer in snap.customers:
         own = snap.network.transformers_of[customer.id]
         if not own:
@@ -64,9 +65,9 @@ def transformer_sum(snap: Snapshot) -> Iterator[Hit]:
             "%(contract)s kVA."
         ),
     },
+    why=_l("A customer cannot run more than it contracted for."),
 )
 def operating_above_contract(snap: Snapshot) -> Iterator[Hit]:
-    """A customer cannot run more than it contracted for."""
     for customer in snap.customers:
         if customer.operating_capacity_kva > customer.contract_capacity_kva:
             yield Hit(
@@ -113,10 +114,11 @@ def paused_days(
             "may last %(months)s months in a calendar year: restore it or reduce the capacity."
         ),
     },
+    why=_l(
+        "Pauses are limited per calendar year; beyond it the capacity must be reduced (减容) or restored, or the basic charge is wrongly waived."
+    ),
 )
 def pause_too_long(snap: Snapshot) -> Iterator[Hit]:
-    """Pauses are limited per calendar year; beyond it the capacity must be reduced (减容)
-    or restored, or the basic charge is wrongly waived."""
     limit_days = snap.standards.pause_max_days
     for customer in snap.customers:
         for transformer in snap.network.transformers_of[customer.id]:

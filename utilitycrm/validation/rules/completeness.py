@@ -19,9 +19,9 @@ FAMILY = Family.COMPLETENESS
     severity=Severity.ERROR,
     title=_l("Supply address missing"),
     messages={"default": _l("The customer has no supply address (用电地址).")},
+    why=_l("Outage notices, inspections and contracts all need the supply address."),
 )
 def missing_address(snap: Snapshot) -> Iterator[Hit]:
-    """Outage notices, inspections and contracts all need the supply address."""
     for customer in snap.customers:
         if not (customer.address or "").strip():
             yield Hit((refs.customer(customer),), customer.id)
@@ -33,9 +33,9 @@ def missing_address(snap: Snapshot) -> Iterator[Hit]:
     severity=Severity.WARNING,
     title=_l("Phone number missing"),
     messages={"default": _l("The customer has no phone number: outage notices cannot reach it.")},
+    why=_l("Without a phone number, planned-outage notices and arrears reminders go nowhere."),
 )
 def missing_phone(snap: Snapshot) -> Iterator[Hit]:
-    """Without a phone number, planned-outage notices and arrears reminders go nowhere."""
     for customer in snap.customers:
         if not (customer.phone or "").strip():
             yield Hit((refs.customer(customer),), customer.id)
@@ -47,9 +47,9 @@ def missing_phone(snap: Snapshot) -> Iterator[Hit]:
     severity=Severity.ERROR,
     title=_l("Contract capacity missing"),
     messages={"default": _l("The contract capacity (合同容量) is 0 kVA.")},
+    why=_l("Billing, the power-factor standard and the two-part tariff all follow the capacity."),
 )
 def missing_capacity(snap: Snapshot) -> Iterator[Hit]:
-    """Billing, the power-factor standard and the two-part tariff all follow the capacity."""
     for customer in snap.customers:
         if customer.contract_capacity_kva <= 0:
             yield Hit((refs.customer(customer),), customer.id)
@@ -65,9 +65,9 @@ def missing_capacity(snap: Snapshot) -> Iterator[Hit]:
         "transformer": _l("The high-voltage customer has no transformer in the archive."),
         "point": _l("The high-voltage customer has no metering point (计量点)."),
     },
+    why=_l("A high-voltage customer is supplied, transformed and metered; each must be on file."),
 )
 def hv_equipment(snap: Snapshot) -> Iterator[Hit]:
-    """A high-voltage customer is supplied, transformed and metered; each must be on file."""
     for customer in snap.customers:
         if not customer.is_high_voltage:
             continue
@@ -88,9 +88,9 @@ def hv_equipment(snap: Snapshot) -> Iterator[Hit]:
     messages={
         "default": _l("Power source %(source)s has no property boundary (产权分界点)."),
     },
+    why=_l("The boundary decides who maintains what and who is liable; the contract states it."),
 )
 def property_boundary(snap: Snapshot) -> Iterator[Hit]:
-    """The boundary decides who maintains what and who is liable; the contract states it."""
     for customer in snap.customers:
         if not customer.is_high_voltage:
             continue
@@ -109,9 +109,9 @@ def property_boundary(snap: Snapshot) -> Iterator[Hit]:
     severity=Severity.ERROR,
     title=_l("Metering point without a meter"),
     messages={"default": _l("Metering point %(point)s has no meter: nothing is billed there.")},
+    why=_l("A metering point without a meter bills nothing."),
 )
 def point_without_meter(snap: Snapshot) -> Iterator[Hit]:
-    """A metering point without a meter bills nothing."""
     for customer in snap.customers:
         for point in snap.points.get(customer.id, ()):
             if not snap.meters.get(point.id):

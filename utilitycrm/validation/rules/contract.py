@@ -51,10 +51,11 @@ def _ref(contract: Contract) -> Ref:
             "“%(now)s”."
         ),
     },
+    why=_l(
+        "A contract stops proving what was agreed once the archive's line, capacity, category, metering, boundary or tariff moves on without it."
+    ),
 )
 def stale(snap: Snapshot) -> Iterator[Hit]:
-    """A contract stops proving what was agreed once the archive's line, capacity,
-    category, metering, boundary or tariff moves on without it."""
     for customer in snap.customers:
         for contract in snap.contracts.get(customer.id, ()):
             if contract.frozen is None or contract.current is None:
@@ -79,10 +80,11 @@ def stale(snap: Snapshot) -> Iterator[Hit]:
         ),
         "expiring": _l("Supply contract %(number)s ends on %(day)s: prepare the renewal."),
     },
+    why=_l(
+        "Supplying without a contract in force leaves disputes without a basis; the renewal is prepared within the notice period (a threshold) before the end."
+    ),
 )
 def expiry(snap: Snapshot) -> Iterator[Hit]:
-    """Supplying without a contract in force leaves disputes without a basis; the renewal
-    is prepared within the notice period (a threshold) before the end."""
     notice = timedelta(days=snap.standards.contract_notice_days)
     for customer in snap.customers:
         contracts = snap.contracts.get(customer.id, ())

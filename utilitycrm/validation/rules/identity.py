@@ -28,9 +28,9 @@ from utilitycrm.validation.rules import refs
         )
     },
     scope="archive",
+    why=_l("Two records of one customer split its history and can bill one supply twice."),
 )
 def duplicate_customer(snap: Snapshot) -> Iterator[Hit]:
-    """Two records of one customer split its history and can bill one supply twice."""
     for customer in snap.customers:
         others = snap.namesakes.get(customer.id)
         if others:
@@ -59,9 +59,9 @@ def duplicate_customer(snap: Snapshot) -> Iterator[Hit]:
         )
     },
     scope="archive",
+    why=_l("An asset number is one physical meter; two records of it mean one is wrong."),
 )
 def duplicate_meter(snap: Snapshot) -> Iterator[Hit]:
-    """An asset number is one physical meter; two records of it mean one is wrong."""
     for customer in snap.customers:
         for point in snap.points.get(customer.id, []):
             for meter in snap.meters.get(point.id, []):
@@ -73,7 +73,7 @@ def duplicate_meter(snap: Snapshot) -> Iterator[Hit]:
                         params={
                             "asset_no": meter.asset_no,
                             "others": ", ".join(
-                                f"{account_no} {point_code}" for account_no, point_code in others
+                                f"{account_no} ({point_code})" for account_no, point_code in others
                             ),
                         },
                     )

@@ -43,10 +43,11 @@ def _point_hit(customer, point, key="default", **params) -> Hit:
             "%(kva)s kVA is metered %(expected_method)s."
         ),
     },
+    why=_l(
+        "High-voltage customers of 315 kVA and above are metered on the HV side, smaller ones below their transformer; low-voltage customers on the low-voltage side."
+    ),
 )
 def method(snap: Snapshot) -> Iterator[Hit]:
-    """High-voltage customers of 315 kVA and above are metered on the HV side, smaller ones
-    below their transformer; low-voltage customers on the low-voltage side."""
     for customer, point in _points(snap):
         expected = standards.expected_metering_method(
             customer.voltage_kv, customer.contract_capacity_kva, snap.standards
@@ -73,10 +74,11 @@ def method(snap: Snapshot) -> Iterator[Hit]:
             "PT ratio: a meter cannot measure 10 kV directly."
         ),
     },
+    why=_l(
+        "High-side metering needs a voltage transformer (PT); without one the multiplier is off by the PT ratio."
+    ),
 )
 def hv_without_pt(snap: Snapshot) -> Iterator[Hit]:
-    """High-side metering needs a voltage transformer (PT); without one the multiplier is off
-    by the PT ratio."""
     for customer, point in _points(snap):
         if point.method == MeteringMethod.HV_HV.value and not point.has_pt:
             yield _point_hit(customer, point)
@@ -100,10 +102,11 @@ def metering_voltage_kv(customer: facts.Customer, point: facts.MeteringPoint) ->
             "CT %(suggested)s/%(secondary)s."
         ),
     },
+    why=_l(
+        "An oversized CT under-reads light load; an undersized one saturates (by default full load between 30 and 120 percent of the rated primary)."
+    ),
 )
 def ct_band(snap: Snapshot) -> Iterator[Hit]:
-    """An oversized CT under-reads light load; an undersized one saturates (default band
-    30%–120% of the rated primary at full load)."""
     s = snap.standards
     for customer, point in _points(snap):
         if not point.ct_primary_a or customer.contract_capacity_kva <= 0:
@@ -138,9 +141,9 @@ def ct_band(snap: Snapshot) -> Iterator[Hit]:
             "gives %(expected)s. Every reading is billed with the wrong factor."
         ),
     },
+    why=_l("综合倍率 = CT ratio × PT ratio (1 without a PT); a wrong one scales every bill."),
 )
 def multiplier(snap: Snapshot) -> Iterator[Hit]:
-    """综合倍率 = CT ratio × PT ratio (1 without a PT); a wrong one scales every bill."""
     for customer, point in _points(snap):
         for meter in snap.meters.get(point.id, ()):
             if meter.multiplier != point.expected_multiplier:
@@ -178,9 +181,11 @@ def rotation_due(meter: facts.Meter, years: int) -> date | None:
             "rotation by %(due)s (every %(years)s years)."
         ),
     },
+    why=_l(
+        "Meters are rotated on schedule (default 0.2S/0.5S within 6 years, class 1/2 within 8)."
+    ),
 )
 def rotation(snap: Snapshot) -> Iterator[Hit]:
-    """Meters are rotated on schedule (default 0.2S/0.5S within 6 years, class 1/2 within 8)."""
     for customer, point in _points(snap):
         for meter in snap.meters.get(point.id, ()):
             years = standards.rotation_years(meter.accuracy, snap.standards)
@@ -210,10 +215,11 @@ def rotation(snap: Snapshot) -> Iterator[Hit]:
             "%(expected_class)s."
         ),
     },
+    why=_l(
+        "The class sets the accuracy of meters and transformers: ≥10,000 kVA I, ≥2,000 II, ≥315 III, below IV, single-phase V."
+    ),
 )
 def metering_class(snap: Snapshot) -> Iterator[Hit]:
-    """The class sets the accuracy of meters and transformers: ≥10,000 kVA I, ≥2,000 II,
-    ≥315 III, below IV, single-phase V."""
     for customer, point in _points(snap):
         expected = standards.expected_metering_class(
             customer.contract_capacity_kva,

@@ -46,10 +46,11 @@ def categories_agree(customer_category: str, tariff_category: str) -> bool:
         ),
         "missing": _l("The customer has no tariff code (电价代码)."),
     },
+    why=_l(
+        "The tariff code sets the price: it must be the code of the customer's category, voltage and tariff structure."
+    ),
 )
 def code_mismatch(snap: Snapshot) -> Iterator[Hit]:
-    """The tariff code sets the price: it must be the code of the customer's category,
-    voltage and tariff structure."""
     for customer in snap.customers:
         ref = (refs.customer(customer),)
         tariff = snap.network.tariffs.get(customer.tariff_code)
@@ -95,10 +96,11 @@ def code_mismatch(snap: Snapshot) -> Iterator[Hit]:
         "basis": _l("A two-part customer needs a basic-charge basis (by capacity or by demand)."),
         "demand": _l("The basic charge is by demand (按需量) but no contract demand is recorded."),
     },
+    why=_l(
+        "≤100 kVA single-part, ≥315 kVA two-part, between the customer chooses; a two-part bill needs its basis, and a demand basis its contract demand."
+    ),
 )
 def two_part(snap: Snapshot) -> Iterator[Hit]:
-    """≤100 kVA single-part, ≥315 kVA two-part, between the customer chooses; a two-part
-    bill needs its basis, and a demand basis its contract demand."""
     s = snap.standards
     for customer in snap.customers:
         ref = (refs.customer(customer),)
@@ -139,10 +141,11 @@ def two_part(snap: Snapshot) -> Iterator[Hit]:
             "%(voltage)s is assessed against %(expected_pf)s."
         ),
     },
+    why=_l(
+        "The power-factor adjustment (力调电费) follows the standard; a wrong one over- or under-charges every month."
+    ),
 )
 def power_factor(snap: Snapshot) -> Iterator[Hit]:
-    """The power-factor adjustment (力调电费) follows the standard; a wrong one over- or
-    under-charges every month."""
     for customer in snap.customers:
         expected = standards.expected_pf_standard(
             customer.category, customer.voltage_kv, customer.contract_capacity_kva, snap.standards
@@ -172,9 +175,9 @@ def power_factor(snap: Snapshot) -> Iterator[Hit]:
             "transformer loss (变损), or names no transformer: the loss goes unbilled."
         ),
     },
+    why=_l("Metering below the customer's transformer misses its losses, which are billed on top."),
 )
 def transformer_loss(snap: Snapshot) -> Iterator[Hit]:
-    """Metering below the customer's transformer misses its losses, which are billed on top."""
     for customer in snap.customers:
         for point in snap.points.get(customer.id, ()):
             if point.method == MeteringMethod.HV_LV.value and not (

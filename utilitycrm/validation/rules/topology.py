@@ -83,10 +83,11 @@ def _supply_hit(supply: Supply, key: str, **params) -> Hit:
             "Source %(source)s names no line; transformer %(transformer)s is fed by %(traced)s."
         ),
     },
+    why=_l(
+        "The supply line in the archive must be the line the network feeds the transformer from; a wrong line means wrong outage notices, line-loss figures and contracts."
+    ),
 )
 def line_mismatch(snap: Snapshot) -> Iterator[Hit]:
-    """The supply line in the archive must be the line the network feeds the transformer
-    from; a wrong line means wrong outage notices, line-loss figures and contracts."""
     lines = snap.network.lines
     for customer in snap.customers:
         for supply in supplies(snap, customer):
@@ -119,10 +120,11 @@ def line_mismatch(snap: Snapshot) -> Iterator[Hit]:
             "choose it from the list of lines."
         ),
     },
+    why=_l(
+        "`10kV城东一线` for `城东一线` is the right line written differently; linking the source to the line keeps the next name change from breaking it."
+    ),
 )
 def line_name_format(snap: Snapshot) -> Iterator[Hit]:
-    """`10kV城东一线` for `城东一线` is the right line written differently; linking the
-    source to the line keeps the next name change from breaking it."""
     lines = snap.network.lines
     for customer in snap.customers:
         for supply in supplies(snap, customer):
@@ -158,9 +160,9 @@ def line_name_format(snap: Snapshot) -> Iterator[Hit]:
             "traced to a line."
         ),
     },
+    why=_l("Every transformer in the archive must be energised from some substation bay."),
 )
 def unreachable_transformer(snap: Snapshot) -> Iterator[Hit]:
-    """Every transformer in the archive must be energised from some substation bay."""
     network = snap.network
     for customer in snap.customers:
         for transformer in network.transformers_of[customer.id]:
@@ -188,10 +190,11 @@ def unreachable_transformer(snap: Snapshot) -> Iterator[Hit]:
         ),
     },
     scope="network",
+    why=_l(
+        "Feeders are operated radially: a closed tie switch or a loop puts transformers on two lines at once, and nobody knows which outage cuts them off."
+    ),
 )
 def feeders_joined(snap: Snapshot) -> Iterator[Hit]:
-    """Feeders are operated radially: a closed tie switch or a loop puts transformers on
-    two lines at once, and nobody knows which outage cuts them off."""
     network = snap.network
     fed_by = defaultdict(int)
     for transformer in network.transformers.values():
@@ -221,9 +224,11 @@ def feeders_joined(snap: Snapshot) -> Iterator[Hit]:
             "belongs to %(expected)s."
         ),
     },
+    why=_l(
+        "A source's substation and line must agree, or the dispatcher looks at the wrong station."
+    ),
 )
 def source_substation(snap: Snapshot) -> Iterator[Hit]:
-    """A source's substation and line must agree, or the dispatcher looks at the wrong station."""
     network = snap.network
     for customer in snap.customers:
         for source in snap.sources.get(customer.id, ()):
@@ -266,10 +271,11 @@ def _source_place(snap: Snapshot, source: facts.Source) -> tuple[int | None, int
             "source %(main)s; a %(importance)s customer needs two substations."
         ),
     },
+    why=_l(
+        "A backup on the main source's line (or, for 一级 and 特级, its substation) fails with it, which is what the backup is there for."
+    ),
 )
 def source_separation(snap: Snapshot) -> Iterator[Hit]:
-    """A backup on the main source's line (or, for 一级 and 特级, its substation) fails
-    with it, which is what the backup is there for."""
     network = snap.network
     strict = {Importance.SPECIAL.value, Importance.FIRST.value}
     for customer in snap.customers:
@@ -319,10 +325,11 @@ def source_separation(snap: Snapshot) -> Iterator[Hit]:
             "archive has %(found)s."
         ),
     },
+    why=_l(
+        "特级 ≥3 sources from different substations, 一级 two from two substations, 二级 two circuits on different lines (thresholds are configuration)."
+    ),
 )
 def important_sources(snap: Snapshot) -> Iterator[Hit]:
-    """特级 ≥3 sources from different substations, 一级 two from two substations, 二级 two
-    circuits on different lines (thresholds are configuration)."""
     s = snap.standards
     needs = {
         Importance.SPECIAL.value: (s.special_min_sources, "substations"),
@@ -362,10 +369,11 @@ def important_sources(snap: Snapshot) -> Iterator[Hit]:
         ),
     },
     scope="network",
+    why=_l(
+        "Σ running kVA traced to a line beyond its thermal rating: either the line is overloaded or transformers are recorded on the wrong line."
+    ),
 )
 def line_overload(snap: Snapshot) -> Iterator[Hit]:
-    """Σ running kVA traced to a line beyond its thermal rating: either the line is
-    overloaded or transformers are recorded on the wrong line."""
     network = snap.network
     load: dict[int, int] = defaultdict(int)
     for transformer in network.transformers.values():
