@@ -208,8 +208,7 @@ class Archive:
             sources=self.sources,
             points=self.points,
             meters=self.meters,
-            namesakes=_namesakes(self.customers),
-            meter_twins=self._meter_twins(),
+            across=facts.Across(_namesakes(self.customers), self._meter_twins()),
         )
 
     def _meter_twins(self) -> dict:

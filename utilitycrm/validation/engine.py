@@ -237,8 +237,8 @@ def evaluate_across(
         return
     in_scope = sorted(evaluation.customer_ids)
     across_data = snapshot.load_across(scope, in_scope)
-    concerned = across_data.customers
-    concerned = sorted(concerned if scope.is_full else concerned & set(in_scope))
+    concerned = across_data.customers if scope.is_full else across_data.customers & set(in_scope)
+    concerned = sorted(concerned)
     for chunk in snapshot.slices(concerned):
         snap = snapshot.load_slice(
             chunk, network=Network(), standards=standards, today=today, across=across_data

@@ -7,6 +7,7 @@ archive built by hand and a run reads the database once, not once per rule or cu
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -221,7 +222,9 @@ class Across:
     """What judges a customer against the whole archive, read by set-based queries once a
     run: its namesakes (by customer id) and its meters' twins (by meter id)."""
 
+    # Customer id → the other open customers with its name, address and category.
     namesakes: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    # Meter id → (户号, metering point) of the other meters with its asset number.
     meter_twins: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     twin_owners: set[int] = field(default_factory=set)  # customers with a twinned meter
 
@@ -242,12 +245,16 @@ class Snapshot:
     sources: dict[int, list[Source]] = field(default_factory=dict)
     points: dict[int, list[MeteringPoint]] = field(default_factory=dict)
     meters: dict[int, list[Meter]] = field(default_factory=dict)
-    # Customer id → the other customers with the same name, address and category.
-    namesakes: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
-    # Meter id → (户号, metering point) of the other meters with its asset number.
-    meter_twins: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # The run's namesakes and meter twins (read for rules of scope "archive" only).
+    across: Across = field(default_factory=Across)
     # Customer id → its signed and expired supply contracts.
     contracts: dict[int, list[Contract]] = field(default_factory=dict)
+
+    def customer_points(self) -> Iterator[tuple[Customer, MeteringPoint]]:
+        """Every metering point of the slice with its customer."""
+        for customer in self.customers:
+            for point in self.points.get(customer.id, ()):
+                yield customer, point
 
     def main_source(self, customer_id: int) -> Source | None:
         """The 主供 source; the first one when none is marked main."""

@@ -302,10 +302,7 @@ def load_slice(
         sources=sources,
         points=points,
         meters=meters,
-        namesakes={c.id: across.namesakes[c.id] for c in customers if c.id in across.namesakes}
-        if across
-        else {},
-        meter_twins=across.meter_twins if across else {},
+        across=across or facts.Across(),
         contracts=load_contracts(ids),
     )
 

@@ -112,11 +112,10 @@ def property_boundary(snap: Snapshot) -> Iterator[Hit]:
     why=_l("A metering point without a meter bills nothing."),
 )
 def point_without_meter(snap: Snapshot) -> Iterator[Hit]:
-    for customer in snap.customers:
-        for point in snap.points.get(customer.id, ()):
-            if not snap.meters.get(point.id):
-                yield Hit(
-                    (refs.point(point), refs.customer(customer)),
-                    customer.id,
-                    params={"point": point.code},
-                )
+    for customer, point in snap.customer_points():
+        if not snap.meters.get(point.id):
+            yield Hit(
+                (refs.point(point), refs.customer(customer)),
+                customer.id,
+                params={"point": point.code},
+            )

@@ -32,7 +32,7 @@ from utilitycrm.validation.rules import refs
 )
 def duplicate_customer(snap: Snapshot) -> Iterator[Hit]:
     for customer in snap.customers:
-        others = snap.namesakes.get(customer.id)
+        others = snap.across.namesakes.get(customer.id)
         if others:
             yield Hit(
                 (
@@ -62,18 +62,12 @@ def duplicate_customer(snap: Snapshot) -> Iterator[Hit]:
     why=_l("An asset number is one physical meter; two records of it mean one is wrong."),
 )
 def duplicate_meter(snap: Snapshot) -> Iterator[Hit]:
-    for customer in snap.customers:
-        for point in snap.points.get(customer.id, []):
-            for meter in snap.meters.get(point.id, []):
-                others = snap.meter_twins.get(meter.id)
-                if others:
-                    yield Hit(
-                        (refs.meter(meter), refs.point(point), refs.customer(customer)),
-                        customer.id,
-                        params={
-                            "asset_no": meter.asset_no,
-                            "others": ", ".join(
-                                f"{account_no} ({point_code})" for account_no, point_code in others
-                            ),
-                        },
-                    )
+    for customer, point in snap.customer_points():
+        for meter in snap.meters.get(point.id, ()):
+            if others := snap.across.meter_twins.get(meter.id):
+                shown = ", ".join(f"{account_no} ({code})" for account_no, code in others)
+                yield Hit(
+                    (refs.meter(meter), refs.point(point), refs.customer(customer)),
+                    customer.id,
+                    params={"asset_no": meter.asset_no, "others": shown},
+                )

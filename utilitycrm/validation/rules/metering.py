@@ -17,12 +17,6 @@ from utilitycrm.validation.rules import refs
 FAMILY = Family.METERING
 
 
-def _points(snap: Snapshot) -> Iterator[tuple[facts.Customer, facts.MeteringPoint]]:
-    for customer in snap.customers:
-        for point in snap.points.get(customer.id, ()):
-            yield customer, point
-
-
 def _point_hit(customer, point, key="default", **params) -> Hit:
     return Hit(
         (refs.point(point), refs.customer(customer)),
@@ -48,7 +42,7 @@ def _point_hit(customer, point, key="default", **params) -> Hit:
     ),
 )
 def method(snap: Snapshot) -> Iterator[Hit]:
-    for customer, point in _points(snap):
+    for customer, point in snap.customer_points():
         expected = standards.expected_metering_method(
             customer.voltage_kv, customer.contract_capacity_kva, snap.standards
         )
@@ -79,7 +73,7 @@ def method(snap: Snapshot) -> Iterator[Hit]:
     ),
 )
 def hv_without_pt(snap: Snapshot) -> Iterator[Hit]:
-    for customer, point in _points(snap):
+    for customer, point in snap.customer_points():
         if point.method == MeteringMethod.HV_HV.value and not point.has_pt:
             yield _point_hit(customer, point)
 
@@ -108,7 +102,7 @@ def metering_voltage_kv(customer: facts.Customer, point: facts.MeteringPoint) ->
 )
 def ct_band(snap: Snapshot) -> Iterator[Hit]:
     s = snap.standards
-    for customer, point in _points(snap):
+    for customer, point in snap.customer_points():
         if not point.ct_primary_a or customer.contract_capacity_kva <= 0:
             continue
         voltage = metering_voltage_kv(customer, point)
@@ -144,7 +138,7 @@ def ct_band(snap: Snapshot) -> Iterator[Hit]:
     why=_l("综合倍率 = CT ratio × PT ratio (1 without a PT); a wrong one scales every bill."),
 )
 def multiplier(snap: Snapshot) -> Iterator[Hit]:
-    for customer, point in _points(snap):
+    for customer, point in snap.customer_points():
         for meter in snap.meters.get(point.id, ()):
             if meter.multiplier != point.expected_multiplier:
                 yield Hit(
@@ -186,7 +180,7 @@ def rotation_due(meter: facts.Meter, years: int) -> date | None:
     ),
 )
 def rotation(snap: Snapshot) -> Iterator[Hit]:
-    for customer, point in _points(snap):
+    for customer, point in snap.customer_points():
         for meter in snap.meters.get(point.id, ()):
             years = standards.rotation_years(meter.accuracy, snap.standards)
             due = rotation_due(meter, years)
@@ -220,7 +214,7 @@ def rotation(snap: Snapshot) -> Iterator[Hit]:
     ),
 )
 def metering_class(snap: Snapshot) -> Iterator[Hit]:
-    for customer, point in _points(snap):
+    for customer, point in snap.customer_points():
         expected = standards.expected_metering_class(
             customer.contract_capacity_kva,
             single_phase=point.wiring == Wiring.SINGLE_PHASE.value,

@@ -178,13 +178,12 @@ def power_factor(snap: Snapshot) -> Iterator[Hit]:
     why=_l("Metering below the customer's transformer misses its losses, which are billed on top."),
 )
 def transformer_loss(snap: Snapshot) -> Iterator[Hit]:
-    for customer in snap.customers:
-        for point in snap.points.get(customer.id, ()):
-            if point.method == MeteringMethod.HV_LV.value and not (
-                point.adds_transformer_loss and point.transformer_id
-            ):
-                yield Hit(
-                    (refs.point(point), refs.customer(customer)),
-                    customer.id,
-                    params={"point": point.code},
-                )
+    for customer, point in snap.customer_points():
+        if point.method == MeteringMethod.HV_LV.value and not (
+            point.adds_transformer_loss and point.transformer_id
+        ):
+            yield Hit(
+                (refs.point(point), refs.customer(customer)),
+                customer.id,
+                params={"point": point.code},
+            )
