@@ -117,7 +117,10 @@ ACCESS_TABLE = {
     "deadlines.set_day": ("POST", "/calendar/days", ADMIN),
     "deadlines.remove_day": ("POST", "/calendar/days/2027-01-01/delete", ADMIN),
     "deadlines.confirm_year": ("POST", "/calendar/years", ADMIN),
-    "deadlines.notifications": ("GET", "/notifications", ANY),
+    "inbox.index": ("GET", "/inbox", ANY),
+    "inbox.snooze": ("POST", "/inbox/finding:{finding}/snooze", ANY),
+    "inbox.finish": ("POST", "/inbox/finding:{finding}/finish", ANY),
+    "inbox.reassign": ("POST", "/inbox/finding:{finding}/reassign", ANY),
     "projects.index": ("GET", "/projects?manager=all", ANY),
     "projects.new": ("GET", "/projects/new", PROJECT_MANAGERS),
     "projects.project": ("GET", P, ANY),
@@ -372,7 +375,7 @@ def test_refusals_are_logged(client, login_as):
 def test_navigation_shows_each_role_what_it_can_use(client, login_as, role, visible, hidden):
     login_as(role)
     html = client.get("/").get_data(as_text=True)
-    nav = html.split('id="main-nav"')[1].split("</ul>")[0]
+    nav = html.split('id="main-menu"')[1].split('<div class="d-flex')[0]
     for path in visible:
         assert f'href="{path}"' in nav
     for path in hidden:

@@ -12,7 +12,7 @@ services.register_kind(
     "test",
     "Test task",
     lambda items: {
-        d.id: services.Described(f"Task {d.key}", f"subject {d.subject_id}", "/notifications")
+        d.id: services.Described(f"Task {d.key}", f"subject {d.subject_id}", "/calendar")
         for d in items
     },
 )
@@ -20,7 +20,8 @@ services.register_kind(
 
 def open_test_deadline(owner, key: str, *, starts_on: date, limit: int = 5):
     deadline = services.open_workday_deadline(
-        "test", 1, key, owner_id=owner.id, starts_on=starts_on, limit=limit, warn_share=0.8,
+        "test", 1, key, owner_id=owner.id, customer_id=None, starts_on=starts_on, limit=limit,
+        warn_share=0.8,
         calendar=WorkCalendar(), today=starts_on,
     )  # fmt: skip
     db.session.commit()

@@ -55,7 +55,7 @@ def test_send_mails_each_manager_once_per_deadline_and_level(runner, smtp_sink):
     assert set(by_recipient) == {"li@example.com", "wang@example.com"}
     li_body = by_recipient["li@example.com"].get_payload(decode=True).decode()
     assert "Task late" in li_body and "Task soon" in li_body and "已超期" in li_body
-    assert "http://localhost:5000/notifications" in li_body
+    assert "http://localhost:5000/calendar" in li_body
     assert "Overdue" not in by_recipient["wang@example.com"].get_payload(decode=True).decode()
 
     again = runner.invoke(args=["alerts", "--send"])

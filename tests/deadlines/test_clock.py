@@ -53,7 +53,8 @@ def test_a_stopped_clock_counts_to_its_stop():
 
 def _deadline(users, **kwargs):
     deadline = services.open_workday_deadline(
-        "test", 1, "stage", owner_id=users[Role.ACCOUNT_MANAGER].id, starts_on=D("2026-11-02"),
+        "test", 1, "stage", owner_id=users[Role.ACCOUNT_MANAGER].id, customer_id=None,
+        starts_on=D("2026-11-02"),
         limit=5, warn_share=0.8, calendar=CAL, today=D("2026-11-03"), **kwargs,
     )  # fmt: skip
     db.session.commit()

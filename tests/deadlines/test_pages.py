@@ -1,4 +1,4 @@
-"""The calendar page (administrators keep overrides), notifications and the bell."""
+"""The calendar page (administrators keep overrides) and the chief's load by person."""
 
 from __future__ import annotations
 
@@ -50,17 +50,6 @@ def test_bad_calendar_input_changes_nothing(client, login_as):
     assert db.session.scalars(select(CalendarYear)).all() == []
 
 
-def test_notifications_and_the_bell_show_the_users_own_alerts(client, login_as, users):
-    manager = login_as(Role.ACCOUNT_MANAGER)
-    open_test_deadline(manager, "late", starts_on=_back(8))
-    open_test_deadline(users[Role.MARKETING], "other", starts_on=_back(8))
-    html = client.get("/notifications").get_data(as_text=True)
-    assert "Task late" in html and "Task other" not in html
-    assert 'id="alert-count">1<' in html
-    home = client.get("/").get_data(as_text=True)
-    assert 'id="my-alerts"' in home and "Task late" in home
-
-
 def test_the_chief_sees_every_managers_load(client, login_as, users):
     open_test_deadline(users[Role.ACCOUNT_MANAGER], "late", starts_on=_back(8))
     open_test_deadline(users[Role.ACCOUNT_MANAGER], "soon", starts_on=_back(4))
@@ -68,4 +57,4 @@ def test_the_chief_sees_every_managers_load(client, login_as, users):
     html = client.get("/").get_data(as_text=True)
     loads = html.split('id="loads"')[1].split("</table>")[0]
     assert users[Role.ACCOUNT_MANAGER].display_name in loads
-    assert "Task late" in html.split('id="team-alerts"')[1]
+    assert "Task late" in html.split('id="inbox-head"')[1]

@@ -87,7 +87,7 @@ def _page_costs(client, count_queries, customers: int) -> dict[str, int]:
             "/archive/transformers", "/archive/meters", "/accounts",
             f"/accounts/customers/{key}", "/accounts/complaints", "/projects",
             "/contracts", f"/contracts/{contract}", "/validation/findings", "/calendar",
-            "/notifications", "/admin/jobs",
+            "/inbox", "/inbox?customer=31&kind=finding", "/admin/jobs",
         ]  # fmt: skip
         client.post("/login", data={"username": "admin", "password": DEMO_PASSWORD})
         costs = {}

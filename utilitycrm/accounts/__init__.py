@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.accounts.views import bp, customer_panel
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
-    from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.core.navigation import NavItem, NavMenu, register_nav_item, register_nav_menu
     from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.deadlines.services import register_kind
 
@@ -45,10 +45,14 @@ def init_app(app: Flask) -> None:
     register_panel(
         app, "archive.customer", Panel("accounts/_customer_panel.html", customer_panel, "side", 20)
     )
+    register_nav_menu(app, NavMenu("accounts", _l("Key accounts"), 50))
     register_nav_item(
-        app, NavItem(_l("Key accounts"), "accounts.index", Permission.VIEW_ARCHIVE, 50)
+        app, NavItem(_l("Portfolio"), "accounts.index", Permission.VIEW_ARCHIVE, 50, "accounts")
     )
     register_nav_item(
-        app, NavItem(_l("Complaints"), "accounts.complaints_index", Permission.VIEW_ARCHIVE, 51)
+        app,
+        NavItem(
+            _l("Complaints"), "accounts.complaints_index", Permission.VIEW_ARCHIVE, 51, "accounts"
+        ),
     )
     app.cli.add_command(accounts_cli)

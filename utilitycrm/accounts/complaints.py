@@ -85,7 +85,8 @@ def log_complaint(
     db.session.flush()
     contact_day = local_date_of(complaint.contact_due_at)
     deadlines.open_date_deadline(
-        KIND, complaint.id, CONTACT, owner_id=owner_id, starts_on=received_on,
+        KIND, complaint.id, CONTACT, owner_id=owner_id, customer_id=complaint.customer_id,
+        starts_on=received_on,
         due_on=contact_day, warn_on=received_on,
     )  # fmt: skip
     limit = (
@@ -94,7 +95,8 @@ def log_complaint(
         else standards.complaint_resolve_workdays
     )
     deadlines.open_workday_deadline(
-        KIND, complaint.id, RESOLVE, owner_id=owner_id, starts_on=received_on, limit=limit,
+        KIND, complaint.id, RESOLVE, owner_id=owner_id, customer_id=complaint.customer_id,
+        starts_on=received_on, limit=limit,
         warn_share=standards.deadline_warn_share, calendar=calendar, today=local_date_of(now),
     )  # fmt: skip
     return complaint
@@ -238,6 +240,7 @@ def escalate_overdue(*, now: datetime, today: date) -> list[Complaint]:
         for chief in chiefs:
             deadlines.open_date_deadline(
                 KIND, complaint.id, f"escalation-{chief.id}", owner_id=chief.id,
+                customer_id=complaint.customer_id,
                 starts_on=local_date_of(complaint.received_at), due_on=due_on, warn_on=due_on,
             )  # fmt: skip
     return [complaint for complaint, _due in missed.values()]

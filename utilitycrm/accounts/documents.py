@@ -26,10 +26,10 @@ def sync_document_reminders(today: date) -> int:
     """Returns how many deadlines were opened, moved or closed."""
     warn = timedelta(days=standards_on(today).document_warn_days)
     wanted = {
-        document_id: (owner_id, expires_on)
-        for document_id, owner_id, expires_on in db.session.execute(
+        document_id: (owner_id, expires_on, customer_id)
+        for document_id, owner_id, expires_on, customer_id in db.session.execute(
             select(QualificationDocument.id, Customer.account_manager_id,
-                   QualificationDocument.expires_on)
+                   QualificationDocument.expires_on, Customer.id)
             .join(Customer, QualificationDocument.customer_id == Customer.id)
             .where(QualificationDocument.expires_on.is_not(None),
                    Customer.account_manager_id.is_not(None),
@@ -40,11 +40,12 @@ def sync_document_reminders(today: date) -> int:
         d.subject_id: d for d in db.session.scalars(select(Deadline).where(Deadline.kind == KIND))
     }
     changed = 0
-    for document_id, (owner_id, expires_on) in wanted.items():
+    for document_id, (owner_id, expires_on, customer_id) in wanted.items():
         deadline = existing.get(document_id)
         if deadline is None:
             deadlines.open_date_deadline(
-                KIND, document_id, "", owner_id=owner_id, starts_on=min(today, expires_on),
+                KIND, document_id, "", owner_id=owner_id, customer_id=customer_id,
+                starts_on=min(today, expires_on),
                 due_on=expires_on, warn_on=expires_on - warn,
             )  # fmt: skip
             changed += 1

@@ -91,7 +91,7 @@ def plan_visits(today: date, customer_ids: Sequence[int] | None = None) -> int:
         if current is None:
             deadlines.open_date_deadline(
                 VISIT, plan.customer_id, str(cycles.get(plan.customer_id, 0) + 1),
-                owner_id=plan.owner_id,
+                owner_id=plan.owner_id, customer_id=plan.customer_id,
                 starts_on=last_visits.get(plan.customer_id) or today,
                 due_on=plan.due_on, warn_on=_warn_on(plan.due_on, standards),
             )  # fmt: skip
@@ -166,7 +166,8 @@ def record_visit(customer: Customer, request: VisitRequest, *, actor: User, toda
     db.session.flush()
     for item in visit.follow_ups:
         deadlines.open_date_deadline(
-            FOLLOW_UP, item.id, "", owner_id=item.owner_id, starts_on=request.visited_on,
+            FOLLOW_UP, item.id, "", owner_id=item.owner_id, customer_id=customer.id,
+            starts_on=request.visited_on,
             due_on=item.due_on, warn_on=item.due_on - timedelta(days=3),
         )  # fmt: skip
     current = db.session.scalar(

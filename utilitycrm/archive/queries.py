@@ -100,6 +100,17 @@ def customer_query(filters: CustomerFilters) -> Select:
     return query.order_by(*CUSTOMER_SORTS.get(filters.sort, CUSTOMER_SORTS["account_no"]))
 
 
+def customer_ids_matching(text: str, *, limit: int = 200) -> list[int]:
+    """Customers a filter's text names: by 户号, name or meter, else anywhere in the name
+    or address; at most `limit` (a filter, not a search page)."""
+    for anywhere in (False, True):
+        query = _customer_search(select(Customer.id), text, anywhere)
+        ids = list(db.session.scalars(query.order_by(Customer.account_no).limit(limit)))
+        if ids:
+            return ids
+    return []
+
+
 def lines_named(text: str) -> Select:
     """The ids of lines whose name or number is `text` (names repeat across substations)."""
     return select(FeederLine.id).where((FeederLine.name == text) | (FeederLine.code == text))

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.auth import access, admin, api, cli, jobs, loaders, views
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
-    from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.core.navigation import NavItem, NavMenu, register_nav_item, register_nav_menu
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -26,10 +26,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(jobs.bp)
     register_api(api.blp)
-    register_nav_item(app, NavItem(_l("Users"), "admin.users", Permission.MANAGE_USERS, 90))
-    register_nav_item(
-        app, NavItem(_l("Security log"), "admin.security_events", Permission.VIEW_SECURITY_LOG, 91)
-    )
+    register_nav_menu(app, NavMenu("admin", _l("Administration"), 90))
+    for label, endpoint, permission, order in (
+        (_l("Users"), "admin.users", Permission.MANAGE_USERS, 90),
+        (_l("Jobs"), "jobs.job_list", Permission.MANAGE_JOBS, 91),
+        (_l("Security log"), "admin.security_events", Permission.VIEW_SECURITY_LOG, 92),
+    ):
+        register_nav_item(app, NavItem(label, endpoint, permission, order, "admin"))
     app.cli.add_command(cli.users)
     access.init_app(app)
     # The API's description is no secret.

@@ -46,5 +46,8 @@ def init_app(app: Flask) -> None:
         app, "projects.project", Panel("contracts/_project_panel.html", project_panel, "side", 10)
     )
     register_stage_exit_check(CONTRACT_STAGE, contract_stage_refusal)
-    register_nav_item(app, NavItem(_l("Contracts"), "contracts.index", Permission.VIEW_ARCHIVE, 40))
+    register_nav_item(
+        app,
+        NavItem(_l("Supply contracts"), "contracts.index", Permission.VIEW_ARCHIVE, 31, "projects"),
+    )
     app.cli.add_command(contracts_cli)

@@ -230,6 +230,7 @@ def _open_reminder(contract: Contract, today: date) -> None:
         contract.id,
         EXPIRY,
         owner_id=contract.customer.account_manager_id,
+        customer_id=contract.customer_id,
         starts_on=contract.signed_on,
         due_on=contract.ends_on,
         warn_on=date.fromordinal(contract.ends_on.toordinal() - notice_days),

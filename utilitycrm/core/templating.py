@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from utilitycrm.core.i18n import LOCALE_LABELS, LanguageForm, html_lang, select_locale
 from utilitycrm.core.labels import label
-from utilitycrm.core.navigation import nav_items_for
+from utilitycrm.core.navigation import nav_for
 
 
 def _template_context() -> dict[str, object]:
@@ -16,7 +16,7 @@ def _template_context() -> dict[str, object]:
     if not has_request_context():  # documents rendered by commands and scheduled jobs
         return {"current_locale": locale, "html_lang": html_lang(locale)}
     return {
-        "nav_items": nav_items_for(current_user),
+        "nav_menus": nav_for(current_user),
         "language_form": LanguageForm(
             formdata=None, locale=locale, next=request.full_path.rstrip("?")
         ),

@@ -4,12 +4,15 @@ key-account work: one clock, one alert mechanism."""
 from __future__ import annotations
 
 from flask import Flask
-from flask_login import current_user
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from utilitycrm.auth.roles import Permission
     from utilitycrm.core.extensions import mail
-    from utilitycrm.deadlines import models, services
+    from utilitycrm.core.inbox import register_source
+    from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.deadlines import inbox, models, services
     from utilitycrm.deadlines.cli import alerts_command, calendar_cli
     from utilitycrm.deadlines.views import bp
 
@@ -21,14 +24,10 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["alert_level_enum"] = models.AlertLevel
     app.jinja_env.globals["pause_reason_enum"] = services.PauseReason
-    app.context_processor(_alert_badge)
-
-
-def _alert_badge() -> dict[str, object]:
-    """The navigation bar's count of the user's due-soon and overdue deadlines."""
-    from utilitycrm.core.dates import local_today
-    from utilitycrm.deadlines.alerts import alert_count
-
-    if not current_user or not current_user.is_authenticated:  # no request: a command
-        return {}
-    return {"my_alert_count": alert_count(local_today(), owner_id=current_user.id)}
+    register_source(app, inbox.SOURCE)
+    register_nav_item(
+        app,
+        NavItem(
+            _l("Working-day calendar"), "deadlines.calendar", Permission.EDIT_CALENDAR, 93, "admin"
+        ),
+    )

@@ -62,14 +62,6 @@ def open_alerts(
     return [Alert(d, d.level(today), described[d.id]) for d in deadlines]
 
 
-def alert_count(today: date, *, owner_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(
-            _open_alert_query(today, owner_id=owner_id, kinds=None).subquery()
-        )
-    )
-
-
 @dataclass(frozen=True)
 class OwnerLoad:
     owner: User

@@ -63,6 +63,8 @@ class Deadline(Versioned, db.Model):
         Index("ix_deadline_open_warn", "finished_on", "warn_on"),
         Index("ix_deadline_open_due", "finished_on", "due_on"),
         Index("ix_deadline_owner_open_warn", "owner_id", "finished_on", "warn_on"),
+        # The inbox's customer filter: a customer's open deadlines, whoever owns them.
+        Index("ix_deadline_customer_open", "customer_id", "finished_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +73,8 @@ class Deadline(Versioned, db.Model):
     # Which of the subject's deadlines, e.g. a project's "plan" clock.
     key: Mapped[str] = mapped_column(String(30), default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The customer the deadline is about (None when it concerns no one customer).
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
     starts_on: Mapped[date]
     # A limit in working days (the clock counts and pauses), or None for a calendar date.
     limit_workdays: Mapped[int | None]

@@ -19,7 +19,6 @@ from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.views import refuse
 from utilitycrm.deadlines import services
-from utilitycrm.deadlines.alerts import open_alerts
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.forms import CalendarDayForm, ConfirmYearForm
 
@@ -124,15 +123,4 @@ def confirm_year():
         return redirect(url_for("deadlines.calendar", year=form.year.data))
     return _recompute_and_commit(
         form.year.data, _("%(year)s is confirmed as complete.", year=form.year.data)
-    )
-
-
-@bp.route("/notifications")
-@login_required
-def notifications():
-    today = local_today()
-    return render_template(
-        "deadlines/notifications.html",
-        alerts=open_alerts(today, owner_id=current_user.id, limit=500),
-        today=today,
     )

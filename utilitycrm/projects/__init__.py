@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core import numbering  # noqa: F401 - its table belongs to the schema
     from utilitycrm.core.api import register_api
-    from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.core.navigation import NavItem, NavMenu, register_nav_item, register_nav_menu
     from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.deadlines.services import register_kind
     from utilitycrm.projects import (
@@ -36,5 +36,11 @@ def init_app(app: Flask) -> None:
     register_panel(
         app, "archive.customer", Panel("projects/_customer_panel.html", customer_panel, "side", 10)
     )
-    register_nav_item(app, NavItem(_l("Projects"), "projects.index", Permission.VIEW_ARCHIVE, 30))
+    register_nav_menu(app, NavMenu("projects", _l("Projects"), 30))
+    register_nav_item(
+        app,
+        NavItem(
+            _l("Expansion projects"), "projects.index", Permission.VIEW_ARCHIVE, 30, "projects"
+        ),
+    )
     app.cli.add_command(projects_cli)

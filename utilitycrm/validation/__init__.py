@@ -10,9 +10,10 @@ def init_app(app: Flask) -> None:
     from utilitycrm.archive.signals import customers_saved
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
-    from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.core.inbox import register_source
+    from utilitycrm.core.navigation import NavItem, NavMenu, register_nav_item, register_nav_menu
     from utilitycrm.core.panels import Panel, register_panel
-    from utilitycrm.validation import jobs, models, registry  # noqa: F401 (jobs registers)
+    from utilitycrm.validation import inbox, jobs, models, registry  # noqa: F401 (jobs registers)
     from utilitycrm.validation.api import blp as api_blueprint
     from utilitycrm.validation.cli import validate
     from utilitycrm.validation.on_save import check_on_save
@@ -23,10 +24,17 @@ def init_app(app: Flask) -> None:
     register_panel(
         app, "archive.customer", Panel("validation/_customer_panel.html", customer_panel, "top", 10)
     )
-    register_nav_item(
-        app, NavItem(_l("Findings"), "validation.findings", Permission.VIEW_ARCHIVE, 20)
-    )
+    register_nav_menu(app, NavMenu("validation", _l("Validation"), 20))
+    for label, endpoint, order in (
+        (_l("Findings"), "validation.findings", 20),
+        (_l("Validation runs"), "validation.runs", 21),
+        (_l("Thresholds"), "validation.thresholds", 22),
+    ):
+        register_nav_item(
+            app, NavItem(label, endpoint, Permission.VIEW_ARCHIVE, order, "validation")
+        )
     app.cli.add_command(validate)
+    register_source(app, inbox.SOURCE)
     customers_saved.connect(check_on_save, app)
     app.jinja_env.globals.update(
         severity_enum=registry.Severity,

@@ -162,19 +162,6 @@ def run_changes(run: ValidationRun, action: EventAction, *, limit: int) -> list[
     )
 
 
-def assigned_findings(user_id: int, *, limit: int) -> list[Finding]:
-    """What a person has to rectify: their open findings, soonest due first."""
-    return list(
-        db.session.scalars(
-            select(Finding)
-            .where(Finding.assignee_id == user_id, Finding.status.in_(OPEN_STATUSES))
-            .options(selectinload(Finding.customer))
-            .order_by(Finding.due_on, Finding.id)
-            .limit(limit)
-        )
-    )
-
-
 def overdue_findings(today: date, *, limit: int) -> tuple[list[Finding], int]:
     """Rectifications past their due date, most overdue first, and how many there are."""
     query = finding_query(FindingFilters(overdue_on=today))

@@ -1,11 +1,10 @@
-"""Each role's home page: what that role works on, computed by the domain services."""
+"""Each role's home page: the inbox first, then the figures that role watches."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Flask, render_template
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from utilitycrm.accounts import portfolio
@@ -16,8 +15,8 @@ from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Role
 from utilitycrm.core import jobs
 from utilitycrm.core.dates import local_today
-from utilitycrm.core.navigation import NavItem, register_nav_item
-from utilitycrm.deadlines.alerts import load_by_owner, open_alerts
+from utilitycrm.deadlines.alerts import load_by_owner
+from utilitycrm.home.inbox import TEAM_ROLES, first_items
 from utilitycrm.validation import queries as validation_queries
 
 bp = Blueprint("home", __name__)
@@ -61,7 +60,6 @@ def _inspector_context(today: date) -> dict[str, object]:
 def _chief_context(today: date) -> dict[str, object]:
     return {
         "loads": load_by_owner(today),
-        "team_alerts": open_alerts(today, limit=WORKLIST),
         "manager_loads": portfolio.manager_loads(today),
     }
 
@@ -83,12 +81,7 @@ def index():
     return render_template(
         f"home/{role.value}.html",
         today=today,
-        my_alerts=open_alerts(today, owner_id=current_user.id, limit=WORKLIST),
-        my_findings=validation_queries.assigned_findings(current_user.id, limit=WORKLIST),
+        inbox_items=first_items(today, WORKLIST),
+        inbox_team=current_user.role_enum in TEAM_ROLES,
         **ROLE_CONTEXT[role](today),
     )
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    register_nav_item(app, NavItem(_l("Home"), "home.index", order=0))

@@ -1,0 +1,78 @@
+"""Deadlines in the to-do inbox: a project stage, complaint step, visit, document or contract
+renewal is its owner's item once its warning day has come (or, looking ahead, once it falls
+due by the day the user asks about). It is done on its own page, where the work is."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from utilitycrm.core.extensions import db
+from utilitycrm.core.inbox import InboxFilter, InboxItem, InboxSource, source_ids, urgency_of
+from utilitycrm.deadlines.models import Deadline
+from utilitycrm.deadlines.services import KINDS, describe
+
+NAME = "deadline"
+
+
+def _kinds() -> dict[str, object]:
+    return {kind: entry.label for kind, entry in KINDS.items()}
+
+
+def _open(owner_ids: tuple[int, ...] | None, today: date, hidden: frozenset[str], due_by=None):
+    query = select(Deadline).where(Deadline.finished_on.is_(None))
+    if due_by is None:
+        query = query.where(Deadline.warn_on <= today)
+    else:
+        query = query.where(Deadline.due_on <= due_by)
+    if owner_ids is None:
+        query = query.where(Deadline.owner_id.is_not(None))
+    else:
+        query = query.where(Deadline.owner_id.in_(owner_ids))
+    hidden_ids = source_ids(NAME, sorted(hidden))
+    if hidden_ids:
+        query = query.where(Deadline.id.not_in(hidden_ids))
+    return query
+
+
+def _items(query: InboxFilter) -> list[InboxItem]:
+    select_deadlines = _open(query.owner_ids, query.today, query.hidden, query.due_by)
+    kinds = [kind for kind in query.kinds if kind in KINDS]
+    if query.kinds:
+        select_deadlines = select_deadlines.where(Deadline.kind.in_(kinds))
+    if query.customer_ids is not None:
+        select_deadlines = select_deadlines.where(Deadline.customer_id.in_(query.customer_ids))
+    deadlines = list(
+        db.session.scalars(
+            select_deadlines.options(selectinload(Deadline.owner))
+            .order_by(Deadline.due_on, Deadline.id)
+            .limit(query.limit)
+        )
+    )
+    described = describe(deadlines)
+    return [
+        InboxItem(
+            key=f"{NAME}:{deadline.id}",
+            kind=deadline.kind,
+            kind_label=str(KINDS[deadline.kind].label),
+            title=described[deadline.id].title,
+            subject=described[deadline.id].subject,
+            url=described[deadline.id].url,
+            urgency=urgency_of(deadline.due_on, deadline.warn_on, query.today),
+            due_on=deadline.due_on,
+            owner_id=deadline.owner_id,
+            owner_name=deadline.owner.display_name if deadline.owner else "",
+        )
+        for deadline in deadlines
+    ]
+
+
+def _count(owner_id: int, today: date, hidden: frozenset[str]) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(_open((owner_id,), today, hidden).subquery())
+    )
+
+
+SOURCE = InboxSource(name=NAME, kinds=_kinds, items=_items, count=_count)
