@@ -47,7 +47,7 @@ lint: setup
 
 # Re-extract the translatable strings and merge them into the catalogs (developers only).
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k stage_name -o utilitycrm/translations/messages.pot --no-location --sort-output --width 100 --project=utilitycrm --copyright-holder=utilitycrm --header-comment="# Translations of utilitycrm; every message is translated (tests/test_i18n.py)." .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k stage_name -o utilitycrm/translations/messages.pot --no-location --sort-output --width 100 --project=utilitycrm --copyright-holder=utilitycrm --header-comment="# Translations of utilitycrm; every message is translated (tests/test_i18n.py)." .
 	$(BIN)/pybabel update -i utilitycrm/translations/messages.pot -d utilitycrm/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 clean:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from utilitycrm.archive import standards
+from utilitycrm.archive.enums import CustomerStatus
 from utilitycrm.archive.models import (
     Customer,
     FeederLine,
@@ -26,6 +27,7 @@ from utilitycrm.demo import generator
 from utilitycrm.demo.models import DemoFault
 from utilitycrm.demo.network import Ids, build_network
 from utilitycrm.demo.seeding import DEMO_PASSWORD, DEMO_USERS
+from utilitycrm.projects.models import Project
 
 
 def seed(runner, *args: str):
@@ -98,8 +100,12 @@ def test_a_seed_without_faults_keeps_every_invariant(runner):
     transformers, points = by_customer(Transformer), by_customer(MeteringPoint)
     sources = by_customer(PowerSource)
     meters = {m.metering_point_id: m for m in db.session.scalars(select(Meter))}
-    customers = list(db.session.scalars(select(Customer)))
-    assert len(customers) == 400
+    # The demo's projects add applicants (no supply yet) and change a few accounts (a change
+    # of category leaves the tariff to marketing, as on site): those are the projects' own.
+    in_projects = select(Project.customer_id)
+    customers = list(db.session.scalars(select(Customer).where(Customer.id.not_in(in_projects))))
+    assert len(customers) + len(db.session.scalars(in_projects).all()) >= 400
+    assert all(c.status != CustomerStatus.APPLYING for c in customers)
     for customer in customers:
         own = transformers[customer.id]
         kva = customer.contract_capacity_kva

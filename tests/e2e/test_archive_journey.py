@@ -17,6 +17,7 @@ def test_marketing_builds_and_edits_a_customer(page, users):
     create_tariff()
     sign_in(page, "marketing")
 
+    page.locator("#main-menu").get_by_role("button", name="档案", exact=True).click()
     page.get_by_role("link", name="客户档案").click()
     page.locator("#new-customer").click()
     form = page.locator("#customer-form")

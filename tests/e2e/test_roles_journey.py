@@ -58,6 +58,7 @@ def test_wrong_password_shows_a_message_in_the_browser(page, users):
 
 def test_admin_navigation_in_the_browser(page, users):
     sign_in(page, "admin")
+    page.locator("#main-menu").get_by_role("button", name="系统管理").click()
     page.get_by_role("link", name="用户管理").click()
     expect(page.locator("#users-table")).to_contain_text("marketing")
     page.get_by_role("link", name="marketing").click()

@@ -51,8 +51,9 @@ def test_the_assignee_sees_their_findings_on_their_home(client, login_as, users,
     )
     login_as(Role.ACCOUNT_MANAGER)
     html = client.get("/").get_data(as_text=True)
-    mine = html.split('id="my-findings"')[1].split("</table>")[0]
+    mine = html.split('id="inbox-head"')[1].split("</table>")[0]
     assert account.customer.account_no in mine and "已超期" in mine
     client.post("/logout")
     login_as(Role.MARKETING)
-    assert 'id="my-findings"' not in client.get("/").get_data(as_text=True)
+    others = client.get("/").get_data(as_text=True).split('id="inbox-head"')[1]
+    assert account.customer.account_no not in others.split("</table>")[0]

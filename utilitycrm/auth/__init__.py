@@ -9,9 +9,10 @@ from utilitycrm.core.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.auth import access, admin, api, cli, jobs, loaders, views
+    from utilitycrm.auth import access, admin, api, cli, inbox, jobs, loaders, views
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
+    from utilitycrm.core.inbox import register_source
     from utilitycrm.core.navigation import NavItem, NavMenu, register_nav_item, register_nav_menu
 
     login_manager.init_app(app)
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(jobs.bp)
     register_api(api.blp)
+    register_source(app, inbox.SOURCE)
     register_nav_menu(app, NavMenu("admin", _l("Administration"), 90))
     for label, endpoint, permission, order in (
         (_l("Users"), "admin.users", Permission.MANAGE_USERS, 90),

@@ -37,7 +37,7 @@ class Urgency(IntEnum):
 URGENCY_LABELS = {
     Urgency.OVERDUE: _l("Overdue"),
     Urgency.DUE_SOON: _l("Due soon"),
-    Urgency.OPEN: _l("Open"),
+    Urgency.OPEN: _l("Not due yet"),
 }
 
 
@@ -87,7 +87,7 @@ class InboxSource:
     name: str
     kinds: Callable[[], dict[str, object]]  # kind code -> label, for the kind filter
     items: Callable[[InboxFilter], list[InboxItem]]  # most urgent first, up to the limit
-    count: Callable[[int, date, frozenset[str]], int]  # (owner, today, hidden keys)
+    count: Callable[[object, date, frozenset[str]], int]  # (user, today, hidden keys)
     finish: Callable[..., None] | None = None  # (id, *, note, actor, version)
     reassign: Callable[..., None] | None = None  # (id, *, owner_id, actor, version, today)
     finish_label: object = field(default=_l("Done"))
@@ -145,10 +145,10 @@ def collect(query: InboxFilter) -> list[InboxItem]:
     return items[: query.limit]
 
 
-def count(user_id: int, today: date) -> int:
+def count(user, today: date) -> int:
     """The menu bar's figure: the user's own open items, snoozed ones left out."""
-    hidden = hidden_keys(user_id, today)
-    return sum(source.count(user_id, today, hidden) for source in sources())
+    hidden = hidden_keys(user.id, today)
+    return sum(source.count(user, today, hidden) for source in sources())
 
 
 class InboxRefused(UtilityCRMError):

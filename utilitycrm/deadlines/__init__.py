@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["alert_level_enum"] = models.AlertLevel
     app.jinja_env.globals["pause_reason_enum"] = services.PauseReason
     register_source(app, inbox.SOURCE)
+    register_source(app, inbox.CALENDAR_SOURCE)
     register_nav_item(
         app,
         NavItem(

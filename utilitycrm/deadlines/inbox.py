@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from utilitycrm.auth.roles import Permission
 from utilitycrm.core.extensions import db
 from utilitycrm.core.inbox import InboxFilter, InboxItem, InboxSource, source_ids, urgency_of
+from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import KINDS, describe
 
@@ -69,10 +73,67 @@ def _items(query: InboxFilter) -> list[InboxItem]:
     ]
 
 
-def _count(owner_id: int, today: date, hidden: frozenset[str]) -> int:
+def _count(user, today: date, hidden: frozenset[str]) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(_open((owner_id,), today, hidden).subquery())
+        select(func.count()).select_from(_open((user.id,), today, hidden).subquery())
     )
 
 
 SOURCE = InboxSource(name=NAME, kinds=_kinds, items=_items, count=_count)
+
+
+# The working-day calendar: from October, next year's must be known (the State Council
+# publishes its holidays in the autumn) or an administrator confirms it by hand.
+CALENDAR = "calendar"
+CALENDAR_WARN_MONTH = 10
+
+
+def _calendar_kinds() -> dict[str, object]:
+    return {CALENDAR: _l("Working-day calendar")}
+
+
+def _unknown_year(viewer, today: date) -> int | None:
+    if not viewer.can(Permission.EDIT_CALENDAR):
+        return None
+    calendar = WorkCalendar.load()
+    for year in (today.year, today.year + 1):
+        if not calendar.is_known(year) and (
+            year == today.year or today.month >= CALENDAR_WARN_MONTH
+        ):
+            return year
+    return None
+
+
+def _calendar_items(query: InboxFilter) -> list[InboxItem]:
+    if query.customer_ids is not None or (
+        query.owner_ids is not None and query.viewer.id not in query.owner_ids
+    ):
+        return []
+    year = _unknown_year(query.viewer, query.today)
+    if year is None or f"{CALENDAR}:{year}" in query.hidden:
+        return []
+    due = date(year - 1, 12, 31) if year > query.today.year else query.today
+    return [
+        InboxItem(
+            key=f"{CALENDAR}:{year}",
+            kind=CALENDAR,
+            kind_label=str(_l("Working-day calendar")),
+            title=str(_l("Confirm the working-day calendar of %(year)d", year=year)),
+            subject=str(_l("Holidays and make-up working days of the State Council notice")),
+            url=url_for("deadlines.calendar", year=year),
+            urgency=urgency_of(due, date(year - 1, CALENDAR_WARN_MONTH, 1), query.today),
+            due_on=due,
+            owner_id=query.viewer.id,
+            owner_name=query.viewer.display_name,
+        )
+    ]
+
+
+def _calendar_count(user, today: date, hidden: frozenset[str]) -> int:
+    year = _unknown_year(user, today)
+    return int(year is not None and f"{CALENDAR}:{year}" not in hidden)
+
+
+CALENDAR_SOURCE = InboxSource(
+    name=CALENDAR, kinds=_calendar_kinds, items=_calendar_items, count=_calendar_count
+)

@@ -12,6 +12,8 @@ from utilitycrm.core.extensions import db
 from utilitycrm.demo import seeding
 from utilitycrm.demo.accounts import seed_key_account_work
 from utilitycrm.demo.contracts import seed_contracts
+from utilitycrm.demo.findings import seed_findings
+from utilitycrm.demo.projects import seed_projects
 
 
 @click.group()
@@ -31,7 +33,7 @@ def demo() -> None:
 )
 @click.option(
     "--faults",
-    default=0.0,
+    default=0.25,
     show_default=True,
     type=click.FloatRange(0, 1),
     help="Share of key accounts given an archive error, for inspectors to find.",
@@ -49,6 +51,9 @@ def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None
     db.session.commit()
     contracts = seed_contracts(local_today())
     key_accounts = seed_key_account_work(local_today(), seed_value)
+    projects = seed_projects(local_today())
+    db.session.commit()
+    assigned = seed_findings(local_today())
     refresh_statistics(db.session.connection())
     db.session.commit()
     click.echo(f"Demo utility seeded in {time.monotonic() - started:.1f} s:")
@@ -57,6 +62,8 @@ def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None
     click.echo(f"  {'injected faults':<24} {report.faults:>9,}")
     click.echo(f"  {'supply contracts':<24} {contracts:>9,}")
     click.echo(f"  {'key accounts':<24} {key_accounts:>9,}")
+    click.echo(f"  {'expansion projects':<24} {projects:>9,}")
+    click.echo(f"  {'findings assigned':<24} {assigned:>9,}")
     click.echo(f"Demo users (password: {seeding.DEMO_PASSWORD}):")
     for user in report.users:
         click.echo(f"  {user.username:<10} {user.role}")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_login import current_user
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -43,7 +44,10 @@ class SnoozeForm(Form):
     days = SelectField(
         _l("Snooze for"),
         coerce=int,
-        choices=[SelectChoice(days, _l("%(days)d days", days=days)) for days in SNOOZE_DAYS],
+        choices=[
+            SelectChoice(days, lazy_ngettext("%(num)d day", "%(num)d days", days))
+            for days in SNOOZE_DAYS
+        ],
     )
 
 
@@ -187,7 +191,7 @@ def inbox_badge() -> dict[str, object]:
     """The menu bar's count of the user's open items."""
     if not current_user or not current_user.is_authenticated:  # no request: a command
         return {}
-    return {"inbox_count": inbox.count(current_user.id, local_today())}
+    return {"inbox_count": inbox.count(current_user, local_today())}
 
 
 def first_items(today: date, limit: int) -> list[inbox.InboxItem]:

@@ -39,6 +39,12 @@ def _open(owner_ids: tuple[int, ...] | None, hidden: frozenset[str]):
     return query
 
 
+def _subject(finding: Finding) -> str:
+    if finding.customer is not None:
+        return f"{finding.customer.account_no} {finding.customer.name}"
+    return finding.line.name if finding.line is not None else ""
+
+
 def _items(query: InboxFilter) -> list[InboxItem]:
     select_findings = _open(query.owner_ids, query.hidden)
     if query.customer_ids is not None:
@@ -46,7 +52,11 @@ def _items(query: InboxFilter) -> list[InboxItem]:
     if query.due_by is not None:
         select_findings = select_findings.where(Finding.due_on <= query.due_by)
     findings = db.session.scalars(
-        select_findings.options(selectinload(Finding.customer), selectinload(Finding.assignee))
+        select_findings.options(
+            selectinload(Finding.customer),
+            selectinload(Finding.line),
+            selectinload(Finding.assignee),
+        )
         .order_by(Finding.due_on.is_(None), Finding.due_on, Finding.id)
         .limit(query.limit)
     ).all()
@@ -56,7 +66,7 @@ def _items(query: InboxFilter) -> list[InboxItem]:
             kind=NAME,
             kind_label=str(_l("Finding to rectify")),
             title=str(finding.rule.title) if finding.rule else finding.rule_id,
-            subject=finding.customer.name if finding.customer else "",
+            subject=_subject(finding),
             url=url_for("validation.finding", finding_id=finding.id),
             urgency=urgency_of(
                 finding.due_on,
@@ -74,10 +84,8 @@ def _items(query: InboxFilter) -> list[InboxItem]:
     ]
 
 
-def _count(owner_id: int, today: date, hidden: frozenset[str]) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(_open((owner_id,), hidden).subquery())
-    )
+def _count(user, today: date, hidden: frozenset[str]) -> int:
+    return db.session.scalar(select(func.count()).select_from(_open((user.id,), hidden).subquery()))
 
 
 def _finding(finding_id: int) -> Finding:
