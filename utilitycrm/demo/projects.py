@@ -71,7 +71,8 @@ def _request(plan: Plan, customer: Customer | None, line_id: int, manager: User,
     if plan.business_type is BusinessType.RENAME:
         return acceptance.ProjectRequest(
             plan.business_type, day, customer=customer, account_manager_id=manager.id,
-            new_name=f"{customer.name}（更名后）", effective_on=day + timedelta(days=10),
+            new_name=f"{customer.name.removesuffix('有限公司')}股份有限公司",
+            effective_on=day + timedelta(days=10),
         )  # fmt: skip
     if plan.business_type is BusinessType.CATEGORY_CHANGE:
         return acceptance.ProjectRequest(
