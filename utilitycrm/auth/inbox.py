@@ -17,8 +17,11 @@ from utilitycrm.core.jobs import Job, JobStatus
 NAME = "job"
 
 
+LABEL = _l("Failed job")
+
+
 def _kinds() -> dict[str, object]:
-    return {NAME: _l("Failed job")}
+    return {NAME: LABEL}
 
 
 def _shown_to(viewer, owner_ids: tuple[int, ...] | None) -> bool:
@@ -39,7 +42,7 @@ def _items(query: InboxFilter) -> list[InboxItem]:
         InboxItem(
             key=f"{NAME}:{job.id}",
             kind=NAME,
-            kind_label=str(_l("Failed job")),
+            kind_label=str(LABEL),
             title=job.label,
             subject=job.error.splitlines()[0][:120] if job.error else "",
             url=url_for("jobs.job_list", status=JobStatus.FAILED.value),

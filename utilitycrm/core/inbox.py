@@ -14,7 +14,7 @@ from enum import IntEnum
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, delete, select
+from sqlalchemy import ForeignKey, Select, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from utilitycrm.core.errors import UtilityCRMError
@@ -134,6 +134,16 @@ def source_ids(source: str, keys: Sequence[str]) -> list[int]:
     return [int(key[len(prefix) :]) for key in keys if key.startswith(prefix)]
 
 
+def owned(
+    query: Select, *, source: str, owner, key, owner_ids: tuple[int, ...] | None, hidden
+) -> Select:
+    """A source's query narrowed to the owners asked for (None: anyone's, but someone's)
+    and without the items the viewer snoozed; `owner` and `key` are the item's columns."""
+    query = query.where(owner.is_not(None) if owner_ids is None else owner.in_(owner_ids))
+    hidden_ids = source_ids(source, sorted(hidden))
+    return query.where(key.not_in(hidden_ids)) if hidden_ids else query
+
+
 def collect(query: InboxFilter) -> list[InboxItem]:
     """The items of every source that offers one of the wanted kinds, most urgent first."""
     items: list[InboxItem] = []
@@ -152,7 +162,7 @@ def count(user, today: date) -> int:
 
 
 class InboxRefused(UtilityCRMError):
-    pass
+    """An inbox action that does not apply to the item (unknown, done elsewhere)."""
 
 
 def _split(key: str) -> tuple[InboxSource, int]:

@@ -47,7 +47,6 @@ def open_alerts(
     *,
     owner_id: int | None = None,
     kinds: Sequence[str] | None = None,
-    limit: int | None = None,
 ) -> list[Alert]:
     """Alerts, most urgent first (overdue longest first, then soonest due)."""
     query = (
@@ -55,8 +54,6 @@ def open_alerts(
         .options(selectinload(Deadline.owner))
         .order_by(Deadline.due_on, Deadline.id)
     )
-    if limit is not None:
-        query = query.limit(limit)
     deadlines = list(db.session.scalars(query))
     described = describe(deadlines)
     return [Alert(d, d.level(today), described[d.id]) for d in deadlines]

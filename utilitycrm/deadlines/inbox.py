@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.extensions import db
-from utilitycrm.core.inbox import InboxFilter, InboxItem, InboxSource, source_ids, urgency_of
+from utilitycrm.core.inbox import InboxFilter, InboxItem, InboxSource, owned, urgency_of
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import KINDS, describe
@@ -31,14 +31,10 @@ def _open(owner_ids: tuple[int, ...] | None, today: date, hidden: frozenset[str]
         query = query.where(Deadline.warn_on <= today)
     else:
         query = query.where(Deadline.due_on <= due_by)
-    if owner_ids is None:
-        query = query.where(Deadline.owner_id.is_not(None))
-    else:
-        query = query.where(Deadline.owner_id.in_(owner_ids))
-    hidden_ids = source_ids(NAME, sorted(hidden))
-    if hidden_ids:
-        query = query.where(Deadline.id.not_in(hidden_ids))
-    return query
+    return owned(
+        query, source=NAME, owner=Deadline.owner_id, key=Deadline.id, owner_ids=owner_ids,
+        hidden=hidden,
+    )  # fmt: skip
 
 
 def _items(query: InboxFilter) -> list[InboxItem]:
@@ -88,8 +84,11 @@ CALENDAR = "calendar"
 CALENDAR_WARN_MONTH = 10
 
 
+CALENDAR_LABEL = _l("Working-day calendar")
+
+
 def _calendar_kinds() -> dict[str, object]:
-    return {CALENDAR: _l("Working-day calendar")}
+    return {CALENDAR: CALENDAR_LABEL}
 
 
 def _unknown_year(viewer, today: date) -> int | None:
@@ -117,7 +116,7 @@ def _calendar_items(query: InboxFilter) -> list[InboxItem]:
         InboxItem(
             key=f"{CALENDAR}:{year}",
             kind=CALENDAR,
-            kind_label=str(_l("Working-day calendar")),
+            kind_label=str(CALENDAR_LABEL),
             title=str(_l("Confirm the working-day calendar of %(year)d", year=year)),
             subject=str(_l("Holidays and make-up working days of the State Council notice")),
             url=url_for("deadlines.calendar", year=year),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
@@ -38,7 +39,10 @@ def seed_findings(today: date) -> int:
     }
     given: dict[int, int] = {}
     findings = db.session.scalars(
-        select(Finding).where(Finding.status == FindingStatus.OPEN.value).order_by(Finding.id)
+        select(Finding)
+        .where(Finding.status == FindingStatus.OPEN.value)
+        .options(selectinload(Finding.customer))
+        .order_by(Finding.id)
     ).all()
     for finding in findings:
         role = FAMILY_ROLE.get(finding.family)

@@ -62,19 +62,17 @@ class ReassignForm(Form):
 
 
 def _people() -> list[SelectChoice]:
-    return [
-        SelectChoice(user.id, user.display_name)
-        for role in (Role.ACCOUNT_MANAGER, Role.MARKETING, Role.INSPECTOR, Role.CHIEF)
-        for user in auth_services.active_users(role)
-    ]
+    """Whoever can own an item: the staff, not the administrators."""
+    staff = (Role.ACCOUNT_MANAGER, Role.MARKETING, Role.INSPECTOR, Role.CHIEF)
+    return [SelectChoice(user.id, user.display_name) for user in auth_services.active_users(*staff)]
 
 
-def _filter_form(sees_team: bool) -> InboxFilterForm:
+def _filter_form(sees_team: bool, people: list[SelectChoice]) -> InboxFilterForm:
     form = InboxFilterForm(request.args)
     form.kind.choices = [SelectChoice("", ANY)] + [
         SelectChoice(code, label) for code, label in inbox.kind_choices().items()
     ]
-    form.owner_id.choices = [SelectChoice("", _l("— everyone —")), *_people()]
+    form.owner_id.choices = [SelectChoice("", _l("— everyone —")), *people]
     if not sees_team:
         del form.owner_id
     form.validate()
@@ -97,7 +95,8 @@ def _customer_ids(text: str | None) -> tuple[int, ...] | None:
 def index():
     today = local_today()
     sees_team = current_user.role_enum in TEAM_ROLES
-    form = _filter_form(sees_team)
+    people = _people()
+    form = _filter_form(sees_team, people)
     kind = form.value("kind")
     items = inbox.collect(
         inbox.InboxFilter(
@@ -111,7 +110,7 @@ def index():
         )
     )
     reassign = ReassignForm(formdata=None)
-    reassign.owner_id.choices = _people()
+    reassign.owner_id.choices = people
     return render_template(
         "home/inbox.html",
         form=form,

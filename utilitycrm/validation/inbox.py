@@ -13,7 +13,7 @@ from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
-from utilitycrm.core.inbox import InboxFilter, InboxItem, InboxSource, source_ids, urgency_of
+from utilitycrm.core.inbox import InboxFilter, InboxItem, InboxSource, owned, urgency_of
 from utilitycrm.validation import services
 from utilitycrm.validation.models import Finding
 from utilitycrm.validation.queries import OPEN_STATUSES
@@ -23,20 +23,19 @@ NAME = "finding"
 WARN_DAYS = 3
 
 
+LABEL = _l("Finding to rectify")
+
+
 def _kinds() -> dict[str, object]:
-    return {NAME: _l("Finding to rectify")}
+    return {NAME: LABEL}
 
 
 def _open(owner_ids: tuple[int, ...] | None, hidden: frozenset[str]):
     query = select(Finding).where(Finding.status.in_(OPEN_STATUSES))
-    if owner_ids is None:
-        query = query.where(Finding.assignee_id.is_not(None))
-    else:
-        query = query.where(Finding.assignee_id.in_(owner_ids))
-    hidden_ids = source_ids(NAME, sorted(hidden))
-    if hidden_ids:
-        query = query.where(Finding.id.not_in(hidden_ids))
-    return query
+    return owned(
+        query, source=NAME, owner=Finding.assignee_id, key=Finding.id, owner_ids=owner_ids,
+        hidden=hidden,
+    )  # fmt: skip
 
 
 def _subject(finding: Finding) -> str:
@@ -64,7 +63,7 @@ def _items(query: InboxFilter) -> list[InboxItem]:
         InboxItem(
             key=f"{NAME}:{finding.id}",
             kind=NAME,
-            kind_label=str(_l("Finding to rectify")),
+            kind_label=str(LABEL),
             title=str(finding.rule.title) if finding.rule else finding.rule_id,
             subject=_subject(finding),
             url=url_for("validation.finding", finding_id=finding.id),
