@@ -31,12 +31,16 @@ def test_marketing_creates_a_customer(client, login_as):
     response = client.post(
         "/archive/customers/new",
         data=new_customer_form(
-            account_no="３１０００００００１ ", phone=" 138 1234 5678", tariff_code="DGY-10"
+            account_no="３１０００００００１ ",
+            phone=" 138 1234 5678",
+            tariff_code="DGY-10",
+            name="示范（集团）有限公司：东区分厂",
         ),
     )
     assert response.status_code == 302
     customer = db.session.scalar(select(Customer))
     assert customer.account_no == "3100000001"  # full-width digits and spaces tidied
+    assert customer.name == "示范（集团）有限公司：东区分厂"  # Chinese punctuation as typed
     assert customer.phone == "13812345678"
     assert customer.tariff_code == "DGY-10"
     assert response.headers["Location"] == "/archive/customers/3100000001"

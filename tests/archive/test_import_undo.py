@@ -46,7 +46,7 @@ def test_undo_restores_inserts_updates_and_deletes(client, login_as):
     login_as(Role.MARKETING)
     batch = db.session.scalar(select(ImportBatch))
     page = client.get("/archive/imports").get_data(as_text=True)
-    assert "customers: insert 1, update 1" in page
+    assert "客户 customers: 新增 1，修改 1" in page
     response = client.post(f"/archive/imports/{batch.id}/undo", follow_redirects=True)
     assert f"第 {batch.id} 次导入已撤销" in response.get_data(as_text=True)
     assert customer("3100000501") is None

@@ -57,7 +57,7 @@ def test_template_has_every_sheet_headers_and_notes(client, login_as):
     assert "hv_hv = 高供高计 / HV supply, HV metering (高供高计)" in notes
 
 
-def test_export_writes_natural_keys_and_codes(runner, tmp_path):
+def test_export_writes_natural_keys_and_labels(runner, tmp_path):
     small_archive()
     path = tmp_path / "archive.xlsx"
     result = runner.invoke(args=["archive", "export", str(path)])
@@ -66,9 +66,9 @@ def test_export_writes_natural_keys_and_codes(runner, tmp_path):
     (customer,) = rows(book, "customers")
     assert (customer["account_no"], customer["category"], customer["voltage_kv"]) == (
         "3100000001",
-        "large_industry",
-        "10",
-    )
+        "大工业",
+        "10 千伏",
+    )  # the labels the import reads back as codes
     (source,) = rows(book, "sources")
     assert (source["code"], source["account_no"], source["line_code"]) == (
         "3100000001-S1",

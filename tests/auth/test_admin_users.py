@@ -98,6 +98,8 @@ def test_admin_changes_a_role(client, login_as, users):
     assert response.status_code == 302
     assert user_named("marketing").role == "inspector"
     assert events(SecurityEventKind.USER_CHANGED) == 1
+    log = page(client.get("/admin/security-log?kind=user_changed"))
+    assert "用户已修改" in log and "角色: 营销人员 → 稽查人员" in log
 
 
 def test_stale_user_edit_is_refused_and_nothing_overwritten(client, login_as, users):
@@ -176,6 +178,7 @@ def test_security_log_lists_failed_sign_ins(client, app, auth, login_as, users):
     app.test_client().post("/login", data={"username": "inspector", "password": "bad-password-1"})
     login_as(Role.ADMIN)
     log = page(client.get("/admin/security-log?kind=login_failed"))
-    assert "inspector" in log and "login_failed" in log
+    table = log.split('id="events-table"')[1]
+    assert "inspector" in table and "登录失败" in table and "login_failed" not in table
     home = page(client.get("/"))
-    assert "login_failed" in home
+    assert "登录失败" in home

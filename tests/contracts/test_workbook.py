@@ -90,4 +90,9 @@ def test_the_export_lists_the_register(signed):
     book = content(export_workbook().getvalue())
     (header, row) = book["供用电合同 contracts"]
     assert header == tuple(SHEETS_BY_KEY["contracts"].headers)
-    assert row[:4] == (signed.number, signed.customer.account_no, "hv", "signed")
+    assert row[:4] == (
+        signed.number,
+        signed.customer.account_no,
+        "高压供用电合同",
+        "已签订，履行中",
+    )

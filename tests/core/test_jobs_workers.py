@@ -69,8 +69,11 @@ def test_a_run_started_in_the_browser_is_done_by_a_worker(queued_app, start_work
         assert "等待工作进程" in page and 'data-job-url="/jobs/' in page  # no worker yet
         start_worker()
         wait_for(lambda: db.session.get(ValidationRun, run.id).status == "done")
-        job = db.session.scalars(select(Job)).one()
-        assert job.status is JobStatus.DONE and job.result["customers_checked"] == 1
+        # the worker records the job as done in its own commit, just after the run's
+        job = wait_for(
+            lambda: (j := db.session.scalars(select(Job)).one()).status is JobStatus.DONE and j
+        )
+        assert job.result["customers_checked"] == 1
         assert "中压拓扑关系准确率" in client.get(f"/validation/runs/{run.id}").get_data(
             as_text=True
         )

@@ -65,9 +65,11 @@ def test_the_workbook_lists_every_finding_with_its_message(client, login_as, run
     rows = list(workbook["核查问题"].iter_rows(values_only=True))
     findings = db.session.scalars(select(Finding)).all()
     assert len(rows) == 1 + len(findings) == 3
-    by_customer = {row[6]: row for row in rows[1:]}
-    assert "CT × PT 为 800" in by_customer[broken.customer.account_no][5]
+    by_customer = {row[5]: row for row in rows[1:]}
+    assert "CT × PT 为 800" in by_customer[broken.customer.account_no][4]
     assert by_customer[quiet.customer.account_no][1] == "警告"
+    sheet = load_workbook(BytesIO(response.data))["核查问题"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N3"
     summary = [row for row in workbook["汇总"].iter_rows(values_only=True) if row]
     assert any(row[0] == "计量" and row[1] == 1 for row in summary)
 
@@ -79,7 +81,7 @@ def test_the_workbook_follows_the_filters(client, login_as, runner):
     rows = list(
         load_workbook(BytesIO(data), read_only=True)["核查问题"].iter_rows(values_only=True)
     )
-    assert [row[6] for row in rows[1:]] == [quiet.customer.account_no]
+    assert [row[5] for row in rows[1:]] == [quiet.customer.account_no]
 
 
 def test_a_large_workbook_is_written_by_a_job_its_starter_downloads(
@@ -102,7 +104,7 @@ def test_a_large_workbook_is_written_by_a_job_its_starter_downloads(
         )
         rows = list(load_workbook(BytesIO(download.data), read_only=True)["核查问题"].iter_rows(
             values_only=True))  # fmt: skip
-        assert len(rows) == 3 and quiet.customer.account_no in [row[6] for row in rows]
+        assert len(rows) == 3 and quiet.customer.account_no in [row[5] for row in rows]
         kept = [path.name for path in tmp_path.iterdir()]
         assert len(kept) == 2 and all(name.startswith("job-") for name in kept)  # no .partial
         client.post("/logout")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from utilitycrm.accounts import (  # noqa: F401
+        classes,
         complaints,
         documents,
         jobs,
@@ -24,12 +25,14 @@ def init_app(app: Flask) -> None:
     )
     from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction, Step
     from utilitycrm.accounts.views import bp, customer_panel
+    from utilitycrm.archive.history_display import register_system_reason
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
     from utilitycrm.core.navigation import NavItem, NavMenu, register_nav_item, register_nav_menu
     from utilitycrm.core.panels import Panel, register_panel
     from utilitycrm.deadlines.services import register_kind
 
+    register_system_reason(classes.CLASSIFICATION_REASON, _l("Value classification (A/B/C)"))
     register_kind(visits.VISIT, _l("Key-account visit"), describe_visits)
     register_kind(visits.FOLLOW_UP, _l("Visit follow-up"), describe_visits)
     register_kind(complaints.KIND, _l("Complaint"), describe_complaints)

@@ -26,6 +26,7 @@ from utilitycrm.core.dates import add_months
 from utilitycrm.core.extensions import db
 
 CHUNK = 900
+CLASSIFICATION_REASON = "value classification"  # a code: the history reads it in words
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def classify(today: date, *, dry_run: bool, actor=None) -> tuple[list[Change], d
     saving = (
         nullcontext()
         if dry_run
-        else recording(actor, source=ChangeSource.SYSTEM, reason="value classification")
+        else recording(actor, source=ChangeSource.SYSTEM, reason=CLASSIFICATION_REASON)
     )
     with saving:
         for start in range(0, len(ids), CHUNK):

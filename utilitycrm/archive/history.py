@@ -121,7 +121,7 @@ def _update_rows(obj: Audited) -> list[dict[str, object]]:
             continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else None
-        if format_value(old) != format_value(new):
+        if (format_value(old) or None) != (format_value(new) or None):  # "" is no value too
             rows.append(
                 _row(
                     obj,

@@ -233,16 +233,6 @@ def meter_page(q: str, *, page: int, per_page: int, limit: int) -> Page:
     return paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
 
 
-@dataclass(frozen=True)
-class ShownChange:
-    """One history row as it reads: labelled field, references named."""
-
-    change: ArchiveChange
-    label: object
-    old: str | None
-    new: str | None
-
-
 @dataclass
 class HistoryEntry:
     change_set_id: int
@@ -250,16 +240,7 @@ class HistoryEntry:
     actor: str | None
     source: str
     reason: str
-    changes: list[ShownChange] = field(default_factory=list)
-
-
-def _shown(change: ArchiveChange, names: dict[tuple[str, str], str]) -> ShownChange:
-    def show(value: str | None) -> str | None:
-        name = names.get((change.field, value)) if value is not None else None
-        return f"{name} (#{value})" if name else value
-
-    label = history_display.field_label(change.object_type, change.field)
-    return ShownChange(change, label, show(change.old_value), show(change.new_value))
+    changes: list[history_display.ShownChange] = field(default_factory=list)
 
 
 def history(
@@ -285,7 +266,7 @@ def history(
             ArchiveChange.object_type == object_type, ArchiveChange.object_id == object_id
         )
     rows = paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
-    names = history_display.reference_names(change for change, _set, _actor in rows.items)
+    names = history_display.Names(change for change, _set, _actor in rows.items)
     entries: list[HistoryEntry] = []
     for change, change_set, actor in rows.items:
         if not entries or entries[-1].change_set_id != change_set.id:
@@ -294,11 +275,12 @@ def history(
                     change_set.id,
                     change_set.occurred_at,
                     actor,
-                    change_set.source,
-                    change_set.reason,
+                    history_display.source_label(change_set.source),
+                    history_display.reason_text(change_set.reason),
                 )
             )
-        entries[-1].changes.append(_shown(change, names))
+        entries[-1].changes.extend(history_display.shown_changes([change], names))
+    entries = [entry for entry in entries if entry.changes]  # only bookkeeping changed
     return Page(entries, rows.page, rows.per_page, rows.total, rows.is_capped)
 
 

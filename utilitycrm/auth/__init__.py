@@ -9,7 +9,7 @@ from utilitycrm.core.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.auth import access, admin, api, cli, inbox, jobs, loaders, views
+    from utilitycrm.auth import access, admin, api, cli, inbox, jobs, loaders, security_log, views
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
     from utilitycrm.core.inbox import register_source
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     login_manager.request_loader(loaders.token_user)
 
     app.register_blueprint(views.bp)
+    app.add_template_filter(security_log.event_detail, "security_detail")
     app.register_blueprint(admin.bp)
     app.register_blueprint(jobs.bp)
     register_api(api.blp)

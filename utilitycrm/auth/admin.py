@@ -16,7 +16,7 @@ from utilitycrm.auth.forms import (
     UserEditForm,
     UserFilterForm,
 )
-from utilitycrm.auth.models import SecurityEvent, User
+from utilitycrm.auth.models import SecurityEvent, SecurityEventKind, User
 from utilitycrm.auth.roles import Permission, Role
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
@@ -149,4 +149,11 @@ def security_events():
     if username:
         query = query.where(SecurityEvent.username == username)
     page = paginate(query, page=form.page_number, **list_settings())
-    return render_template("admin/security_events.html", page=page, kind=kind, username=username)
+    return render_template(
+        "admin/security_events.html",
+        page=page,
+        kind=kind,
+        username=username,
+        kind_choices=form.kind.choices,
+        event_kind_enum=SecurityEventKind,
+    )

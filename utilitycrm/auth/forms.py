@@ -8,6 +8,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from utilitycrm.auth.models import SecurityEventKind
 from utilitycrm.auth.roles import Role
 from utilitycrm.auth.services import USERNAME_PATTERN, normalize_username, password_problems
 from utilitycrm.core.forms import FilterForm, Form, VersionField, optional_choice
@@ -100,9 +101,9 @@ class UserFilterForm(FilterForm):
 
 
 class SecurityLogFilterForm(FilterForm):
-    """?kind= (an event code) and ?username=, as typed."""
+    """?kind= (one kind of event) and ?username=, as typed."""
 
-    kind = StringField(validators=[Optional(), Length(max=30)])
+    kind = optional_choice(_l("Event"), SecurityEventKind)
     username = StringField(
         filters=[lambda value: value.lower() if value else value],
         validators=[Optional(), Length(max=40)],

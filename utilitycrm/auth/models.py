@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from utilitycrm.auth.roles import ROLE_PERMISSIONS, Permission, Role
 from utilitycrm.core.database import Versioned, coded, utcnow
 from utilitycrm.core.extensions import db
+from utilitycrm.core.labels import LABELS, Labelled
 
 
 class User(UserMixin, Versioned, db.Model):
@@ -69,7 +70,7 @@ class LoginSession(db.Model):
     ended_reason: Mapped[str | None] = mapped_column(String(20))
 
 
-class SecurityEventKind(StrEnum):
+class SecurityEventKind(Labelled):
     LOGIN_SUCCEEDED = "login_succeeded"
     LOGIN_FAILED = "login_failed"
     LOGIN_LOCKED = "login_locked"
@@ -79,6 +80,19 @@ class SecurityEventKind(StrEnum):
     USER_CHANGED = "user_changed"
     PASSWORD_CHANGED = "password_changed"
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+
+
+LABELS[SecurityEventKind] = {
+    SecurityEventKind.LOGIN_SUCCEEDED: _l("Sign-in succeeded"),
+    SecurityEventKind.LOGIN_FAILED: _l("Sign-in failed"),
+    SecurityEventKind.LOGIN_LOCKED: _l("Sign-in locked"),
+    SecurityEventKind.LOGOUT: _l("Signed out"),
+    SecurityEventKind.PERMISSION_DENIED: _l("Access refused"),
+    SecurityEventKind.USER_CREATED: _l("User created"),
+    SecurityEventKind.USER_CHANGED: _l("User changed"),
+    SecurityEventKind.PASSWORD_CHANGED: _l("Password changed"),
+    SecurityEventKind.SIGNED_OUT_EVERYWHERE: _l("Signed out everywhere"),
+}
 
 
 class SecurityEvent(db.Model):

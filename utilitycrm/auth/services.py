@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from utilitycrm.auth.models import ApiToken, LoginSession, SecurityEvent, SecurityEventKind, User
 from utilitycrm.auth.roles import Role
+from utilitycrm.auth.security_log import changes_detail
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.errors import StaleEditError, UtilityCRMError
 from utilitycrm.core.extensions import db
@@ -362,13 +363,13 @@ def update_user(user: User, data: UserData, *, expected_version: int, actor: Use
     ):
         old = getattr(user, field)
         if old != new:
-            changes.append(f"{field}: {old} → {new}")
+            changes.append((field, old, new))
             setattr(user, field, new)
     if not data.is_active:
         end_all_sessions(user, "disabled")
     if changes:
         record_event(
-            SecurityEventKind.USER_CHANGED, user=user, actor=actor, detail="; ".join(changes)
+            SecurityEventKind.USER_CHANGED, user=user, actor=actor, detail=changes_detail(changes)
         )
 
 

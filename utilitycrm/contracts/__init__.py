@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.archive.history_display import register_history_form
+    from utilitycrm.archive.history_display import HistoryKind, register_history_kind
     from utilitycrm.archive.workbook.layout import register_sheet
     from utilitycrm.auth.roles import Permission
     from utilitycrm.contracts import (
         jobs,  # noqa: F401 (registers the schedule)
-        models,  # noqa: F401 - the tables join the metadata
+        models,
     )
     from utilitycrm.contracts.api import blp as api_blueprint
     from utilitycrm.contracts.cli import contracts_cli
@@ -37,7 +37,25 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(bp)
     register_api(api_blueprint)
-    register_history_form("contract", SignForm)  # a signed contract's history rows
+    register_history_kind(
+        HistoryKind(
+            "contract",
+            _l("Supply contract"),
+            SignForm,
+            models.Contract,
+            labels={
+                "number": _l("Number"),
+                "kind": _l("Kind"),
+                "status": _l("Status"),
+                "frozen_data": _l("Contract data"),
+                "ended_on": _l("Ended on"),
+                "end_reason": _l("Reason"),
+            },
+            enums={"kind": ContractKind, "status": ContractStatus},
+            documents=frozenset({"frozen_data"}),
+            url=lambda number: url_for("contracts.contract", number=number),
+        )
+    )
     register_sheet(CONTRACTS_SHEET)
     register_panel(
         app, "archive.customer", Panel("contracts/_customer_panel.html", customer_panel, "side", 30)

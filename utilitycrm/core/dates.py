@@ -6,7 +6,7 @@ Timestamps are stored in UTC; a working day, a due date or "today" is a local da
 from __future__ import annotations
 
 import calendar as month_calendar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -24,6 +24,15 @@ def local_today() -> date:
 def local_date_of(moment: datetime) -> date:
     """The utility's calendar day of a moment (timestamps are stored in UTC)."""
     return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def local_datetime(moment: datetime) -> datetime:
+    """A stored timestamp as the utility's wall-clock time, without a zone: what a
+    workbook cell can hold and what the screens show."""
+    if moment.tzinfo is None:  # SQLite gives back the UTC it was given, without its zone
+        moment = moment.replace(tzinfo=UTC)
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 def add_months(day: date, months: int) -> date:

@@ -14,6 +14,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,6 +34,24 @@ def text_cell(sheet: Worksheet, value: object) -> Cell | object:
 def append_row(sheet: Worksheet, values: Iterable[object]) -> None:
     """One row of an export (normal or write-only sheet) with every string kept as text."""
     sheet.append([text_cell(sheet, value) for value in values])
+
+
+class TableSheet:
+    """A sheet holding one table, as office users expect of an export: the header row
+    stays in view while scrolling and every column has a filter."""
+
+    def __init__(self, workbook: Workbook, title: str, headers: list[object]) -> None:
+        self.sheet = workbook.create_sheet(title)
+        self.sheet.freeze_panes = "A2"
+        self._last_column = get_column_letter(max(len(headers), 1))
+        self._rows = 0
+        self.append(headers)
+
+    def append(self, values: Iterable[object]) -> None:
+        append_row(self.sheet, values)
+        self._rows += 1
+        # Written when the workbook is saved, so it covers every row appended by then.
+        self.sheet.auto_filter.ref = f"A1:{self._last_column}{self._rows}"
 
 
 def to_bytes(workbook: Workbook) -> BytesIO:

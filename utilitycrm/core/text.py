@@ -19,12 +19,18 @@ _DROPPED = dict.fromkeys(
 CLEAN_TEXT_PATTERN = "^[^" + "".join(f"\\u{code:04x}" for code in sorted(_DROPPED)) + "]*$"
 _DROPPED_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in _DROPPED) + "]")
 
-# Full-width forms (全角) of ASCII, U+FF01–U+FF5E, and the ideographic space.
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | _DROPPED
+# Full-width (全角) digits, Latin letters, hyphen and the ideographic space: what a key
+# typed with a Chinese input method differs by. Chinese punctuation （）：，stays as typed.
+_FULL_WIDTH = (
+    {code: code - 0xFEE0 for code in (0xFF0D, *range(0xFF10, 0xFF1A))}
+    | {code: code - 0xFEE0 for code in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+    | {0x3000: 0x20}
+    | _DROPPED
+)
 
 
 def tidy_line(value: object) -> object:
-    """One-line text: full-width letters, digits and signs become ASCII; outer spaces go.
+    """One-line text: full-width letters and digits become ASCII; outer spaces go.
 
     Archive keys (户号, phone numbers, line names) typed with a Chinese input method
     otherwise fail to match the same value typed in half-width.

@@ -35,6 +35,7 @@ def _admin_context(today: date) -> dict[str, object]:
             ],
             limit=10,
         ),
+        "event_kind_enum": SecurityEventKind,
     }
 
 

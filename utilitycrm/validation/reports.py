@@ -20,7 +20,7 @@ from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
 from utilitycrm.core.labels import label
 from utilitycrm.core.pdf import render_pdf
-from utilitycrm.core.spreadsheets import append_row, to_bytes
+from utilitycrm.core.spreadsheets import TableSheet, append_row, to_bytes
 from utilitycrm.validation import queries
 from utilitycrm.validation.models import Finding, FindingStatus, RunStatus, ValidationRun
 from utilitycrm.validation.queries import OPEN_STATUSES, FindingFilters
@@ -155,26 +155,25 @@ def findings_workbook(filters: FindingFilters, described: list[tuple[str, str]])
         append_row(summary, [])
         for name, value in indicator_rows(run):
             append_row(summary, [name, value])
-    sheet = workbook.create_sheet(_("Findings"))
-    append_row(sheet,
+    table = TableSheet(
+        workbook,
+        _("Findings"),
         [
-            _("Finding"), _("Severity"), _("Family"), _("Rule"), _("Rule id"),
+            _("Finding"), _("Severity"), _("Family"), _("Rule"),
             _("What is wrong"), _("Account number (户号)"), _("Customer name"), _("Line"),
             _("Objects"), _("Status"), _("Assigned to"), _("Rectify by"), _("First run"),
             _("Last run"),
-        ]
+        ],
     )  # fmt: skip
     for finding in db.session.scalars(
         queries.finding_query(filters).execution_options(yield_per=1000)
     ):
-        append_row(
-            sheet,
+        table.append(
             [
                 finding.id,
                 label(finding.severity, Severity),
                 label(finding.family, Family),
                 str(finding.rule.title) if finding.rule else finding.rule_id,
-                finding.rule_id,
                 finding.message,
                 finding.customer.account_no if finding.customer else None,
                 finding.customer.name if finding.customer else None,

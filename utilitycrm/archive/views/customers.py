@@ -23,6 +23,8 @@ from utilitycrm.core.panels import page_panels
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.core.views import flash_warnings, forbid_unless, list_settings, refuse
 
+RECENT_CHANGES = 5  # on the customer page; the history page has the rest
+
 
 @bp.route("/customers")
 @requires(Permission.VIEW_ARCHIVE)
@@ -98,7 +100,9 @@ def create_customer():
 @requires(Permission.VIEW_ARCHIVE)
 def customer(account_no: str):
     customer = get_customer_or_404(account_no)
-    recent = queries.history(customer_id=customer.id, page=1, per_page=10, limit=10)
+    recent = queries.history(
+        customer_id=customer.id, page=1, per_page=RECENT_CHANGES, limit=RECENT_CHANGES
+    )
     return render_template(
         "archive/customer.html",
         customer=customer,

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -36,7 +37,15 @@ from utilitycrm.core.views import list_settings, refuse
 
 @bp.context_processor
 def _sheet_titles() -> dict[str, object]:
-    return {"sheet_titles": {sheet.key: sheet.title for sheet in SHEETS}}
+    return {
+        "sheet_titles": {sheet.key: sheet.title for sheet in SHEETS},
+        "plan_actions": {
+            "insert": _l("new"),
+            "update": _l("changed"),
+            "unchanged": _l("unchanged"),
+            "delete": _l("deleted"),
+        },
+    }
 
 
 def _display_name(filename: str) -> str:

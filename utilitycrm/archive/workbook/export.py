@@ -36,7 +36,7 @@ from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, SHEETS, Sheet
 from utilitycrm.archive.workbook.notes import write_notes
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
-from utilitycrm.core.spreadsheets import append_row, to_bytes
+from utilitycrm.core.spreadsheets import TableSheet, to_bytes
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -141,29 +141,39 @@ def sheet_queries(customer_ids: Select | None, line_ids: Select | None) -> dict[
     return queries
 
 
-def _cells(sheet: Sheet, row: tuple) -> list[object]:
-    """One database row as the sheet's cells: ratios joined, the action column empty."""
+def _labels(sheet: Sheet) -> list[dict[str, str] | None]:
+    """Per column, its codes' labels in the reader's language (the import takes labels in
+    either language, and codes), looked up once per export rather than once per cell."""
+    return [
+        {member.value: member.label for member in column.enum} if column.enum else None
+        for column in sheet.columns
+    ]
+
+
+def _cells(sheet: Sheet, row: tuple, labels: list, yes_no: tuple[str, str]) -> list[object]:
+    """One database row as the sheet's cells: codes as labels, ratios joined, the action
+    column empty."""
     values = list(row)
     if sheet.key == "metering_points":
         values[6:10] = [_ratio(values[6], values[7]), _ratio(values[8], values[9])]
     cells = []
-    for value in values:
+    for value, coded in zip(values, labels, strict=False):
         if isinstance(value, bool):
-            value = "是" if value else "否"
+            value = yes_no[0] if value else yes_no[1]
         elif isinstance(value, Decimal):
             value = float(value)
         elif isinstance(value, str):
+            value = coded.get(value, value) if coded else value
             value = ILLEGAL_CHARACTERS_RE.sub("", value)  # a cell cannot hold them
         cells.append(value)
     return [*cells, None]  # the action column
 
 
 def _write_sheet(workbook: Workbook, sheet: Sheet, rows: Iterable[tuple]) -> None:
-    worksheet = workbook.create_sheet(sheet.title)
-    worksheet.freeze_panes = "A2"
-    append_row(worksheet, sheet.headers)
+    table = TableSheet(workbook, sheet.title, sheet.headers)
+    labels, yes_no = _labels(sheet), (_("Yes"), _("No"))
     for row in rows:
-        append_row(worksheet, _cells(sheet, row))
+        table.append(_cells(sheet, row, labels, yes_no))
 
 
 def _style_headers(workbook: Workbook) -> None:
@@ -209,12 +219,11 @@ def export_workbook(
 def problems_workbook(problems) -> BytesIO:
     """An import's problems, one a row, for the user to work through."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Problems"))
-    append_row(sheet, [_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")])
+    table = TableSheet(
+        workbook, _("Problems"), [_("Sheet"), _("Row"), _("Column"), _("Value"), _("Problem")]
+    )
     for problem in problems:
-        append_row(
-            sheet, [problem.sheet, problem.row, problem.column, problem.value, problem.message]
-        )
+        table.append([problem.sheet, problem.row, problem.column, problem.value, problem.message])
     return to_bytes(workbook)
 
 

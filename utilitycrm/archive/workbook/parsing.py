@@ -90,7 +90,7 @@ def _enum_lookup(enum) -> dict[str, str]:
             lookup[member.value.lower()] = member.value
             for locale in ("zh_CN", "en"):
                 with force_locale(locale):
-                    lookup[member.label.lower()] = member.value
+                    lookup[_text(member.label).lower()] = member.value  # as a cell reads
         _ENUM_LOOKUP[enum] = lookup
     return _ENUM_LOOKUP[enum]
 
