@@ -61,6 +61,15 @@ def frozen_session_clock():
 
 
 @pytest.fixture(autouse=True)
+def forget_the_test_deadline_kind():
+    """The tests' own deadline kind lives for the test that opened one (open_test_deadline)."""
+    yield
+    from utilitycrm.deadlines import services
+
+    services.KINDS.pop("test", None)
+
+
+@pytest.fixture(autouse=True)
 def clock(frozen_session_clock):
     """Each test starts at NOW and time runs on from there; `clock.shift(timedelta)` and
     `clock.move_to(moment)` move it (the app's `local_today()` follows)."""

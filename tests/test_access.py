@@ -53,6 +53,7 @@ K = "/contracts/{contract}"
 ACCESS_TABLE = {
     "auth.login": ("GET", "/login", PUBLIC),
     "health.healthz": ("GET", "/healthz", PUBLIC),
+    "favicon": ("GET", "/favicon.ico", PUBLIC),
     "auth.language": ("POST", "/language", PUBLIC),
     "auth.logout": ("POST", "/logout", ANY),
     "auth.profile": ("GET", "/profile", ANY),
@@ -118,11 +119,13 @@ ACCESS_TABLE = {
     "deadlines.remove_day": ("POST", "/calendar/days/2027-01-01/delete", ADMIN),
     "deadlines.confirm_year": ("POST", "/calendar/years", ADMIN),
     "inbox.index": ("GET", "/inbox", ANY),
+    "saved_filters.save": ("POST", "/saved-filters", ANY),
+    "saved_filters.delete": ("POST", "/saved-filters/1/delete", ANY),
     "inbox.snooze": ("POST", "/inbox/finding:{finding}/snooze", ANY),
     "inbox.finish": ("POST", "/inbox/finding:{finding}/finish", ANY),
     "inbox.reassign": ("POST", "/inbox/finding:{finding}/reassign", ANY),
     "projects.index": ("GET", "/projects?manager=all", ANY),
-    "projects.new": ("GET", "/projects/new", PROJECT_MANAGERS),
+    "projects.new": ("GET", "/projects/new", PROJECT_WORKERS),  # managers: their own
     "projects.project": ("GET", P, ANY),
     "projects.start": ("POST", P + "/start", PROJECT_WORKERS),
     "projects.finish": ("POST", P + "/finish", PROJECT_WORKERS),

@@ -96,9 +96,15 @@ def test_static_assets_are_served_locally(client):
     html = client.get("/login").get_data(as_text=True)
     assert "cdn" not in html.lower()
     assert "http://" not in html and "https://" not in html
-    for asset in ("/bootstrap/static/css/bootstrap.min.css", "/static/js/app.js"):
+    for asset in (
+        "/bootstrap/static/css/bootstrap.min.css",
+        "/static/js/app.js",
+        "/static/favicon.svg",
+    ):
         assert asset in html
         assert client.get(asset).status_code == 200
+    icon = client.get("/favicon.ico")  # what a browser asks for a PDF or a download
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
 
 
 def test_forms_drop_control_characters_but_keep_lines_and_tabs():

@@ -98,3 +98,13 @@ def test_other_lists(client, login_as):
     assert line.substation.name in text(client.get("/archive/substations"))
     assert customer.account_no in text(client.get("/archive/meters?q=33100000000000009"))
     assert "没有符合条件的客户" in text(client.get("/archive/customers?q=不存在的客户"))
+
+
+def test_a_prefix_search_that_finds_nothing_offers_to_look_anywhere(client, login_as):
+    create_customer(name="示范市人民医院")
+    login_as(Role.MARKETING)
+    html = text(client.get("/archive/customers?q=医院"))
+    assert "没有符合条件的客户" in html
+    assert 'href="/archive/customers?q=%E5%8C%BB%E9%99%A2&amp;anywhere=y"' in html
+    found = text(client.get("/archive/customers?q=医院&anywhere=y"))
+    assert "示范市人民医院" in found and 'id="search-anywhere"' not in found

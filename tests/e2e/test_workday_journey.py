@@ -63,8 +63,11 @@ def test_a_manager_works_through_the_inbox(page, demo):
     # The overdue stage is finished on the project's page.
     stage.locator("td a").first.click()
     page.locator("#finish-form textarea, #finish-form input[name=note]").first.fill("方案已答复")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator("#finish-form button[type=submit]").click()
     expect(page.locator(".alert-success")).to_be_visible()
+    assert asked and "已完成" in asked[0]  # finishing a stage is confirmed first
     # The finding is resolved from the inbox itself.
     page.locator("#inbox-link").click()
     row = page.locator(f'.inbox-item[data-key="{finding_key}"]')
@@ -86,3 +89,29 @@ def test_a_manager_works_through_the_inbox(page, demo):
     for key in (stage_key, finding_key, visit_key):
         expect(page.locator(f'.inbox-item[data-key="{key}"]')).to_have_count(0)
     expect(page.locator("#inbox-count")).to_have_text(str(count - 3))
+
+
+def test_marketing_sorts_the_customer_list_and_keeps_a_filter(page, demo):
+    sign_in(page, "marketing", DEMO_PASSWORD)
+    page.goto("/archive/customers?category=large_industry")
+    table = page.locator("#customers-table")
+
+    def capacities() -> list[int]:
+        cells = table.locator("tbody tr td:nth-child(6)").all_inner_texts()
+        return [int(cell.replace(",", "")) for cell in cells]
+
+    table.locator('a.sort-link[data-sort="capacity"]').click()
+    ascending = capacities()
+    assert ascending == sorted(ascending) and len(ascending) > 3
+    table.locator('a.sort-link[data-sort="capacity"]').click()  # again: largest first
+    expect(table.locator('th[aria-sort="descending"]')).to_contain_text("合同容量")
+    descending = capacities()
+    assert descending == sorted(descending, reverse=True) and descending[0] >= ascending[-1]
+    # Saved, the filter and its sort come back with one click from a bare list.
+    page.locator("#save-filter input[name=name]").fill("大工业按容量")
+    page.locator("#save-filter button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("大工业按容量")
+    page.goto("/archive/customers")
+    page.locator("#saved-filters a", has_text="大工业按容量").click()
+    assert "category=large_industry" in page.url and "sort=-capacity" in page.url
+    assert capacities() == descending

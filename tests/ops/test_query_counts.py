@@ -56,7 +56,7 @@ def test_the_customer_page_costs_the_same_with_more_records(client, login_as, co
         factories.create_transformer(customer, code=f"T-EXTRA-{number}")
         factories.create_contact(customer, name=f"联系人{number}")
     assert few > 5  # the page and its panels read something
-    assert queries_now() == few
+    assert queries_now() <= few  # the history names records a query per table, not per row
 
 
 def _page_costs(client, count_queries, customers: int) -> dict[str, int]:

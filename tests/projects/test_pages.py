@@ -56,6 +56,31 @@ def test_marketing_accepts_a_new_connection_through_the_form(client, login_as, t
     assert "2026-10-22" in page  # 10 working days, the make-up Saturday 10 October counted
 
 
+def test_an_account_manager_accepts_applications_of_their_own(client, login_as, users, today):
+    line = factories.create_line()
+    manager = login_as(Role.ACCOUNT_MANAGER)
+    listing = client.get("/projects").get_data(as_text=True)
+    assert 'id="new-project"' in listing  # 受理申请
+    response = client.post(
+        "/projects/new?type=new", data=_form(line.code, account_manager_id=str(manager.id))
+    )
+    assert response.status_code == 302
+    project = db.session.scalar(select(Project))
+    assert project.account_manager_id == manager.id == project.customer.account_manager_id
+    # Another manager's customer is not theirs to accept for.
+    other = factories.create_customer(account_manager_id=users[Role.CHIEF].id)
+    refused = client.get(f"/projects/new?type=increase&customer={other.account_no}")
+    assert refused.status_code == 403
+    assert "只能受理自己客户的申请" in refused.get_data(as_text=True)
+    # Nor can a forged form hand the new project to someone else.
+    forged = client.post(
+        "/projects/new?type=new",
+        data=_form(line.code, account_manager_id=str(users[Role.CHIEF].id)),
+    )
+    assert forged.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Project)) == 1
+
+
 def test_a_refused_application_lists_every_reason_and_saves_nothing(client, login_as, today):
     login_as(Role.MARKETING)
     response = client.post(
@@ -153,3 +178,30 @@ def test_the_contract_stage_prepares_the_projects_contract(client, login_as, man
     assert contract.project_id == project.id and contract.starts_on == local_today()
     page = client.get(f"/projects/{project.number}").get_data(as_text=True)
     assert contract.number in page and 'id="project-new-contract"' not in page
+
+
+def test_the_project_page_offers_the_current_stages_actions_and_reads_its_clocks(
+    client, login_as, users, today
+):
+    manager = users[Role.ACCOUNT_MANAGER]
+    late = accept(
+        new_connection(factories.create_line(), manager, on=MONDAY.replace(day=1)),
+        users[Role.MARKETING],
+        MONDAY,
+    )
+    login_as(Role.ACCOUNT_MANAGER)
+    html = client.get(f"/projects/{late.number}").get_data(as_text=True)
+    # Only what the current stage allows: finish (confirmed first) and pause; cancelling
+    # the project sits folded away; the metering form waits for 装表接电.
+    assert 'id="finish-form"' in html and "确认“现场勘查”已完成" in html
+    assert 'id="pause-form"' in html and '<details class="mb-3" id="cancel-section">' in html
+    assert 'id="metering-form"' not in html
+    rows = {
+        row.split('data-stage="')[1].split('"')[0]: row
+        for row in html.split('<tr class="stage-row"')[1:]
+    }
+    survey = rows["survey"]
+    assert survey.count("个工作日") >= 2  # the limit and the days used, with their unit
+    assert "超期" in survey and 'class="badge text-bg-danger"' in survey
+    assert "与上方“现场勘查" in rows["plan"]  # one clock times survey and plan
+    assert "不设法定时限" in rows["contract"]

@@ -191,3 +191,18 @@ def test_a_whole_archive_run_is_refused_while_another_is_going(client, login_as)
     nightly = jobs.enqueue("validation.run", {}, key="validation.run@2026-11-24T02:00")
     assert nightly.status is jobs.JobStatus.FAILED and nightly.attempts == 1  # not retried
     assert f"核查 {going.id} 仍在检查全部档案" in nightly.error
+
+
+def test_the_assignment_form_proposes_the_customers_account_manager(
+    client, login_as, users, runner
+):
+    account, finding = _broken_account(runner)
+    login_as(Role.INSPECTOR)
+    manager = users[Role.ACCOUNT_MANAGER]
+    page = client.get(f"/validation/findings/{finding.id}").get_data(as_text=True)
+    picker = page.split('name="assignee_id"')[1].split("</select>")[0]
+    assert '<option selected value="">— 请选择 —</option>' in picker  # nobody picked for you
+    change(account.customer, account_manager_id=manager.id)
+    page = client.get(f"/validation/findings/{finding.id}").get_data(as_text=True)
+    picker = page.split('name="assignee_id"')[1].split("</select>")[0]
+    assert f'<option selected value="{manager.id}">' in picker

@@ -26,11 +26,17 @@ from utilitycrm.archive.models import (
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 from utilitycrm.core.search import Page, contains_any, paginate, starts_with
+from utilitycrm.core.sorting import Sorts, sort_order
 
-CUSTOMER_SORTS = {
+# Each served by an index that ends with the account number (models/customer.py).
+CUSTOMER_SORTS: Sorts = {
     "account_no": (Customer.account_no,),
     "name": (Customer.name, Customer.account_no),
-    "-capacity": (Customer.contract_capacity_kva.desc(), Customer.account_no),
+    "category": (Customer.category, Customer.account_no),
+    "voltage_kv": (Customer.voltage_kv, Customer.account_no),
+    "capacity": (Customer.contract_capacity_kva, Customer.account_no),
+    "value_class": (Customer.value_class, Customer.account_no),
+    "status": (Customer.status, Customer.account_no),
 }
 
 
@@ -97,7 +103,7 @@ def customer_query(filters: CustomerFilters) -> Select:
                 )
             )
         )
-    return query.order_by(*CUSTOMER_SORTS.get(filters.sort, CUSTOMER_SORTS["account_no"]))
+    return query.order_by(*sort_order(CUSTOMER_SORTS, filters.sort, "account_no"))
 
 
 def customer_ids_matching(text: str, *, limit: int = 200) -> list[int]:

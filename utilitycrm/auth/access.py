@@ -30,7 +30,7 @@ View = TypeVar("View", bound=Callable[..., object])
 @dataclass(frozen=True)
 class AccessRule:
     public: bool = False
-    permission: Permission | None = None
+    permissions: frozenset[Permission] = frozenset()  # any one of them; none: signed in
 
 
 def _declare(rule: AccessRule) -> Callable[[View], View]:
@@ -45,8 +45,9 @@ public = _declare(AccessRule(public=True))
 login_required = _declare(AccessRule())
 
 
-def requires(permission: Permission) -> Callable[[View], View]:
-    return _declare(AccessRule(permission=permission))
+def requires(*permissions: Permission) -> Callable[[View], View]:
+    """Open to users holding any one of the permissions."""
+    return _declare(AccessRule(permissions=frozenset(permissions)))
 
 
 def declare_endpoint(app: Flask, endpoint: str, declare: Callable[[View], View]) -> None:
@@ -85,7 +86,7 @@ def enforce_access():
         if is_api_request():
             abort(401)
         return login_manager.unauthorized()
-    if rule.permission is not None and not current_user.can(rule.permission):
+    if rule.permissions and not any(current_user.can(p) for p in rule.permissions):
         deny_access()
     return None
 

@@ -26,9 +26,13 @@ def arg_id(name: str) -> int | None:
 
 
 def is_static(endpoint: str) -> bool:
-    """The app's or an extension's static files (Bootstrap-Flask's)."""
-    return endpoint == "static" or endpoint.endswith(".static")
+    """The app's or an extension's static files (Bootstrap-Flask's), and the icon."""
+    return endpoint in ("static", "favicon") or endpoint.endswith(".static")
 
 
 def init_app(app) -> None:
     app.url_map.converters["int"] = RecordIdConverter
+    # Asked for by browsers (and for PDFs and downloads, which have no <link rel=icon>).
+    app.add_url_rule(
+        "/favicon.ico", "favicon", lambda: app.send_static_file("favicon.svg"), methods=["GET"]
+    )

@@ -36,6 +36,15 @@ class Reading:
     is_paused: bool
     is_uncertain: bool
 
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    @property
+    def overrun(self) -> int:
+        """Working days used beyond the limit: how late the stage is."""
+        return max(self.used - self.limit, 0)
+
 
 def warn_count(limit: int, warn_share: float) -> int:
     """The working day on which the share of the limit is used (at least the first)."""

@@ -16,6 +16,7 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.archive.services.customers import create_customer
 from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
+from utilitycrm.auth.roles import Permission
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.numbering import next_number
@@ -201,8 +202,22 @@ def application(
     return app
 
 
+def may_accept(user: User, customer: Customer | None) -> bool:
+    """Who accepts an application: project managers any; an account manager a new
+    applicant's (who becomes their customer) or one of their own customers'."""
+    if user.can(Permission.MANAGE_PROJECTS):
+        return True
+    return user.can(Permission.WORK_OWN_PROJECTS) and (
+        customer is None or customer.account_manager_id == user.id
+    )
+
+
 def accept(request: ProjectRequest, *, actor: User, calendar: WorkCalendar, today: date) -> Project:
     """Check the application against the rules, then open the project at its first stage."""
+    if not may_accept(actor, request.customer) or (
+        not actor.can(Permission.MANAGE_PROJECTS) and request.account_manager_id != actor.id
+    ):
+        raise ProjectRefused([str(_l("You may accept applications of your own customers only."))])
     if request.accepted_on > today:
         raise ProjectRefused([str(_l("An application is accepted today or earlier."))])
     other = _merge_target(request)

@@ -63,7 +63,7 @@ def index():
             if manager_id is not None and status is ProjectStatus.ACTIVE
             else None
         ),
-        can_accept=current_user.can(Permission.MANAGE_PROJECTS),
+        can_accept=acceptance.may_accept(current_user, None),
     )
 
 
@@ -74,7 +74,10 @@ def _url(project: Project) -> str:
 def _project_form(business_type: BusinessType, customer) -> ProjectForm:
     form = ProjectForm()
     form.keep_sections(sections_for(business_type, applicant=customer is None))
-    form.account_manager_id.choices = choices.account_managers()
+    if current_user.can(Permission.MANAGE_PROJECTS):
+        form.account_manager_id.choices = choices.account_managers()
+    else:  # an account manager's application is their own
+        form.account_manager_id.choices = [(current_user.id, current_user.display_name)]
     profiles = db.session.scalars(
         select(TimeLimitProfile).order_by(TimeLimitProfile.is_default.desc(), TimeLimitProfile.id)
     )
@@ -88,6 +91,8 @@ def _project_form(business_type: BusinessType, customer) -> ProjectForm:
         form.accepted_on.data = local_today()
         if customer is not None and customer.account_manager_id:
             form.account_manager_id.data = customer.account_manager_id
+        elif not current_user.can(Permission.MANAGE_PROJECTS):
+            form.account_manager_id.data = current_user.id
     return form
 
 
@@ -105,7 +110,7 @@ def _field_errors(form) -> list[str]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires(Permission.MANAGE_PROJECTS)
+@requires(Permission.WORK_OWN_PROJECTS, Permission.MANAGE_PROJECTS)
 def new():
     choose = ChooseForm(request.args)
     if "type" not in request.args or not choose.validate():
@@ -115,6 +120,9 @@ def new():
     if choose.customer.data and customer is None:
         flash(_("There is no account numbered %(no)s.", no=choose.customer.data), "danger")
         return render_template("projects/choose.html", form=choose)
+    if not acceptance.may_accept(current_user, customer):
+        flash(_("You may accept applications of your own customers only."), "danger")
+        return render_template("projects/choose.html", form=choose), 403
     if customer is None and business_type is not BusinessType.NEW:
         flash(
             _("A change of use or an increase is for an existing account: give its number."),
@@ -164,6 +172,7 @@ def project(number: str):
         today=today,
         chain={s.code: s for s in chains.chain(project.type_enum, project.voltage_kv)},
         stage_clocks=now.stage_readings,
+        shares_clock_with=now.shares_clock_with,
         validity=now.clocks.get(chains.PLAN_VALIDITY),
         current=project.current_stage,
         running=now.running,
@@ -307,5 +316,5 @@ def customer_panel(customer) -> dict[str, object]:
     """The customer page's projects panel."""
     return {
         "projects": queries.for_customer(customer.id),
-        "can_accept_project": current_user.can(Permission.MANAGE_PROJECTS),
+        "can_accept_project": acceptance.may_accept(current_user, customer),
     }

@@ -264,20 +264,30 @@ class Standing:
     """Where a project stands today, for its page: one query for its clocks."""
 
     clocks: dict[str, Deadline]
-    # Stage code → its clock and where the clock stands (timed stages only).
+    # Stage code → its clock and where the clock stands (timed stages only); a clock that
+    # times several stages (survey and plan) is read on the first of them.
     stage_readings: dict[str, tuple[Deadline, Reading]]
+    # Stage code → the code of the earlier stage whose clock also times it.
+    shares_clock_with: dict[str, str]
     running: Deadline | None
     on_time: bool
 
 
 def standing(project: Project, calendar: WorkCalendar, today: date) -> Standing:
     by_key = clocks(project)
-    readings = {}
+    readings, shared, first_stage = {}, {}, {}
     for stage in project.stages:
         clock = by_key.get(_definition(project, stage).clock)
-        if clock is not None:
+        if clock is None:
+            continue
+        if clock.key in first_stage:
+            shared[stage.code] = first_stage[clock.key]
+        else:
+            first_stage[clock.key] = stage.code
             readings[stage.code] = (clock, deadlines.reading(clock, calendar, today))
-    return Standing(by_key, readings, running_clock(project, by_key), _on_time(by_key, today))
+    return Standing(
+        by_key, readings, shared, running_clock(project, by_key), _on_time(by_key, today)
+    )
 
 
 def record_metering(project: Project, values: dict[str, object]) -> None:

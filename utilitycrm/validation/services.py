@@ -170,6 +170,14 @@ def _require_open(finding: Finding) -> None:
         raise UtilityCRMError(_l("The finding is closed already."))
 
 
+def suggested_assignee(finding: Finding) -> int | None:
+    """Whom an assignment form proposes: the one who has it, else the customer's account
+    manager (who keeps the customer's archive right); else nobody, for the inspector to pick."""
+    if finding.assignee_id:
+        return finding.assignee_id
+    return finding.customer.account_manager_id if finding.customer else None
+
+
 def assign(
     finding: Finding,
     *,

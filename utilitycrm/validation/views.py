@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -50,6 +51,8 @@ from utilitycrm.validation.models import EventAction, Finding, ValidationRun
 from utilitycrm.validation.registry import RULES
 
 bp = Blueprint("validation", __name__, url_prefix="/validation")
+
+CHOOSE = _l("— choose —")  # an assignment names someone: no one is picked for the inspector
 
 
 def _choices(rows) -> list[SelectChoice]:
@@ -131,8 +134,8 @@ def export_findings():
 @requires(Permission.VIEW_ARCHIVE)
 def finding(finding_id: int):
     item = db.get_or_404(Finding, finding_id)
-    assign_form = AssignForm(version=item.version)
-    assign_form.assignee_id.choices = _users()
+    assign_form = AssignForm(version=item.version, assignee_id=services.suggested_assignee(item))
+    assign_form.assignee_id.choices = [SelectChoice("", CHOOSE), *_users()]
     return render_template(
         "validation/finding.html",
         finding=item,

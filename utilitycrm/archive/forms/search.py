@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -56,15 +55,8 @@ class CustomerSearchForm(SearchForm):
     value_class = _select(_l("Value class"), ValueClass)
     importance = _select(_l("Important customer grade"), Importance)
     status = _select(_l("Status"), CustomerStatus)
-    sort = SelectField(
-        _l("Sort by"),
-        choices=[
-            SelectChoice("account_no", _l("Account number")),
-            SelectChoice("name", _l("Name")),
-            SelectChoice("-capacity", _l("Capacity, largest first")),
-        ],
-        validators=[Optional()],
-    )
+    # Set by the column headers, carried by the search (queries.CUSTOMER_SORTS).
+    sort = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=20)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -82,6 +82,9 @@ class Customer(Audited, Versioned, db.Model):
         Index("ix_customer_manager_account_no", "account_manager_id", "account_no"),
         Index("ix_customer_value_class_account_no", "value_class", "account_no"),
         Index("ix_customer_importance_account_no", "importance", "account_no"),
+        # Column sorts of the customer list (`archive.queries.CUSTOMER_SORTS`).
+        Index("ix_customer_name_account_no", "name", "account_no"),
+        Index("ix_customer_capacity_account_no", "contract_capacity_kva", "account_no"),
         pattern_index("customer", "account_no"),
         pattern_index("customer", "name"),
         # Search anywhere in the name or address (`archive.queries`).
