@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests.archive.form_data import customer_form
+from tests.clock import TODAY
 from tests.factories import create_customer, create_line, create_source
 from utilitycrm.archive.history import ChangeSource, UnrecordedChangeError, recording
 from utilitycrm.archive.models import ArchiveChange, ChangeSet, Customer
@@ -96,6 +97,8 @@ def test_history_page_and_export(client, login_as):
     assert "13800138000" in page and "13900139000" in page and "电话变更" in page
     export = client.get(f"/archive/customers/{customer.account_no}/history.xlsx")
     assert export.status_code == 200
+    name = f"history-{customer.account_no}-{TODAY.isoformat()}.xlsx"  # the Beijing day
+    assert name in export.headers["Content-Disposition"]
     sheet = load_workbook(BytesIO(export.data)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     changed = next(row for row in rows if row[6] == "电话")

@@ -108,3 +108,43 @@ def test_a_prefix_search_that_finds_nothing_offers_to_look_anywhere(client, logi
     assert 'href="/archive/customers?q=%E5%8C%BB%E9%99%A2&amp;anywhere=y"' in html
     found = text(client.get("/archive/customers?q=医院&anywhere=y"))
     assert "示范市人民医院" in found and 'id="search-anywhere"' not in found
+
+
+def test_lines_sort_by_their_ordinals_as_people_read_them(client, login_as):
+    from tests.factories import create_substation
+
+    substation = create_substation()
+    for name in ("城东三线", "城东十线", "城东一线", "城东二线", "城东十一线"):
+        create_line(substation, name=name)
+    login_as(Role.MARKETING)
+    html = text(client.get("/archive/lines?sort=name"))
+    shown = [name for name in html.split('">') if name.startswith("城东") and "线</a>" in name]
+    assert [name.split("<")[0] for name in shown] == [
+        "城东一线", "城东二线", "城东三线", "城东十线", "城东十一线",
+    ]  # fmt: skip
+    descending = text(client.get("/archive/lines?sort=-name"))
+    assert descending.index("城东十一线") < descending.index("城东一线")
+
+
+def test_meters_filter_by_verification_date_and_rotation_due(client, login_as):
+    from datetime import date
+
+    customer = create_customer()
+    point = create_metering_point(customer)
+    old = create_meter(point, accuracy="0.5S", verified_on=date(2019, 5, 1))  # due 2025-05
+    recent = create_meter(point, accuracy="0.5S", verified_on=date(2024, 3, 1))  # due 2030
+    never = create_meter(point, accuracy="2", verified_on=None, installed_on=date(2017, 1, 5))
+    login_as(Role.MARKETING)
+
+    def listed(query: str) -> set[str]:
+        html = text(client.get(f"/archive/meters?{query}"))
+        return {m.asset_no for m in (old, recent, never) if m.asset_no in html}
+
+    assert listed("verified_from=2024-01-01") == {recent.asset_no}
+    assert listed("verified_to=2020-12-31") == {old.asset_no}
+    assert listed("rotation_due_by=2026-11-23") == {old.asset_no, never.asset_no}  # 8 years
+    assert listed("rotation_due_by=2025-03-01") == {never.asset_no}  # due 2025-01-05
+    assert listed("rotation_due_by=not-a-date") == {old.asset_no, recent.asset_no, never.asset_no}
+    html = text(client.get("/archive/meters?sort=verified_on"))
+    assert html.index(old.asset_no) < html.index(recent.asset_no)
+    assert '2025-05-01 <span class="badge text-bg-danger">已超期</span>' in html

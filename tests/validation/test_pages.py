@@ -206,3 +206,14 @@ def test_the_assignment_form_proposes_the_customers_account_manager(
     page = client.get(f"/validation/findings/{finding.id}").get_data(as_text=True)
     picker = page.split('name="assignee_id"')[1].split("</select>")[0]
     assert f'<option selected value="{manager.id}">' in picker
+
+
+def test_the_findings_filter_takes_a_line_by_its_name_or_its_number(client, login_as, runner):
+    account, finding = _broken_account(runner)
+    assert finding.line_id == account.line.id
+    login_as(Role.INSPECTOR)
+    for line in (account.line.name, account.line.code):
+        html = client.get(f"/validation/findings?line_code={line}").get_data(as_text=True)
+        assert f"/validation/findings/{finding.id}" in html, line
+    html = client.get("/validation/findings?line_code=没有这条线").get_data(as_text=True)
+    assert f"/validation/findings/{finding.id}" not in html

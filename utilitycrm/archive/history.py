@@ -53,7 +53,7 @@ class _Recording:
 _current: ContextVar[_Recording | None] = ContextVar("archive_recording", default=None)
 
 # Bookkeeping columns that change with every save and say nothing to a reader.
-UNAUDITED_COLUMNS = frozenset({"id", "version", "created_at", "updated_at"})
+UNAUDITED_COLUMNS = frozenset({"id", "version", "created_at", "updated_at", "name_sort"})
 
 
 @contextmanager

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from utilitycrm.archive import history_display
+from utilitycrm.archive import history_display, standards
 from utilitycrm.archive.models import (
     ArchiveChange,
     ChangeSet,
@@ -23,6 +24,7 @@ from utilitycrm.archive.models import (
     Substation,
     Transformer,
 )
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 from utilitycrm.core.search import Page, contains_any, paginate, starts_with
@@ -169,10 +171,18 @@ def customer_page_query(account_no: str) -> Select:
     )
 
 
+LINE_SORTS: Sorts = {
+    "substation": (Substation.name, FeederLine.name_sort, FeederLine.id),
+    "name": (FeederLine.name_sort, FeederLine.id),
+    "code": (FeederLine.code,),
+}
+
+
 @dataclass
 class LineFilters:
     q: str = ""
     substation_id: int | None = None
+    sort: str = "substation"
 
 
 def line_page(filters: LineFilters, *, page: int, per_page: int, limit: int) -> Page:
@@ -180,7 +190,7 @@ def line_page(filters: LineFilters, *, page: int, per_page: int, limit: int) -> 
         select(FeederLine)
         .join(Substation)
         .options(contains_eager(FeederLine.substation))
-        .order_by(Substation.name, FeederLine.name)
+        .order_by(*sort_order(LINE_SORTS, filters.sort, "substation"))
     )
     if filters.q:
         query = query.where(
@@ -227,15 +237,54 @@ def transformer_page(filters: TransformerFilters, *, page: int, per_page: int, l
     return paginate(query, page=page, per_page=per_page, limit=limit)
 
 
-def meter_page(q: str, *, page: int, per_page: int, limit: int) -> Page:
+METER_SORTS: Sorts = {
+    "asset_no": (Meter.asset_no, Meter.id),
+    "verified_on": (Meter.verified_on, Meter.id),
+}
+
+
+@dataclass
+class MeterFilters:
+    q: str = ""
+    verified_from: date | None = None
+    verified_to: date | None = None
+    rotation_due_by: date | None = None  # due for rotation on or before this day
+    sort: str = "asset_no"
+
+
+def _rotation_due_by(day: date) -> ColumnElement:
+    """Meters due for rotation by the day, as predicates each index serves (verified_on,
+    installed_on) rather than a computed date no index holds."""
+    s = standards_on(day)
+    parts = []
+    for precise, years in ((True, s.rotation_years_precise), (False, s.rotation_years_other)):
+        last_by = standards.years_after(day, -years)
+        accuracy = Meter.accuracy.in_(standards.PRECISE_METERS)
+        parts.append(
+            (accuracy if precise else ~accuracy)
+            & (
+                (Meter.verified_on <= last_by)
+                | (Meter.verified_on.is_(None) & (Meter.installed_on <= last_by))
+            )
+        )
+    return or_(*parts)
+
+
+def meter_page(filters: MeterFilters, *, page: int, per_page: int, limit: int) -> Page:
     query = (
         select(Meter, MeteringPoint.code, Customer.account_no, Customer.name)
         .join(MeteringPoint, Meter.metering_point_id == MeteringPoint.id)
         .join(Customer, MeteringPoint.customer_id == Customer.id)
-        .order_by(Meter.asset_no)
+        .order_by(*sort_order(METER_SORTS, filters.sort, "asset_no"))
     )
-    if q:
-        query = query.where(starts_with(Meter.asset_no, q))
+    if filters.q:
+        query = query.where(starts_with(Meter.asset_no, filters.q))
+    if filters.verified_from:
+        query = query.where(Meter.verified_on >= filters.verified_from)
+    if filters.verified_to:
+        query = query.where(Meter.verified_on <= filters.verified_to)
+    if filters.rotation_due_by:
+        query = query.where(_rotation_due_by(filters.rotation_due_by))
     return paginate(query, page=page, per_page=per_page, limit=limit, scalars=False)
 
 

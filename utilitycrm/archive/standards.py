@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 from utilitycrm.archive.enums import (
     Category,
@@ -196,9 +197,26 @@ def accuracy_for(metering_class: MeteringClass) -> MeterAccuracy:
     }[metering_class]
 
 
+PRECISE_METERS = frozenset({MeterAccuracy.C02S.value, MeterAccuracy.C05S.value})
+
+
 def rotation_years(accuracy: str, s: Standards = DEFAULT) -> int:
-    precise = {MeterAccuracy.C02S.value, MeterAccuracy.C05S.value}
-    return s.rotation_years_precise if accuracy in precise else s.rotation_years_other
+    return s.rotation_years_precise if accuracy in PRECISE_METERS else s.rotation_years_other
+
+
+def years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def rotation_due(
+    verified_on: date | None, installed_on: date | None, accuracy: str, s: Standards = DEFAULT
+) -> date | None:
+    """The date a meter must be replaced or re-verified by; None without any date."""
+    last = verified_on or installed_on
+    return years_after(last, rotation_years(accuracy, s)) if last else None
 
 
 def ct_loading(kva: float, metering_voltage_kv: float, ct_primary_a: int) -> float:

@@ -53,9 +53,9 @@ def clean_query(query: str) -> str:
     return urlencode([(key, value) for key, value in pairs if key not in NOT_SAVED])
 
 
-def save(user_id: int, endpoint: str, name: str, query: str) -> SavedFilter:
+def save(user_id: int, endpoint: str, name: str | None, query: str) -> SavedFilter:
     """Save under a name; the same name again replaces the filter it named."""
-    name = name.strip()
+    name = (name or "").strip()
     if not name:
         raise FilterRefused(_l("Give the filter a name."))
     query = clean_query(query)

@@ -54,3 +54,33 @@ def unclean_paths(value: object, path: tuple = ()) -> list[tuple]:
     if isinstance(value, list):
         return [found for n, item in enumerate(value) for found in unclean_paths(item, (*path, n))]
     return [path] if isinstance(value, str) and _DROPPED_RE.search(value) else []
+
+
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+                   "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMBER_RUN = re.compile(r"\d+|[零〇一二两三四五六七八九十百千]+")
+
+
+def _chinese_number(run: str) -> int:
+    """一 1, 十二 12, 二十 20, 一百零五 105: the ordinals lines and bays are named with."""
+    total, digit = 0, 0
+    for char in run:
+        if char in _CHINESE_DIGITS:
+            digit = _CHINESE_DIGITS[char]
+        else:
+            total += (digit or 1) * _CHINESE_UNITS[char]
+            digit = 0
+    return total + digit
+
+
+def natural_key(text: str | None) -> str:
+    """A text to sort names by as people read them: numbers, in digits or Chinese
+    numerals, compare by value (城东二线 before 城东十线, L2 before L10)."""
+
+    def padded(match: re.Match) -> str:
+        run = match.group()
+        value = int(run) if run.isdigit() else _chinese_number(run)
+        return f"{value:08d}"
+
+    return _NUMBER_RUN.sub(padded, text or "")

@@ -16,6 +16,7 @@ from utilitycrm.auth.roles import Role
 from utilitycrm.core import jobs
 from utilitycrm.core.dates import local_today
 from utilitycrm.deadlines.alerts import load_by_owner
+from utilitycrm.home.figures import figures_for
 from utilitycrm.home.inbox import TEAM_ROLES, first_items
 from utilitycrm.validation import queries as validation_queries
 
@@ -79,9 +80,12 @@ ROLE_CONTEXT = {
 def index():
     role = current_user.role_enum
     today = local_today()
+    figures, trend = figures_for(role, today)
     return render_template(
         f"home/{role.value}.html",
         today=today,
+        figures=figures,
+        trend=trend,
         inbox_items=first_items(today, WORKLIST),
         inbox_team=current_user.role_enum in TEAM_ROLES,
         **ROLE_CONTEXT[role](today),

@@ -47,7 +47,7 @@ class FindingSearchForm(SearchForm):
         validators=[Optional()],
     )
     substation_id = SelectField(_l("Substation"), coerce=optional_int, validators=[Optional()])
-    line_code = StringField(_l("Line number"), validators=[Optional(), Length(max=30)])
+    line_code = StringField(_l("Line (name or number)"), validators=[Optional(), Length(max=60)])
     account_manager_id = SelectField(
         _l("Account manager"), coerce=optional_int, validators=[Optional()]
     )

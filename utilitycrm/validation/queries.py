@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from utilitycrm.archive.models import Customer, FeederLine
+from utilitycrm.archive.queries import lines_named
 from utilitycrm.core.extensions import db
 from utilitycrm.core.search import Page, paginate, starts_with
 from utilitycrm.validation.models import (
@@ -65,10 +66,8 @@ def finding_query(filters: FindingFilters) -> Select:
         query = query.where(Finding.rule_id == filters.rule_id)
     if filters.line_id:
         query = query.where(Finding.line_id == filters.line_id)
-    if filters.line_code:
-        query = query.where(
-            Finding.line_id.in_(select(FeederLine.id).where(FeederLine.code == filters.line_code))
-        )
+    if filters.line_code:  # the line's number or its name, as the table shows it
+        query = query.where(Finding.line_id.in_(lines_named(filters.line_code)))
     if filters.substation_id:
         query = query.where(
             Finding.line_id.in_(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -26,6 +26,8 @@ ANY = _l("— any —")
 
 class SearchForm(FilterForm):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    # Set by the column headers, carried by the search (core.sorting; each list's sorts).
+    sort = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=20)])
 
 
 def _select(label, enum):
@@ -55,8 +57,6 @@ class CustomerSearchForm(SearchForm):
     value_class = _select(_l("Value class"), ValueClass)
     importance = _select(_l("Important customer grade"), Importance)
     status = _select(_l("Status"), CustomerStatus)
-    # Set by the column headers, carried by the search (queries.CUSTOMER_SORTS).
-    sort = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=20)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +70,12 @@ class LineSearchForm(SearchForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.substation_id.choices = choices.substations()
+
+
+class MeterSearchForm(SearchForm):
+    verified_from = DateField(_l("Verified from"), validators=[Optional()])
+    verified_to = DateField(_l("Verified until"), validators=[Optional()])
+    rotation_due_by = DateField(_l("Due for rotation by"), validators=[Optional()])
 
 
 class TransformerSearchForm(SearchForm):

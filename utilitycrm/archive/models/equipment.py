@@ -186,8 +186,9 @@ class Meter(Audited, Versioned, db.Model):
     model: Mapped[str | None] = mapped_column(String(50))
     accuracy: Mapped[MeterAccuracy] = mapped_column(coded(MeterAccuracy, 5))
     multiplier: Mapped[int] = mapped_column(default=1)
-    installed_on: Mapped[date | None]
-    verified_on: Mapped[date | None]
+    # Indexed for the meter list's filters by verification and rotation due.
+    installed_on: Mapped[date | None] = mapped_column(index=True)
+    verified_on: Mapped[date | None] = mapped_column(index=True)
 
     metering_point: Mapped[MeteringPoint] = relationship(back_populates="meters")
 

@@ -17,6 +17,7 @@ from utilitycrm.archive.views.common import announce_saved, get_customer_or_404
 from utilitycrm.archive.workbook.export import export_workbook, template_workbook
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.panels import page_panels
@@ -60,7 +61,7 @@ def export_customers():
     return send_file(
         export_workbook(customer_ids=customer_ids, styled=True),
         as_attachment=True,
-        download_name="customers.xlsx",
+        download_name=f"customers-{local_today().isoformat()}.xlsx",  # the utility's day
         mimetype=XLSX_MIMETYPE,
     )
 
@@ -187,6 +188,6 @@ def export_customer_history(account_no: str):
     return send_file(
         history_export.history_workbook(customer_id=customer.id),
         as_attachment=True,
-        download_name=f"history-{customer.account_no}.xlsx",
+        download_name=f"history-{customer.account_no}-{local_today().isoformat()}.xlsx",
         mimetype=XLSX_MIMETYPE,
     )

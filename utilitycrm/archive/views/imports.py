@@ -27,6 +27,7 @@ from utilitycrm.archive.workbook.importing import archive_mark, import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import Job
@@ -115,7 +116,7 @@ def import_problems(sha256: str):
     result = import_workbook(data, "upload", actor=current_user, dry_run=True)
     return send_file(
         problems_workbook(result.problems), as_attachment=True,
-        download_name="import-problems.xlsx", mimetype=XLSX_MIMETYPE,
+        download_name=f"import-problems-{local_today().isoformat()}.xlsx", mimetype=XLSX_MIMETYPE,
     )  # fmt: skip
 
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from utilitycrm.archive import queries
-from utilitycrm.archive.forms.search import LineSearchForm, SearchForm, TransformerSearchForm
+from utilitycrm.archive import queries, standards
+from utilitycrm.archive.forms.search import (
+    LineSearchForm,
+    MeterSearchForm,
+    SearchForm,
+    TransformerSearchForm,
+)
 from utilitycrm.archive.models import FeederLine
+from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.archive.topology import line_diagram
 from utilitycrm.archive.views import bp
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
 from utilitycrm.core.views import list_settings
 
@@ -79,8 +86,19 @@ def transformers():
 @bp.route("/meters")
 @requires(Permission.VIEW_ARCHIVE)
 def meters():
-    return _list_page(
-        "archive/meters.html",
-        SearchForm,
-        lambda form, **paging: queries.meter_page(form.q.data or "", **paging),
+    form = MeterSearchForm(request.args)
+    form.validate()
+    page = queries.meter_page(
+        form.filters(queries.MeterFilters), page=form.page_number, **list_settings()
+    )
+    today = local_today()
+    rules = standards_on(today)
+    due = {
+        meter.id: standards.rotation_due(
+            meter.verified_on, meter.installed_on, meter.accuracy, rules
+        )
+        for meter, *_rest in page.items
+    }
+    return render_template(
+        "archive/meters.html", form=form, page=page, rotation_due=due, today=today, **_args()
     )

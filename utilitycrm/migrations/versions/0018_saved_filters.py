@@ -1,5 +1,7 @@
-"""Saved filters of the lists, and the indexes the customer list's column sorts need
-(by name and by contract capacity, each ending with the account number).
+"""Saved filters of the lists; the indexes the customer list's column sorts need (by
+name and by contract capacity, each ending with the account number); a line's name as it
+sorts (城东二线 before 城东十线), filled in from the names; meters indexed by their
+verification and installation dates, for the meter list's filters.
 
 Revision ID: 0018
 Revises: 0017
@@ -11,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from utilitycrm.core.database import UTCDateTime
+from utilitycrm.core.text import natural_key
 
 # revision identifiers, used by Alembic.
 revision = "0018"
@@ -37,12 +40,34 @@ def upgrade():
         "ix_saved_filter_user_list", "saved_filter", ["user_id", "endpoint", "name"], unique=True
     )
     op.create_index("ix_customer_name_account_no", "customer", ["name", "account_no"])
+    op.create_index("ix_meter_verified_on", "meter", ["verified_on"])
+    op.create_index("ix_meter_installed_on", "meter", ["installed_on"])
+    with op.batch_alter_table("feeder_line", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("name_sort", sa.String(length=120), nullable=True))
+    lines = sa.table("feeder_line", sa.column("id"), sa.column("name"), sa.column("name_sort"))
+    connection = op.get_bind()
+    rows = connection.execute(sa.select(lines.c.id, lines.c.name)).all()
+    if rows:
+        connection.execute(
+            lines.update()
+            .where(lines.c.id == sa.bindparam("line_id"))
+            .values(name_sort=sa.bindparam("sorted_name")),
+            [{"line_id": id_, "sorted_name": natural_key(name)} for id_, name in rows],
+        )
+    with op.batch_alter_table("feeder_line", schema=None) as batch_op:
+        batch_op.alter_column("name_sort", existing_type=sa.String(length=120), nullable=False)
+        batch_op.create_index("ix_feeder_line_name_sort", ["name_sort"])
     op.create_index(
         "ix_customer_capacity_account_no", "customer", ["contract_capacity_kva", "account_no"]
     )
 
 
 def downgrade():
+    op.drop_index("ix_meter_installed_on", table_name="meter")
+    op.drop_index("ix_meter_verified_on", table_name="meter")
+    with op.batch_alter_table("feeder_line", schema=None) as batch_op:
+        batch_op.drop_index("ix_feeder_line_name_sort")
+        batch_op.drop_column("name_sort")
     op.drop_index("ix_customer_capacity_account_no", table_name="customer")
     op.drop_index("ix_customer_name_account_no", table_name="customer")
     op.drop_index("ix_saved_filter_user_list", table_name="saved_filter")

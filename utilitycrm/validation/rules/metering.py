@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
@@ -153,17 +152,6 @@ def multiplier(snap: Snapshot) -> Iterator[Hit]:
                 )
 
 
-def rotation_due(meter: facts.Meter, years: int) -> date | None:
-    """The date a meter must be replaced or re-verified by; None without any date."""
-    last = meter.verified_on or meter.installed_on
-    if last is None:
-        return None
-    try:
-        return last.replace(year=last.year + years)
-    except ValueError:  # 29 February
-        return last.replace(year=last.year + years, day=28)
-
-
 @rule(
     "metering.rotation",
     family=FAMILY,
@@ -183,7 +171,9 @@ def rotation(snap: Snapshot) -> Iterator[Hit]:
     for customer, point in snap.customer_points():
         for meter in snap.meters.get(point.id, ()):
             years = standards.rotation_years(meter.accuracy, snap.standards)
-            due = rotation_due(meter, years)
+            due = standards.rotation_due(
+                meter.verified_on, meter.installed_on, meter.accuracy, snap.standards
+            )
             if due is not None and due < snap.today:
                 yield Hit(
                     (refs.meter(meter), refs.point(point), refs.customer(customer)),
