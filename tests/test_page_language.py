@@ -32,6 +32,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 CODED = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+STORED_CODE = re.compile(r"[a-z][a-z0-9_.]*")  # "contract", "large_industry": no one's data
 
 
 class ShownText(HTMLParser):
@@ -76,12 +77,15 @@ def _catalog() -> tuple[set[str], str]:
 
 
 def _data() -> tuple[set[str], str]:
-    """Every word and Chinese run stored in the database: customer data may say anything."""
+    """Every word and Chinese run stored in the database, codes aside: customer data may
+    say anything, but a stored code must be shown as its label."""
     values: set[str] = set()
     for table in db.metadata.sorted_tables:
         columns = [c for c in table.columns if isinstance(c.type, String | Text)]
         for row in db.session.execute(select(*columns)) if columns else ():
             values.update(value for value in row if value)
+    usernames = set(db.session.scalars(select(User.username)))  # data, though code-like
+    values = {value for value in values if value in usernames or not STORED_CODE.fullmatch(value)}
     return (
         {word.lower() for value in values for word in WORD.findall(value)},
         "\n".join(run for value in values for run in CJK.findall(value)),

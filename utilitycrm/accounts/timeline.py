@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from utilitycrm.accounts.models import Complaint, Visit
+from utilitycrm.archive import history_display
 from utilitycrm.archive.models import ArchiveChange, ChangeSet
 from utilitycrm.contracts.models import Contract, ContractEvent
 from utilitycrm.contracts.types import ContractEventKind
@@ -76,9 +78,14 @@ def customer_timeline(customer_id: int, account_no: str, *, limit: int = 30) -> 
         .where(ArchiveChange.customer_id == customer_id)
         .group_by(ChangeSet.id).order_by(ChangeSet.id.desc()).limit(limit)
     ):  # fmt: skip
-        events.append(Event(change_set.occurred_at, "change",
-                            _("Archive changed (%(count)d fields, %(source)s) %(reason)s",
-                              count=count, source=change_set.source, reason=change_set.reason),
+        summary = ngettext(
+            "Archive changed (%(num)d change, %(source)s)",
+            "Archive changed (%(num)d changes, %(source)s)",
+            count,
+            source=history_display.source_label(change_set.source),
+        )
+        reason = history_display.reason_text(change_set.reason)
+        events.append(Event(change_set.occurred_at, "change", f"{summary} {reason}".strip(),
                             url_for("archive.customer_history", account_no=account_no)))  # fmt: skip
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]
