@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup system-packages browser run test lint translations-update clean
+.PHONY: setup system-packages browser run test lint translations-update screenshots clean
 
 setup: system-packages $(VENV)/.installed translations
 
@@ -44,6 +44,11 @@ lint: setup
 	$(BIN)/ruff check utilitycrm tests bench
 	$(BIN)/ruff format --check utilitycrm tests bench
 	$(BIN)/lint-imports  # the layers of docs/architecture.md
+
+# The README's pictures, from the demo `make run` serves (URL=... for another address).
+URL ?= http://127.0.0.1:5000
+screenshots: setup browser
+	$(BIN)/python scripts/readme_screenshots.py --url $(URL) --out docs/screenshots
 
 # Re-extract the translatable strings and merge them into the catalogs (developers only).
 translations-update: $(VENV)/.installed
