@@ -31,6 +31,7 @@ from utilitycrm.core.dates import local_date_of
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.numbering import next_number
+from utilitycrm.core.sorting import Sorts, sort_order
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.models import Deadline
@@ -102,17 +103,33 @@ def log_complaint(
     return complaint
 
 
+LIST_SORTS: Sorts = {
+    "received": (Complaint.received_at, Complaint.id),
+    "number": (Complaint.number,),
+}
+
+
 def listing(
-    *, show: str = "all", customer_id: int | None = None, limit: int = 200
+    *,
+    show: str = "all",
+    category: str | None = None,
+    step: str | None = None,
+    sort: str = "-received",
+    customer_id: int | None = None,
+    limit: int = 200,
 ) -> list[Complaint]:
-    """Newest first, with customer and owner (the lists show both): `open`, `escalated`
-    (and still open) or `all`."""
+    """Newest first (or as sorted), with customer and owner (the lists show both):
+    `open`, `escalated` (and still open) or `all`, of a category or at a step."""
     query = (
         select(Complaint)
         .options(joinedload(Complaint.customer), joinedload(Complaint.owner))
-        .order_by(Complaint.received_at.desc())
+        .order_by(*sort_order(LIST_SORTS, sort, "-received"))
         .limit(limit)
     )
+    if category:
+        query = query.where(Complaint.category == category)
+    if step:
+        query = query.where(Complaint.step == step)
     if show in ("open", "escalated"):
         query = query.where(Complaint.step != Step.CLOSED.value)
     if show == "escalated":

@@ -18,8 +18,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction
-from utilitycrm.core.forms import FilterForm, Form, select_id
+from utilitycrm.accounts.types import Channel, ComplaintCategory, Satisfaction, Step
+from utilitycrm.core.forms import FilterForm, Form, optional_choice, select_id
 from utilitycrm.core.labels import enum_choices
 
 
@@ -99,10 +99,13 @@ class ReassignForm(Form):
 
 
 class ComplaintFilterForm(FilterForm):
-    """?show=open (the default), escalated or all."""
+    """?show=open (the default), escalated or all; ?category=, ?step=, ?sort=."""
 
     show = SelectField(
         choices=[SelectChoice(value, value) for value in ("open", "escalated", "all")],
         default="open",
         validators=[Optional()],
     )
+    category = optional_choice(_l("Complaint category"), ComplaintCategory)
+    step = optional_choice(_l("Step"), Step)
+    sort = StringField(validators=[Optional(), Length(max=20)])  # by a column header

@@ -37,6 +37,7 @@ from utilitycrm.core.dates import add_months, local_now, local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.routing import arg_id
+from utilitycrm.core.sorting import sort_key
 from utilitycrm.core.uploads import upload_limit
 from utilitycrm.core.views import flash_form_errors, forbid_unless, form_action, refuse
 from utilitycrm.deadlines.calendar import WorkCalendar
@@ -190,11 +191,17 @@ def complaints_index():
     form = ComplaintFilterForm(request.args)
     form.validate()
     show = form.value("show", "open")
+    sort = sort_key(complaints.LIST_SORTS, form.value("sort"), "-received")
     start = add_months(today.replace(day=1), -11)
     return render_template(
         "accounts/complaints.html",
-        complaints=complaints.listing(show=show),
+        complaints=complaints.listing(
+            show=show, category=form.value("category"), step=form.value("step"), sort=sort
+        ),
+        form=form,
         show=show,
+        sort=sort,
+        args={key: value for key, value in request.args.items() if key != "sort"},
         stats=complaints.statistics(start, today + timedelta(days=1)),
         months=[add_months(start, i).isoformat()[:7] for i in range(12)],
         categories=list(ComplaintCategory),

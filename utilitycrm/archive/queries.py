@@ -208,19 +208,23 @@ def substation_page(q: str, *, page: int, per_page: int, limit: int) -> Page:
     return paginate(query, page=page, per_page=per_page, limit=limit)
 
 
+TRANSFORMER_SORTS: Sorts = {"code": (Transformer.code,)}
+
+
 @dataclass
 class TransformerFilters:
     q: str = ""
     line: str = ""
     state: str | None = None
     ownership: str | None = None
+    sort: str = "code"
 
 
 def transformer_page(filters: TransformerFilters, *, page: int, per_page: int, limit: int):
     query = (
         select(Transformer)
         .options(joinedload(Transformer.customer), joinedload(Transformer.node))
-        .order_by(Transformer.code)
+        .order_by(*sort_order(TRANSFORMER_SORTS, filters.sort, "code"))
     )
     if filters.q:
         query = query.where(starts_with(Transformer.code, filters.q))

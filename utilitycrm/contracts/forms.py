@@ -60,3 +60,4 @@ class RegisterFilterForm(FilterForm):
     status = SelectField(choices=enum_choices(ContractStatus, blank=""), validators=[Optional()])
     kind = SelectField(choices=enum_choices(ContractKind, blank=""), validators=[Optional()])
     ending = IntegerField(validators=[Optional(), NumberRange(min=0, max=9999)])
+    sort = StringField(validators=[Optional(), Length(max=20)])  # by a column header

@@ -15,6 +15,7 @@ from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.core.extensions import db
 from utilitycrm.core.search import Page, paginate, starts_with
+from utilitycrm.core.sorting import Sorts, sort_order
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
 
@@ -52,14 +53,22 @@ class RegisterFilters:
     kind: str = ""
     # Signed contracts that end within this many days.
     ending_within: int | None = None
+    sort: str = ""  # newest first; soonest ending first when filtered by ending
+
+
+REGISTER_SORTS: Sorts = {
+    "number": (Contract.number,),
+    "ends_on": (Contract.ends_on, Contract.number),
+}
 
 
 def register_query(filters: RegisterFilters, today: date):
+    default = "ends_on" if filters.ending_within is not None else "-number"
     query = (
         select(Contract)
         .join(Customer, Contract.customer_id == Customer.id)
         .options(contains_eager(Contract.customer))
-        .order_by(Contract.number.desc())
+        .order_by(*sort_order(REGISTER_SORTS, filters.sort, default))
     )
     if filters.q:
         text = filters.q.strip()
@@ -75,13 +84,9 @@ def register_query(filters: RegisterFilters, today: date):
     if filters.kind:
         query = query.where(Contract.kind == filters.kind)
     if filters.ending_within is not None:
-        query = (
-            query.where(
-                Contract.status == ContractStatus.SIGNED.value,
-                Contract.ends_on <= today + timedelta(days=filters.ending_within),
-            )
-            .order_by(None)
-            .order_by(Contract.ends_on, Contract.number)
+        query = query.where(
+            Contract.status == ContractStatus.SIGNED.value,
+            Contract.ends_on <= today + timedelta(days=filters.ending_within),
         )
     return query
 

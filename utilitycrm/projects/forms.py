@@ -318,6 +318,7 @@ class WorklistFilterForm(FilterForm):
         validators=[Optional()],
     )  # fmt: skip
     type = SelectField(choices=enum_choices(T, blank=""), validators=[Optional()])
+    sort = StringField(validators=[Optional(), Length(max=20)])  # by a column header
 
     def manager_id(self, user, own_by_default: bool) -> int | None:
         manager = self.value("manager")

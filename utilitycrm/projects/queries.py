@@ -17,6 +17,7 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 from utilitycrm.core.search import Page, paginate
+from utilitycrm.core.sorting import Sorts, sort_order
 from utilitycrm.deadlines.alerts import load_by_owner
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
@@ -57,23 +58,31 @@ class WorkItem:
     clock: Deadline | None  # the running stage's clock
 
 
+_DUE = func.min(Deadline.due_on)  # a project's soonest-due running clock
+WORKLIST_SORTS: Sorts = {
+    "due": (case((_DUE.is_(None), 1), else_=0), _DUE, Project.id),  # overdue ones first
+    "number": (Project.number,),
+    "accepted_on": (Project.accepted_on, Project.id),
+}
+
+
 def worklist(
     *,
     manager_id: int | None = None,
     status: ProjectStatus = ProjectStatus.ACTIVE,
     business_type: str | None = None,
     customer_id: int | None = None,
+    sort: str = "due",
     limit: int = 200,
 ) -> list[WorkItem]:
-    """Projects most urgent first: the soonest-due running clock, overdue ones first."""
+    """Projects most urgent first (or as sorted), with their running clocks."""
     open_clock = and_(_clock_join(), Deadline.finished_on.is_(None))
-    due = func.min(Deadline.due_on)
     query = (
-        select(Project.id, due)
+        select(Project.id, _DUE)
         .outerjoin(Deadline, open_clock)
         .where(Project.status == status.value)
         .group_by(Project.id)
-        .order_by(case((due.is_(None), 1), else_=0), due, Project.accepted_on.desc())
+        .order_by(*sort_order(WORKLIST_SORTS, sort, "due"))
         .limit(limit)
     )
     if manager_id is not None:

@@ -48,10 +48,15 @@ def index():
     manager_id = form.manager_id(current_user, current_user.role_enum is Role.ACCOUNT_MANAGER)
     status = ProjectStatus(form.value("status", ProjectStatus.ACTIVE))
     business_type = form.value("type")
-    items = queries.worklist(manager_id=manager_id, status=status, business_type=business_type)
+    sort = form.value("sort") or "due"
+    items = queries.worklist(
+        manager_id=manager_id, status=status, business_type=business_type, sort=sort
+    )
     return render_template(
         "projects/list.html",
         items=items,
+        sort=sort,
+        args={key: value for key, value in request.args.items() if key != "sort"},
         today=today,
         managers=active_users(Role.ACCOUNT_MANAGER),
         manager_id=manager_id,
