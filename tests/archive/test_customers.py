@@ -118,6 +118,8 @@ def test_stale_edit_is_refused_shows_what_changed_and_overwrites_nothing(client,
     page = text(response)
     assert "您的修改未保存" in page
     assert 'id="stale-changes"' in page and "13800138000" in page and "13900139000" in page
+    panel = page.split('id="stale-changes"')[1].split("</table>")[0]
+    assert "<td>电话</td>" in panel and "phone" not in panel  # the field's label
     assert 'value="我的地址"' in page  # the user's entry is still in the form
     current = reloaded(customer)
     assert (current.phone, current.address) == ("13900139000", "旧地址")

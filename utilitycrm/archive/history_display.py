@@ -265,3 +265,20 @@ def shown_changes(changes: Iterable, names: Names) -> list[ShownChange]:
             )
         )
     return shown
+
+
+@dataclass(frozen=True)
+class StaleRow:
+    shown: ShownChange
+    actor: str | None
+    occurred_at: object
+
+
+def stale_rows(changes) -> list[StaleRow]:
+    """The changes a stale form missed (services.records.changes_since), as they read."""
+    names = Names(item.change for item in changes)
+    return [
+        StaleRow(shown, item.actor, item.occurred_at)
+        for item in changes
+        for shown in shown_changes([item.change], names)
+    ]

@@ -39,10 +39,9 @@ class InvalidRecord(UtilityCRMError):
 
 @dataclass(frozen=True)
 class ChangeSince:
-    field: str | None
-    action: str
-    old_value: str | None
-    new_value: str | None
+    """A change someone else made (read through archive.history_display.stale_rows)."""
+
+    change: ArchiveChange
     actor: str | None
     occurred_at: datetime
 
@@ -60,12 +59,7 @@ def changes_since(obj, version: int) -> list[ChangeSince]:
         )
         .order_by(ArchiveChange.id)
     )
-    return [
-        ChangeSince(
-            change.field, change.action, change.old_value, change.new_value, actor, occurred_at
-        )
-        for change, occurred_at, actor in rows
-    ]
+    return [ChangeSince(change, actor, occurred_at) for change, occurred_at, actor in rows]
 
 
 STALE_MESSAGE = _l(

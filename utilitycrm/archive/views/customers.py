@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from utilitycrm.archive import history_export, queries
+from utilitycrm.archive import history_display, history_export, queries
 from utilitycrm.archive.forms.customer import CloseCustomerForm, CustomerForm, RelationshipForm
 from utilitycrm.archive.forms.search import CustomerSearchForm
 from utilitycrm.archive.kinds import CUSTOMER_KINDS
@@ -135,7 +135,7 @@ def edit_customer(account_no: str):
                 reason=form.reason.data or "",
             )
         except UtilityCRMError as error:
-            changes = refuse(error, form, customer)
+            changes = history_display.stale_rows(refuse(error, form, customer))
         else:
             saved_id, saved_no = customer.id, customer.account_no  # a commit expires them
             db.session.commit()

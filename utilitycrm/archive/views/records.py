@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.core import UnboundField
 
-from utilitycrm.archive import queries
+from utilitycrm.archive import history_display, queries
 from utilitycrm.archive.kinds import CUSTOMER_KINDS, NETWORK_KINDS, RecordKind
 from utilitycrm.archive.services.kind_records import delete_kind_record, save_kind_record
 from utilitycrm.archive.views import bp
@@ -77,7 +77,7 @@ def _edit(kind: RecordKind, customer, record, back_url: str):
                 expected_version=form.version.data,
             )
         except UtilityCRMError as error:
-            changes = refuse(error, form, record)
+            changes = history_display.stale_rows(refuse(error, form, record))
         else:
             db.session.commit()
             flash_warnings(form)
