@@ -43,4 +43,10 @@ def page_shapes() -> list[str]:
         f"/contracts/{_first(Contract.number)}", "/accounts", f"/accounts/customers/{key}",
         "/accounts/complaints", f"/accounts/complaints/{_first(Complaint.number)}",
         "/calendar", "/profile", "/admin/users", "/admin/jobs", "/admin/security-log",
+        "/archive/customers/new", f"/archive/customers/{key}/sources/new",
+        f"/archive/customers/{key}/contacts/new", "/archive/network/lines/new",
+        "/archive/import", "/archive/meters?rotation_due_by=2030-12-31", "/projects/profiles",
+        "/projects/report?start=2026-01-01&end=2026-12-31", "/accounts/complaints/new",
+        "/accounts/consumption", "/accounts/consumption/import", "/admin/users/new",
+        "/calendar?year=2027", "/validation/findings?status=", "/projects?status=completed",
     ]  # fmt: skip

@@ -24,10 +24,11 @@ SKIPPED_ELEMENTS = {"script", "style"}
 SAME_IN_BOTH = {
     "excel", "pdf", "csv", "html", "json", "zip", "xlsx", "kv", "kva", "kw", "kwh", "kvar",
     "kvarh", "cim", "api", "id", "ct", "pt", "english", "sg186", "gb", "utilitycrm", "ok",
-    "jpeg", "png", "authorization", "bearer",  # a file type, an HTTP header to type as it is
+    "jpeg", "png", "gis", "authorization", "bearer",  # file types, GIS, an HTTP header
 }  # fmt: skip
 LANGUAGE_NAMES = {"简体中文"}  # the language switch names each language in itself
 PATH = re.compile(r"(?<![\w/])/[\w\-./?=&%]+")  # a request path in a log is not words
+FILE_NAME = re.compile(r"\b[\w-]+\.(?:csv|xlsx|pdf|zip)\b")  # consumption.csv, as typed
 WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 CODED = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
@@ -95,7 +96,7 @@ def _data() -> tuple[set[str], str]:
 def english_left(texts, catalog_words, data_words) -> set[str]:
     left = set()
     for text in texts:
-        text = PATH.sub(" ", text)
+        text = FILE_NAME.sub(" ", PATH.sub(" ", text))
         left.update(CODED.findall(text))
         left.update(
             word
