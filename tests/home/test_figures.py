@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from tests.auth.test_login import page
 from tests.pages import seed_demo
+from utilitycrm.archive.models import Customer
+from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 from utilitycrm.demo.seeding import DEMO_PASSWORD
 from utilitycrm.projects.models import Project
@@ -40,3 +42,17 @@ def test_each_role_sees_its_figures_with_a_chart(app, runner):
     assert "业扩按时完成率" not in inspector and f"{accuracy * 100:.1f}%" in inspector
     assert 'class="trend-bar"' in inspector  # the accuracy of the demo's full run
     assert 'id="home-figures"' not in _home(app, "admin")
+    # An account manager's figures are of their own customers and projects.
+    manager = db.session.scalar(select(User).where(User.username == "manager"))
+    own = db.session.scalar(
+        select(func.count())
+        .select_from(Finding)
+        .join(Customer, Finding.customer_id == Customer.id)
+        .where(
+            Finding.status.in_(["open", "rectifying"]), Customer.account_manager_id == manager.id
+        )
+    )
+    assert 0 < own < open_findings
+    mine = _home(app, "manager").split('id="home-figures"')[1]
+    assert f'href="/validation/findings?account_manager_id={manager.id}"' in mine
+    assert f'<div class="fs-4 fw-semibold text-body">{own:,}</div>' in mine

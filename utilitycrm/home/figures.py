@@ -47,10 +47,10 @@ def _percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.1f}%"
 
 
-def _on_time(today: date) -> tuple[Figure, Trend]:
+def _on_time(today: date, manager_id: int | None) -> tuple[Figure, Trend]:
     """Projects completed in the last twelve months, and the share on time, by month."""
     start = add_months(today.replace(day=1), -11)
-    figures = project_queries.monthly(start, today)
+    figures = project_queries.monthly(start, today, manager_id=manager_id)
     months = list(zip(*figures.values(), strict=True))
     completed = sum(month.completed for group in months for month in group)
     on_time = sum(month.on_time for group in months for month in group)
@@ -73,14 +73,14 @@ def _on_time(today: date) -> tuple[Figure, Trend]:
     return figure, Trend(_("Projects on time, by month of completion"), bars)
 
 
-def _open_findings() -> Figure:
-    counts = validation_queries.open_by_severity()
+def _open_findings(manager_id: int | None = None) -> Figure:
+    counts = validation_queries.open_by_severity(account_manager_id=manager_id)
     return Figure(
         "open-findings",
         _("Open findings"),
         f"{sum(counts.values()):,}",
         _("%(errors)d of them errors", errors=counts.get("error", 0)),
-        url_for("validation.findings"),
+        url_for("validation.findings", account_manager_id=manager_id),
     )
 
 
@@ -107,10 +107,13 @@ def _accuracy_trend() -> Trend:
     return Trend(_("Topology accuracy of the last full runs"), bars)
 
 
-def figures_for(role: Role, today: date) -> tuple[list[Figure], Trend | None]:
+def figures_for(user, today: date) -> tuple[list[Figure], Trend | None]:
+    """An account manager's figures are of their own projects and customers."""
+    role = user.role_enum
     if role is Role.INSPECTOR:
         return [_open_findings(), _accuracy()], _accuracy_trend()
     if role in (Role.CHIEF, Role.MARKETING, Role.ACCOUNT_MANAGER):
-        on_time, trend = _on_time(today)
-        return [on_time, _open_findings(), _accuracy()], trend
+        own = user.id if role is Role.ACCOUNT_MANAGER else None
+        on_time, trend = _on_time(today, own)
+        return [on_time, _open_findings(own), _accuracy()], trend
     return [], None

@@ -80,7 +80,7 @@ ROLE_CONTEXT = {
 def index():
     role = current_user.role_enum
     today = local_today()
-    figures, trend = figures_for(role, today)
+    figures, trend = figures_for(current_user, today)
     return render_template(
         f"home/{role.value}.html",
         today=today,

@@ -257,9 +257,12 @@ class MonthFigures:
         return self.target / self.completed if self.completed else None
 
 
-def monthly(start: date, end: date) -> dict[str, list[MonthFigures]]:
+def monthly(
+    start: date, end: date, *, manager_id: int | None = None
+) -> dict[str, list[MonthFigures]]:
     """Per type group and month of completion: on-time rate and average utility working
-    days against the profile's target (the sum of the project's clock limits)."""
+    days against the profile's target (the sum of the project's clock limits); of one
+    account manager's projects when given."""
     late = func.sum(case((Deadline.finished_on > Deadline.due_on, 1), else_=0))
     rows = db.session.execute(
         select(
@@ -274,6 +277,7 @@ def monthly(start: date, end: date) -> dict[str, list[MonthFigures]]:
         .where(
             Project.status == ProjectStatus.COMPLETED.value,
             Project.completed_on.between(start, end),
+            *([Project.account_manager_id == manager_id] if manager_id is not None else []),
         )
         .group_by(Project.id, Project.business_type, Project.voltage_kv, Project.completed_on)
     ).all()

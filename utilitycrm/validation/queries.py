@@ -184,14 +184,20 @@ def overdue_findings(today: date, *, limit: int) -> tuple[list[Finding], int]:
     return list(items), count
 
 
-def open_by_severity() -> dict[str, int]:
-    return dict(
-        db.session.execute(
-            select(Finding.severity, func.count())
-            .where(Finding.status.in_(OPEN_STATUSES))
-            .group_by(Finding.severity)
-        ).all()
+def open_by_severity(*, account_manager_id: int | None = None) -> dict[str, int]:
+    """Open findings by severity; of one account manager's customers when given."""
+    query = (
+        select(Finding.severity, func.count())
+        .where(Finding.status.in_(OPEN_STATUSES))
+        .group_by(Finding.severity)
     )
+    if account_manager_id is not None:
+        query = query.where(
+            Finding.customer_id.in_(
+                select(Customer.id).where(Customer.account_manager_id == account_manager_id)
+            )
+        )
+    return dict(db.session.execute(query).all())
 
 
 def open_count(customer_ids: list[int]) -> int:
