@@ -34,7 +34,7 @@ def lines() -> list[SelectChoice]:
     rows = db.session.execute(
         select(FeederLine.id, FeederLine.name, Substation.name)
         .join(Substation)
-        .order_by(Substation.name, FeederLine.name)
+        .order_by(Substation.name, FeederLine.name_sort)
     )
     return [_blank(), *(SelectChoice(id_, name, optgroup=station) for id_, name, station in rows)]
 

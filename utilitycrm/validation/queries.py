@@ -140,8 +140,8 @@ def summary(filters: FindingFilters) -> dict:
         db.session.execute(
             select(FeederLine.name, base.c.severity, func.count())
             .join(base, base.c.line_id == FeederLine.id)
-            .group_by(FeederLine.name, base.c.severity)
-            .order_by(FeederLine.name)
+            .group_by(FeederLine.name, FeederLine.name_sort, base.c.severity)
+            .order_by(FeederLine.name_sort)
         )
     )
     lines: dict[str, dict[str, int]] = {}
