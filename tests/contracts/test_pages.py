@@ -29,6 +29,7 @@ def test_marketing_drafts_signs_and_attaches_a_scan(account, client, login_as):
     number = _number(made)
     page = client.get(f"/contracts/{number}").get_data(as_text=True)
     assert "草稿" in page and 'id="sign-form"' in page
+    assert ">英文草稿</a>" in page and '<dd class="col-7">中文</dd>' in page  # in words
     draft_pdf = client.get(f"/contracts/{number}/document.pdf")
     assert draft_pdf.mimetype == "application/pdf" and customer.name in pdf_text(draft_pdf.data)
     english = client.get(f"/contracts/{number}/document.pdf?lang=en")

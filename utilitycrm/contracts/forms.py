@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from utilitycrm.contracts.types import ContractKind, ContractStatus
 from utilitycrm.core.forms import FilterForm, Form
-from utilitycrm.core.i18n import LOCALE_LABELS
+from utilitycrm.core.i18n import LANGUAGE_NAMES
 from utilitycrm.core.labels import enum_choices
 
 
@@ -21,7 +21,7 @@ class DraftForm(Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.language.choices = list(LOCALE_LABELS.items())
+        self.language.choices = list(LANGUAGE_NAMES.items())
 
 
 class SignForm(Form):

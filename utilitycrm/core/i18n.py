@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +13,9 @@ from utilitycrm.core.extensions import babel
 from utilitycrm.core.forms import Form
 
 # Each language is named in itself, so a user who cannot read the page still finds theirs.
-LOCALE_LABELS = {"zh_CN": "简体中文", "en": "English"}
+LOCALE_LABELS = {"zh_CN": "简体中文", "en": "English"}  # the switch: each in itself
+# A document's language, named in the reader's (a contract drafted in English: 英文).
+LANGUAGE_NAMES = {"zh_CN": _l("Chinese"), "en": _l("English")}
 
 
 def select_locale() -> str:

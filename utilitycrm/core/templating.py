@@ -6,7 +6,13 @@ from flask import Flask, has_request_context, request
 from flask_babel import format_datetime
 from flask_login import current_user
 
-from utilitycrm.core.i18n import LOCALE_LABELS, LanguageForm, html_lang, select_locale
+from utilitycrm.core.i18n import (
+    LANGUAGE_NAMES,
+    LOCALE_LABELS,
+    LanguageForm,
+    html_lang,
+    select_locale,
+)
 from utilitycrm.core.labels import label
 from utilitycrm.core.navigation import nav_for
 
@@ -23,6 +29,7 @@ def _template_context() -> dict[str, object]:
         "current_locale": locale,
         "html_lang": html_lang(locale),
         "locale_labels": LOCALE_LABELS,
+        "language_names": LANGUAGE_NAMES,
     }
 
 
