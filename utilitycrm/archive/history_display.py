@@ -276,9 +276,9 @@ class StaleRow:
 
 def stale_rows(changes) -> list[StaleRow]:
     """The changes a stale form missed (services.records.changes_since), as they read."""
-    names = Names(item.change for item in changes)
+    names = Names(changes)
     return [
         StaleRow(shown, item.actor, item.occurred_at)
         for item in changes
-        for shown in shown_changes([item.change], names)
+        for shown in shown_changes([item], names)
     ]

@@ -39,9 +39,15 @@ class InvalidRecord(UtilityCRMError):
 
 @dataclass(frozen=True)
 class ChangeSince:
-    """A change someone else made (read through archive.history_display.stale_rows)."""
+    """A change someone else made: the API sends it as it is; forms read it through
+    archive.history_display.stale_rows."""
 
-    change: ArchiveChange
+    object_type: str
+    object_id: int
+    field: str | None
+    action: str
+    old_value: str | None
+    new_value: str | None
     actor: str | None
     occurred_at: datetime
 
@@ -59,7 +65,13 @@ def changes_since(obj, version: int) -> list[ChangeSince]:
         )
         .order_by(ArchiveChange.id)
     )
-    return [ChangeSince(change, actor, occurred_at) for change, occurred_at, actor in rows]
+    return [
+        ChangeSince(
+            change.object_type, change.object_id, change.field, change.action,
+            change.old_value, change.new_value, actor, occurred_at,
+        )
+        for change, occurred_at, actor in rows
+    ]  # fmt: skip
 
 
 STALE_MESSAGE = _l(
