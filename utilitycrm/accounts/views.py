@@ -39,7 +39,7 @@ from utilitycrm.core.extensions import db
 from utilitycrm.core.routing import arg_id
 from utilitycrm.core.sorting import sort_key
 from utilitycrm.core.uploads import upload_limit
-from utilitycrm.core.views import flash_form_errors, forbid_unless, form_action, refuse
+from utilitycrm.core.views import flash_form_errors, forbid_unless, form_action, list_args, refuse
 from utilitycrm.deadlines.calendar import WorkCalendar
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -201,7 +201,7 @@ def complaints_index():
         form=form,
         show=show,
         sort=sort,
-        args={key: value for key, value in request.args.items() if key != "sort"},
+        args=list_args(),
         stats=complaints.statistics(start, today + timedelta(days=1)),
         months=[add_months(start, i).isoformat()[:7] for i in range(12)],
         categories=list(ComplaintCategory),

@@ -274,6 +274,17 @@ def _rotation_due_by(day: date) -> ColumnElement:
     return or_(*parts)
 
 
+def rotation_dues(meters, today: date) -> dict[int, date | None]:
+    """Each meter's rotation due date under today's standards (one query for them)."""
+    rules = standards_on(today)
+    return {
+        meter.id: standards.rotation_due(
+            meter.verified_on, meter.installed_on, meter.accuracy, rules
+        )
+        for meter in meters
+    }
+
+
 def meter_page(filters: MeterFilters, *, page: int, per_page: int, limit: int) -> Page:
     query = (
         select(Meter, MeteringPoint.code, Customer.account_no, Customer.name)

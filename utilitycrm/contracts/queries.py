@@ -15,7 +15,7 @@ from utilitycrm.contracts.models import Contract
 from utilitycrm.contracts.types import ContractStatus
 from utilitycrm.core.extensions import db
 from utilitycrm.core.search import Page, paginate, starts_with
-from utilitycrm.core.sorting import Sorts, sort_order
+from utilitycrm.core.sorting import Sorts, sort_key, sort_order
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
 
@@ -62,13 +62,20 @@ REGISTER_SORTS: Sorts = {
 }
 
 
-def register_query(filters: RegisterFilters, today: date):
+def register_sort(filters: RegisterFilters) -> str:
+    """The register's order: as asked, else newest first, or soonest ending first when
+    filtered by ending."""
     default = "ends_on" if filters.ending_within is not None else "-number"
+    return sort_key(REGISTER_SORTS, filters.sort, default)
+
+
+def register_query(filters: RegisterFilters, today: date):
+    sort = register_sort(filters)
     query = (
         select(Contract)
         .join(Customer, Contract.customer_id == Customer.id)
         .options(contains_eager(Contract.customer))
-        .order_by(*sort_order(REGISTER_SORTS, filters.sort, default))
+        .order_by(*sort_order(REGISTER_SORTS, sort, sort))
     )
     if filters.q:
         text = filters.q.strip()

@@ -37,9 +37,8 @@ from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.pdf import PDF_MIMETYPE
-from utilitycrm.core.sorting import sort_key
 from utilitycrm.core.uploads import upload_limit
-from utilitycrm.core.views import forbid_unless, form_action, list_settings, refuse
+from utilitycrm.core.views import forbid_unless, form_action, list_args, list_settings, refuse
 from utilitycrm.projects.chains import CONTRACT_STAGE
 from utilitycrm.projects.queries import numbered as numbered_project
 
@@ -62,12 +61,8 @@ def index():
         "contracts/list.html",
         page=page,
         filters=filters,
-        sort=sort_key(
-            queries.REGISTER_SORTS,
-            filters.sort,
-            "ends_on" if filters.ending_within is not None else "-number",
-        ),
-        args={key: value for key, value in request.args.items() if key not in ("page", "sort")},
+        sort=queries.register_sort(filters),
+        args=list_args(),
         stale=services.stale_changes(page.items),
         today=today,
     )

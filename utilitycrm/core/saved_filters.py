@@ -33,10 +33,6 @@ class SavedFilter(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class FilterRefused(UtilityCRMError):
-    pass
-
-
 def filters_of(user_id: int, endpoint: str) -> list[SavedFilter]:
     return list(
         db.session.scalars(
@@ -57,10 +53,10 @@ def save(user_id: int, endpoint: str, name: str | None, query: str) -> SavedFilt
     """Save under a name; the same name again replaces the filter it named."""
     name = (name or "").strip()
     if not name:
-        raise FilterRefused(_l("Give the filter a name."))
+        raise UtilityCRMError(_l("Give the filter a name."))
     query = clean_query(query)
     if len(query) > 1000:
-        raise FilterRefused(_l("These filters are too long to save."))
+        raise UtilityCRMError(_l("These filters are too long to save."))
     existing = db.session.scalar(
         select(SavedFilter).where(
             SavedFilter.user_id == user_id,
@@ -77,7 +73,7 @@ def save(user_id: int, endpoint: str, name: str | None, query: str) -> SavedFilt
         .where(SavedFilter.user_id == user_id, SavedFilter.endpoint == endpoint)
     )
     if count >= MAX_PER_LIST:
-        raise FilterRefused(
+        raise UtilityCRMError(
             _l("At most %(count)d filters per list: delete one first.", count=MAX_PER_LIST)
         )
     saved = SavedFilter(user_id=user_id, endpoint=endpoint, name=name, query=query)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import abort, current_app, flash, redirect
+from flask import abort, current_app, flash, redirect, request
 
 from utilitycrm.core.errors import StaleEditError, UtilityCRMError
 from utilitycrm.core.extensions import db
@@ -17,6 +17,12 @@ def list_settings() -> dict[str, int]:
         "per_page": current_app.config["PAGE_SIZE"],
         "limit": current_app.config["LIST_ROW_LIMIT"],
     }
+
+
+def list_args() -> dict[str, str]:
+    """A list's query string without its page: what its column headers, tabs and pagers
+    link with (each sets its own sort or page over it)."""
+    return {key: value for key, value in request.args.items() if key != "page"}
 
 
 def refuse(error: UtilityCRMError, form=None, record=None) -> list:

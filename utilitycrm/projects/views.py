@@ -17,7 +17,8 @@ from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.panels import page_panels
-from utilitycrm.core.views import forbid_unless, form_action, refuse
+from utilitycrm.core.sorting import sort_key
+from utilitycrm.core.views import forbid_unless, form_action, list_args, refuse
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.forms import PauseForm, ResumeForm
 from utilitycrm.projects import acceptance, chains, pictures, queries, workflow
@@ -48,7 +49,7 @@ def index():
     manager_id = form.manager_id(current_user, current_user.role_enum is Role.ACCOUNT_MANAGER)
     status = ProjectStatus(form.value("status", ProjectStatus.ACTIVE))
     business_type = form.value("type")
-    sort = form.value("sort") or "due"
+    sort = sort_key(queries.WORKLIST_SORTS, form.value("sort"), "due")
     items = queries.worklist(
         manager_id=manager_id, status=status, business_type=business_type, sort=sort
     )
@@ -56,7 +57,7 @@ def index():
         "projects/list.html",
         items=items,
         sort=sort,
-        args={key: value for key, value in request.args.items() if key != "sort"},
+        args=list_args(),
         today=today,
         managers=active_users(Role.ACCOUNT_MANAGER),
         manager_id=manager_id,

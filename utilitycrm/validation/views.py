@@ -34,7 +34,7 @@ from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.pdf import PDF_MIMETYPE
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
-from utilitycrm.core.views import forbid_unless, list_settings, refuse
+from utilitycrm.core.views import forbid_unless, list_args, list_settings, refuse
 from utilitycrm.validation import jobs, queries, reports, services
 from utilitycrm.validation.forms import (
     AssignForm,
@@ -89,7 +89,7 @@ def findings():
         form=form,
         page=page,
         summary=queries.summary(filters),
-        args={key: value for key, value in request.args.items() if key != "page"},
+        args=list_args(),
         rules=RULES,
         today=local_today(),
     )

@@ -22,7 +22,7 @@ from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.panels import page_panels
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
-from utilitycrm.core.views import flash_warnings, forbid_unless, list_settings, refuse
+from utilitycrm.core.views import flash_warnings, forbid_unless, list_args, list_settings, refuse
 
 RECENT_CHANGES = 5  # on the customer page; the history page has the rest
 
@@ -35,7 +35,7 @@ def customers():
     filters = form.filters(queries.CustomerFilters)
     page = queries.customer_page(filters, page=form.page_number, **list_settings())
     lines = queries.customer_lines([customer.id for customer in page.items])
-    args = {key: value for key, value in request.args.items() if key != "page"}
+    args = list_args()
     return render_template(
         "archive/customers.html",
         form=form,

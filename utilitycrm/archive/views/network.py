@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from utilitycrm.archive import queries, standards
+from utilitycrm.archive import queries
 from utilitycrm.archive.forms.search import (
     LineSearchForm,
     MeterSearchForm,
@@ -13,20 +13,19 @@ from utilitycrm.archive.forms.search import (
     TransformerSearchForm,
 )
 from utilitycrm.archive.models import FeederLine
-from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.archive.topology import line_diagram
 from utilitycrm.archive.views import bp
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
-from utilitycrm.core.views import list_settings
+from utilitycrm.core.views import list_args, list_settings
 
 
 def _args() -> dict[str, object]:
     """Template context every list shares: its query string without the page, and rights."""
     return {
-        "args": {key: value for key, value in request.args.items() if key != "page"},
+        "args": list_args(),
         "can_edit": current_user.can(Permission.EDIT_ARCHIVE),
     }
 
@@ -92,13 +91,7 @@ def meters():
         form.filters(queries.MeterFilters), page=form.page_number, **list_settings()
     )
     today = local_today()
-    rules = standards_on(today)
-    due = {
-        meter.id: standards.rotation_due(
-            meter.verified_on, meter.installed_on, meter.accuracy, rules
-        )
-        for meter, *_rest in page.items
-    }
+    due = queries.rotation_dues((meter for meter, *_rest in page.items), today)
     return render_template(
         "archive/meters.html", form=form, page=page, rotation_due=due, today=today, **_args()
     )
