@@ -32,6 +32,9 @@ def page_shapes() -> list[str]:
         .order_by(Customer.id)
         .limit(1)
     )
+    made_here = db.session.scalar(  # the first is signed on paper: one signed here too
+        select(Contract.number).where(Contract.frozen_data.is_not(None)).order_by(Contract.id)
+    )
     return [
         "/", "/inbox", "/archive/customers", f"/archive/customers/{key}",
         f"/archive/customers/{key}/edit", f"/archive/customers/{key}/history",
@@ -40,7 +43,8 @@ def page_shapes() -> list[str]:
         "/validation/findings", f"/validation/findings/{_first(Finding.id)}", "/validation/runs",
         f"/validation/runs/{_first(ValidationRun.id)}", "/validation/thresholds",
         "/projects", f"/projects/{_first(Project.number)}", "/projects/new", "/contracts",
-        f"/contracts/{_first(Contract.number)}", "/accounts", f"/accounts/customers/{key}",
+        f"/contracts/{_first(Contract.number)}", f"/contracts/{made_here}", "/contracts/paper",
+        f"/contracts/{_first(Contract.number)}/paper", "/accounts", f"/accounts/customers/{key}",
         "/accounts/complaints", f"/accounts/complaints/{_first(Complaint.number)}",
         "/calendar", "/profile", "/admin/users", "/admin/jobs", "/admin/security-log",
         "/archive/customers/new", f"/archive/customers/{key}/sources/new",

@@ -45,7 +45,7 @@ def test_seed_creates_the_demo_users_who_can_sign_in(runner, app):
         assert response.status_code == 302, username
 
 
-def test_seed_signs_a_few_contracts_one_due_for_renewal(runner, app):
+def test_seed_signs_a_few_contracts_one_due_for_renewal_and_registers_paper_ones(runner, app):
     from utilitycrm.contracts import services
     from utilitycrm.contracts.models import Contract
     from utilitycrm.core.dates import local_today
@@ -53,11 +53,16 @@ def test_seed_signs_a_few_contracts_one_due_for_renewal(runner, app):
 
     assert "supply contracts" in seed(runner, "--customers", "200").output
     contracts = db.session.query(Contract).order_by(Contract.id).all()
-    assert [c.status for c in contracts] == ["signed"] * 5 + ["draft"]
-    assert all(changes == [] for changes in services.stale_changes(contracts).values())
+    paper, made_here = contracts[:3], contracts[3:]
+    assert [c.status for c in made_here] == ["signed"] * 5 + ["draft"]
+    assert all(c.is_paper and c.is_signed and c.paper_kva for c in paper)
+    # With faults, the last paper contract states another capacity and line than the archive.
+    stale = services.stale_changes(contracts)
+    assert {contract_id for contract_id, changes in stale.items() if changes} == {paper[-1].id}
+    assert {change.key for change in stale[paper[-1].id]} >= {"capacity"}
     with app.test_request_context():  # alerts link to the contract's page
         due = open_alerts(local_today(), kinds=[services.KIND])
-    assert [a.deadline.subject_id for a in due] == [contracts[0].id]
+    assert [a.deadline.subject_id for a in due] == [made_here[0].id]
 
 
 def test_seed_refuses_a_database_with_data(runner, users):

@@ -96,6 +96,11 @@ def register_history_kind(kind: HistoryKind) -> None:
     _readers.cache_clear()
 
 
+def register_reference(name: str, model: type, column) -> None:
+    """A wing's reference column, named in the history by `column` of the record it names."""
+    REFERENCES[name] = (model, column)
+
+
 def register_system_reason(code: str, text: object) -> None:
     SYSTEM_REASONS[code] = text
 

@@ -7,7 +7,12 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from utilitycrm.archive.history_display import HistoryKind, register_history_kind
+    from utilitycrm.archive.history_display import (
+        HistoryKind,
+        register_history_kind,
+        register_reference,
+    )
+    from utilitycrm.archive.models import FeederLine
     from utilitycrm.archive.workbook.layout import register_sheet
     from utilitycrm.auth.roles import Permission
     from utilitycrm.contracts import (
@@ -16,7 +21,7 @@ def init_app(app: Flask) -> None:
     )
     from utilitycrm.contracts.api import blp as api_blueprint
     from utilitycrm.contracts.cli import contracts_cli
-    from utilitycrm.contracts.forms import SignForm
+    from utilitycrm.contracts.forms import PaperForm
     from utilitycrm.contracts.queries import describe_deadlines
     from utilitycrm.contracts.services import KIND, contract_stage_refusal
     from utilitycrm.contracts.types import ContractEventKind, ContractKind, ContractStatus
@@ -41,7 +46,7 @@ def init_app(app: Flask) -> None:
         HistoryKind(
             "contract",
             _l("Supply contract"),
-            SignForm,
+            PaperForm,
             models.Contract,
             labels={
                 "number": _l("Number"),
@@ -56,6 +61,8 @@ def init_app(app: Flask) -> None:
             url=lambda number: url_for("contracts.contract", number=number),
         )
     )
+    for name in ("paper_line_id", "paper_backup_line_id"):
+        register_reference(name, FeederLine, FeederLine.name)
     register_sheet(CONTRACTS_SHEET)
     register_panel(
         app, "archive.customer", Panel("contracts/_customer_panel.html", customer_panel, "side", 30)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from utilitycrm.archive.models import Customer
+from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.archive.models.history import Audited
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Permission
@@ -32,6 +32,8 @@ class Contract(Audited, Versioned, db.Model):
         CheckConstraint(ContractKind.check_sql("kind"), name="kind"),
         CheckConstraint(ContractStatus.check_sql("status"), name="status"),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on > starts_on", name="term"),
+        CheckConstraint("paper_kva IS NULL OR paper_kva > 0", name="paper_kva"),
+        CheckConstraint("paper_demand_kw IS NULL OR paper_demand_kw > 0", name="paper_demand"),
         # Expiry lists and the renewal reminders: contracts in one state by their end.
         Index("ix_contract_status_ends_on", "status", "ends_on"),
     )
@@ -60,6 +62,16 @@ class Contract(Audited, Versioned, db.Model):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     # The newest scan of the signed paper (its file is in contract_file).
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
+    # What a contract signed on paper states (a contract signed here freezes its data
+    # instead): compared with the archive as a frozen contract's terms are.
+    paper_kva: Mapped[int | None]
+    paper_demand_kw: Mapped[int | None]
+    paper_line_id: Mapped[int | None] = mapped_column(ForeignKey("feeder_line.id"), index=True)
+    paper_backup_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feeder_line.id"), index=True
+    )
+    paper_tariff_code: Mapped[str | None] = mapped_column(ForeignKey("tariff.code"), index=True)
+    paper_boundary: Mapped[str | None] = mapped_column(String(200))
     ended_on: Mapped[date | None]
     end_reason: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
@@ -70,6 +82,8 @@ class Contract(Audited, Versioned, db.Model):
     created_by: Mapped[User | None] = relationship()
     project: Mapped[Project | None] = relationship()
     replaces: Mapped[Contract | None] = relationship(remote_side=[id])
+    paper_line: Mapped[FeederLine | None] = relationship(foreign_keys=[paper_line_id])
+    paper_backup_line: Mapped[FeederLine | None] = relationship(foreign_keys=[paper_backup_line_id])
     files: Mapped[list[ContractFile]] = relationship(
         back_populates="contract", order_by="ContractFile.id"
     )
@@ -93,6 +107,11 @@ class Contract(Audited, Versioned, db.Model):
     def is_signed(self) -> bool:
         return self.status == ContractStatus.SIGNED.value
 
+    @property
+    def is_paper(self) -> bool:
+        """Signed on paper outside utilitycrm: no frozen data, its terms typed in."""
+        return self.frozen_data is None and self.status != ContractStatus.DRAFT.value
+
     def file(self, role: str) -> ContractFile | None:
         """The newest file of a role (a later scan replaces an earlier one on the page)."""
         return next((f for f in reversed(self.files) if f.role == role), None)
@@ -106,6 +125,11 @@ class Contract(Audited, Versioned, db.Model):
         return user.can(Permission.MANAGE_CONTRACTS) or (
             user.can(Permission.WORK_OWN_CONTRACTS) and customer.account_manager_id == user.id
         )
+
+    @staticmethod
+    def may_register(user) -> bool:
+        """Whether the user may register contracts at all (whose, once the customer is known)."""
+        return user.can(Permission.MANAGE_CONTRACTS) or user.can(Permission.WORK_OWN_CONTRACTS)
 
     def can_work(self, user) -> bool:
         return self.can_draft_for(user, self.customer)

@@ -35,7 +35,24 @@ class ContractSchema(Schema):
     end_reason = fields.Str(allow_none=True)
 
 
+class PaperTermsSchema(Schema):
+    """What a contract signed on paper states (null: not stated, not compared)."""
+
+    contract_kva = fields.Int(attribute="paper_kva", allow_none=True)
+    contract_demand_kw = fields.Int(attribute="paper_demand_kw", allow_none=True)
+    main_line = fields.Function(lambda c: c.paper_line.code if c.paper_line else None)
+    backup_line = fields.Function(
+        lambda c: c.paper_backup_line.code if c.paper_backup_line else None
+    )
+    tariff_code = fields.Str(attribute="paper_tariff_code", allow_none=True)
+    property_boundary = fields.Str(attribute="paper_boundary", allow_none=True)
+
+
 class ContractDetailSchema(ContractSchema):
+    paper_terms = fields.Function(
+        lambda c: PaperTermsSchema().dump(c) if c.is_paper else None,
+        metadata={"description": "For a contract signed on paper: the terms it states."},
+    )
     data = fields.Dict(
         attribute="frozen_data",
         allow_none=True,
@@ -43,7 +60,7 @@ class ContractDetailSchema(ContractSchema):
     )
     stale_terms = fields.Function(
         lambda c: [change.key for change in stale_changes([c]).get(c.id, [])],
-        metadata={"description": "Tracked terms the archive has changed since signing."},
+        metadata={"description": "Tracked terms the archive no longer agrees with."},
     )
     files = fields.List(fields.Nested(ContractFileSchema))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -126,6 +126,85 @@ def create_draft(
     return contract
 
 
+@dataclass(frozen=True)
+class PaperContract:
+    """A contract signed on paper, as the register's form or a workbook row gives it."""
+
+    number: str
+    kind: str
+    signed_on: date
+    starts_on: date
+    ends_on: date
+    customer_signatory: str | None = None
+    utility_signatory: str | None = None
+    paper_kva: int | None = None
+    paper_demand_kw: int | None = None
+    paper_line_id: int | None = None
+    paper_backup_line_id: int | None = None
+    paper_tariff_code: str | None = None
+    paper_boundary: str | None = None
+
+
+def save_paper(
+    customer: Customer,
+    paper: PaperContract,
+    *,
+    actor: User,
+    today: date,
+    contract: Contract | None = None,
+) -> Contract:
+    """Register a contract signed on paper, or correct the entry of one; in force until its
+    term ends (then expired), a terminated one stays terminated."""
+    if contract is not None and not contract.is_paper:
+        raise UtilityCRMError(_l("A contract made in utilitycrm changes only by its own steps."))
+    if contract is None and customer.is_closed:
+        raise UtilityCRMError(_l("A closed account gets no new contract."))
+    number = paper.number.strip()
+    taken = db.session.scalar(select(Contract.id).where(Contract.number == number))
+    if taken is not None and (contract is None or taken != contract.id):
+        raise UtilityCRMError(_l("Contract number %(number)s is taken.", number=number))
+    _check_term(paper.starts_on, paper.ends_on)
+    if paper.paper_line_id and paper.paper_line_id == paper.paper_backup_line_id:
+        raise UtilityCRMError(_l("The backup line is another line than the main one."))
+    if paper.signed_on > today:
+        raise UtilityCRMError(_l("A contract is registered once it is signed."))
+    is_new = contract is None
+    if is_new:
+        contract = Contract(customer=customer, created_by_id=actor.id)
+    with _recorded(actor):
+        for name, value in vars(paper).items():
+            setattr(contract, name, (value.strip() or None) if isinstance(value, str) else value)
+        contract.number = number
+        if contract.status != ContractStatus.TERMINATED.value:
+            in_force = paper.ends_on >= today
+            contract.status = (ContractStatus.SIGNED if in_force else ContractStatus.EXPIRED).value
+            contract.ended_on = None if in_force else paper.ends_on
+        if is_new:
+            db.session.add(contract)
+        _event(contract, ContractEventKind.REGISTERED if is_new else ContractEventKind.CORRECTED,
+               actor)  # fmt: skip
+        db.session.flush()
+        _keep_reminder(contract, today)
+        db.session.flush()
+    return contract
+
+
+def _keep_reminder(contract: Contract, today: date) -> None:
+    """The renewal reminder follows a corrected term: moved, reopened or closed."""
+    reminder = db.session.scalar(
+        select(Deadline).where(Deadline.kind == KIND, Deadline.subject_id == contract.id,
+                               Deadline.key == EXPIRY)
+    )  # fmt: skip
+    if not contract.is_signed:
+        _close_reminder(contract, today)
+    elif reminder is None:
+        _open_reminder(contract, today)
+    else:
+        for name, day in _reminder_dates(contract, today).items():
+            setattr(reminder, name, day)
+        reminder.finished_on = None
+
+
 def _check_term(starts_on: date, ends_on: date) -> None:
     if ends_on <= starts_on:
         raise UtilityCRMError(_l("The contract must end after it starts."))
@@ -223,17 +302,20 @@ def _freeze(contract: Contract, signing: Signing, data: dict, actor: User) -> No
     _event(contract, ContractEventKind.SIGNED, actor)
 
 
+def _reminder_dates(contract: Contract, today: date) -> dict[str, date]:
+    notice = timedelta(days=standards_on(today).contract_notice_days)
+    return {"starts_on": contract.signed_on, "due_on": contract.ends_on,
+            "warn_on": contract.ends_on - notice}  # fmt: skip
+
+
 def _open_reminder(contract: Contract, today: date) -> None:
-    notice_days = standards_on(today).contract_notice_days
     deadlines.open_date_deadline(
         KIND,
         contract.id,
         EXPIRY,
         owner_id=contract.customer.account_manager_id,
         customer_id=contract.customer_id,
-        starts_on=contract.signed_on,
-        due_on=contract.ends_on,
-        warn_on=date.fromordinal(contract.ends_on.toordinal() - notice_days),
+        **_reminder_dates(contract, today),
     )
 
 
@@ -353,14 +435,17 @@ def attach_scan(contract: Contract, *, data: bytes, filename: str, actor: User) 
 
 
 def stale_changes(contracts: list[Contract]) -> dict[int, list[terms.Change]]:
-    """Contract id → the tracked terms the archive has changed since signing, for signed
-    contracts (their customers loaded in one batch)."""
-    signed = [c for c in contracts if c.is_signed and c.frozen_data]
+    """Contract id → the tracked terms the archive no longer agrees with, for signed
+    contracts: frozen here or stated on paper (their customers loaded in one batch)."""
+    signed = [c for c in contracts if c.is_signed]
+    papers = terms.paper_terms(c for c in signed if c.frozen_data is None)
     customers = terms.load_customers({c.customer_id for c in signed})
     result = {}
     for contract in signed:
         current = terms.terms(terms.contract_data(customers[contract.customer_id]))
-        result[contract.id] = terms.differences(terms.terms(contract.frozen_data), current)
+        pair = terms.compared(contract.frozen_data, papers.get(contract.id), current)
+        if pair is not None:
+            result[contract.id] = terms.differences(*pair)
     return result
 
 

@@ -9,6 +9,7 @@ the archive's whatever language either was shown in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,7 +27,13 @@ from utilitycrm.archive.enums import (
     TariffStructure,
     TransformerState,
 )
-from utilitycrm.archive.models import Customer, MeteringPoint, PowerSource
+from utilitycrm.archive.models import (
+    Customer,
+    FeederLine,
+    MeteringPoint,
+    PowerSource,
+    Substation,
+)
 from utilitycrm.core.extensions import db
 from utilitycrm.core.labels import label
 
@@ -239,6 +246,8 @@ def describe(key: str, value: list) -> str:
         return "; ".join(value)
     if key == "capacity":
         contract_kva, *ratings = value
+        if not ratings:  # as a paper contract states it
+            return f"{contract_kva} kVA"
         return f"{contract_kva} kVA ({' + '.join(str(r) for r in ratings)})"
     if key == "category":
         return label(value[0], Category)
@@ -250,9 +259,10 @@ def describe(key: str, value: list) -> str:
             )
             for method, wiring, cls, ct, pt, multiplier in value
         )  # fmt: skip
-    code, structure, basis, demand, tou, pf = value
-    parts = [code, label(structure, TariffStructure), basis, demand and f"{demand} kW",
-             "TOU" if tou else "", label(pf, PowerFactorStandard)]  # fmt: skip
+    code, structure, basis, demand, tou, pf = value  # None: not stated on the paper
+    parts = [code, structure and label(structure, TariffStructure), basis,
+             demand and f"{demand} kW", "TOU" if tou else "",
+             pf and label(pf, PowerFactorStandard)]  # fmt: skip
     return " ".join(str(p) for p in parts if p)
 
 
@@ -263,6 +273,92 @@ def differences(frozen: dict, current: dict) -> list[Change]:
         for key in TERM_LABELS
         if frozen.get(key) != current.get(key)
     ]
+
+
+# -- contracts signed on paper -----------------------------------------------------------
+
+# The sources a paper contract names: its main and backup supply.
+PAPER_SOURCES = (SourceKind.MAIN.value, SourceKind.BACKUP.value)
+BOUNDARY_SEPARATORS = re.compile(r"[;；]")
+
+
+@dataclass(frozen=True)
+class PaperTerms:
+    """What a contract signed on paper states. A term left empty (the paper is silent, or
+    nobody typed it in yet) is not compared."""
+
+    kva: int | None = None
+    demand_kw: int | None = None
+    lines: tuple[tuple[str, str, str], ...] = ()  # (source kind, substation, line name)
+    tariff_code: str | None = None
+    boundary: str | None = None
+
+    @property
+    def stated(self) -> bool:
+        return any((self.kva, self.demand_kw, self.lines, self.tariff_code, self.boundary))
+
+
+def paper_terms(contracts: Iterable) -> dict[int, PaperTerms]:
+    """Contract id → what its paper states, for contracts or rows with the paper columns;
+    the lines they name are read in one query."""
+    contracts = list(contracts)
+    line_ids = {i for c in contracts for i in (c.paper_line_id, c.paper_backup_line_id) if i}
+    lines = {
+        row.id: (row.substation or "", row.name)
+        for row in db.session.execute(
+            select(FeederLine.id, FeederLine.name, Substation.name.label("substation"))
+            .outerjoin(Substation, FeederLine.substation_id == Substation.id)
+            .where(FeederLine.id.in_(line_ids))
+        )
+    } if line_ids else {}  # fmt: skip
+    result = {}
+    for c in contracts:
+        named = ((SourceKind.MAIN.value, c.paper_line_id),
+                 (SourceKind.BACKUP.value, c.paper_backup_line_id))  # fmt: skip
+        result[c.id] = PaperTerms(
+            kva=c.paper_kva,
+            demand_kw=c.paper_demand_kw,
+            lines=tuple((kind, *lines[i]) for kind, i in named if i in lines),
+            tariff_code=c.paper_tariff_code or None,
+            boundary=(c.paper_boundary or "").strip() or None,
+        )
+    return result
+
+
+def _paper_cut(paper: PaperTerms, current: dict[str, list]) -> tuple[dict, dict]:
+    """The paper's terms and the archive's, both cut to what the paper states, in the
+    shape of `terms` (None where the paper is silent)."""
+    said: dict[str, list] = {}
+    now: dict[str, list] = {}
+    if paper.lines:
+        said["lines"] = sorted([kind, sub, line, ""] for kind, sub, line in paper.lines)
+        now["lines"] = sorted([kind, sub, line, ""] for kind, sub, line, _pole
+                              in current["lines"] if kind in PAPER_SOURCES)  # fmt: skip
+    if paper.boundary:
+        parts = (part.strip() for part in BOUNDARY_SEPARATORS.split(paper.boundary))
+        said["boundary"] = sorted(part for part in parts if part)
+        now["boundary"] = sorted(b for b in current["boundary"] if b)
+    if paper.kva:
+        said["capacity"], now["capacity"] = [paper.kva], current["capacity"][:1]
+    if paper.tariff_code or paper.demand_kw:
+        code, _structure, _basis, demand, _tou, _pf = current["tariff"]
+        said["tariff"] = [paper.tariff_code, None, None, paper.demand_kw, None, None]
+        now["tariff"] = [code if paper.tariff_code else None, None, None,
+                         demand if paper.demand_kw else None, None, None]  # fmt: skip
+    return said, now
+
+
+def compared(
+    frozen_data: dict | None, paper: PaperTerms | None, current: dict[str, list]
+) -> tuple[dict, dict] | None:
+    """A signed contract's terms beside the archive's, for `differences`: every tracked
+    term of a contract signed here, or those a paper contract states; None when a paper
+    contract states none."""
+    if frozen_data is not None:
+        return terms(frozen_data), current
+    if paper is not None and paper.stated:
+        return _paper_cut(paper, current)
+    return None
 
 
 # -- preconditions -----------------------------------------------------------------------

@@ -26,6 +26,8 @@ class ContractStatus(Labelled):
 
 class ContractEventKind(Labelled):
     DRAFTED = "drafted"
+    REGISTERED = "registered"
+    CORRECTED = "corrected"
     SIGNED = "signed"
     SCAN = "scan"
     EXPIRED = "expired"
@@ -44,6 +46,8 @@ LABELS[ContractStatus] = {
 }
 LABELS[ContractEventKind] = {
     ContractEventKind.DRAFTED: _l("Draft created"),
+    ContractEventKind.REGISTERED: _l("Registered from the signed paper"),
+    ContractEventKind.CORRECTED: _l("Register entry corrected"),
     ContractEventKind.SIGNED: _l("Signed and frozen"),
     ContractEventKind.SCAN: _l("Scan of the signed paper attached"),
     ContractEventKind.EXPIRED: _l("Expired"),

@@ -19,12 +19,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from utilitycrm.archive.queries import customer_by_account_no
 from utilitycrm.archive.views.common import get_customer_or_404
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.contracts import queries, services, terms
 from utilitycrm.contracts.forms import (
     DraftForm,
+    PaperForm,
     RegisterFilterForm,
     ScanForm,
     SignForm,
@@ -43,6 +45,8 @@ from utilitycrm.projects.chains import CONTRACT_STAGE
 from utilitycrm.projects.queries import numbered as numbered_project
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
+# The form's fields that make a paper contract's entry (services.PaperContract).
+PAPER_FIELDS = tuple(services.PaperContract.__dataclass_fields__)
 
 
 def _url(contract: Contract) -> str:
@@ -64,6 +68,7 @@ def index():
         sort=queries.register_sort(filters),
         args=list_args(),
         stale=services.stale_changes(page.items),
+        may_register=Contract.may_register(current_user),
         today=today,
     )
 
@@ -109,6 +114,58 @@ def new():
         missing=missing,
         kind=ContractKind.for_voltage(customer.voltage_kv),
         in_force=services.in_force_for(customer.id),
+    ), (422 if form.is_submitted() else 200)
+
+
+@bp.route("/paper", methods=["GET", "POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def paper_new():
+    """Register a contract signed on paper (for ?customer=户号, or the 户号 typed)."""
+    forbid_unless(Contract.may_register(current_user))
+    return _paper(None)
+
+
+@bp.route("/<number>/paper", methods=["GET", "POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def paper_edit(number: str):
+    """Correct the register entry of a contract signed on paper, its terms included."""
+    contract = db.first_or_404(queries.numbered(number))
+    forbid_unless(contract.is_paper and contract.can_work(current_user))
+    return _paper(contract)
+
+
+def _paper(contract: Contract | None):
+    if contract is None:
+        form = PaperForm(account_no=request.args.get("customer", ""))
+        customer = customer_by_account_no((form.account_no.data or "").strip())
+        if customer is not None and not form.is_submitted():
+            form.kind.data = ContractKind.for_voltage(customer.voltage_kv).value
+    else:
+        form = PaperForm(obj=contract, account_no=contract.customer.account_no)
+        customer = contract.customer
+    if form.validate_on_submit():
+        if customer is None:
+            form.account_no.errors.append(_("No customer has this account no."))
+        else:
+            forbid_unless(Contract.can_draft_for(current_user, customer))
+            fields = {name: form[name].data for name in PAPER_FIELDS}
+            try:
+                saved = services.save_paper(
+                    customer, services.PaperContract(**fields), actor=current_user,
+                    today=local_today(), contract=contract,
+                )  # fmt: skip
+            except UtilityCRMError as error:
+                refuse(error)
+            else:
+                db.session.commit()
+                flash(_("Contract %(number)s is registered.", number=saved.number), "success")
+                return redirect(_url(saved))
+    return render_template(
+        "contracts/paper.html",
+        form=form,
+        contract=contract,
+        customer=customer,
+        data=terms.contract_data(customer) if customer else None,
     ), (422 if form.is_submitted() else 200)
 
 

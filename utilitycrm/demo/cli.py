@@ -49,7 +49,7 @@ def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None
     started = time.monotonic()
     report = seeding.seed(customers=customers, seed=seed_value, fault_rate=faults)
     db.session.commit()
-    contracts = seed_contracts(local_today())
+    contracts = seed_contracts(local_today(), misrecorded=faults > 0)
     key_accounts = seed_key_account_work(local_today(), seed_value)
     projects = seed_projects(local_today())
     db.session.commit()

@@ -206,7 +206,8 @@ class Network:
 @dataclass(frozen=True, slots=True)
 class Contract:
     """A signed or expired supply contract; `frozen` and `current` are its tracked terms
-    as signed and as the archive holds them now (None for an expired one)."""
+    as signed (frozen here, or stated on its paper) and as the archive holds them now
+    (None for an expired one, or a paper contract that states none)."""
 
     id: int
     customer_id: int

@@ -308,30 +308,35 @@ def load_slice(
 
 
 def load_contracts(ids: Sequence[int]) -> dict[int, list[facts.Contract]]:
-    """Signed and expired contracts of the slice; for signed ones the terms they froze and
-    the terms the archive gives now (through the contract's own reader, so that a contract
-    and this check can never disagree on what the archive says)."""
+    """Signed and expired contracts of the slice; for signed ones the terms they froze or
+    their paper states, and the terms the archive gives now (through the contract's own
+    reader, so that a contract and this check can never disagree on what the archive
+    says)."""
     signed = ContractStatus.SIGNED.value
     rows = _execute(
         select(Contract.id, Contract.customer_id, Contract.number, Contract.status,
-               Contract.ends_on, Contract.frozen_data)
+               Contract.ends_on, Contract.frozen_data.label("frozen_data"), Contract.paper_kva,
+               Contract.paper_demand_kw, Contract.paper_line_id, Contract.paper_backup_line_id,
+               Contract.paper_tariff_code, Contract.paper_boundary)
         .where(_within(Contract.customer_id, ids),
                Contract.status.in_([signed, ContractStatus.EXPIRED.value]))
         .order_by(Contract.id)
     ).all()  # fmt: skip
     wanted = set(ids)
     rows = [row for row in rows if row.customer_id in wanted]
-    archive = terms.load_customers({r.customer_id for r in rows if r.status == signed})
+    in_force = [row for row in rows if row.status == signed]
+    papers = terms.paper_terms(row for row in in_force if row.frozen_data is None)
+    archive = terms.load_customers({row.customer_id for row in in_force})
     current = {cid: terms.terms(terms.contract_data(c)) for cid, c in archive.items()}
     result: dict[int, list[facts.Contract]] = defaultdict(list)
-    for contract_id, customer_id, number, status, ends_on, frozen_data in rows:
-        is_signed = status == signed and frozen_data is not None
-        result[customer_id].append(
-            facts.Contract(
-                contract_id, customer_id, number, status, ends_on,
-                frozen=terms.terms(frozen_data) if is_signed else None,
-                current=current.get(customer_id) if is_signed else None,
-            )
+    for row in rows:
+        pair = None
+        if row.status == signed:
+            pair = terms.compared(row.frozen_data, papers.get(row.id), current[row.customer_id])
+        frozen, now = pair or (None, None)
+        result[row.customer_id].append(
+            facts.Contract(row.id, row.customer_id, row.number, row.status, row.ends_on,
+                           frozen=frozen, current=now)
         )  # fmt: skip
     return dict(result)
 

@@ -10,24 +10,11 @@ from sqlalchemy import String, select
 from utilitycrm.archive.history import ChangeSource, current_change_set_id, recording
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.layout import MODELS, SHEETS, SHEETS_BY_KEY
-from utilitycrm.archive.workbook.planning import CHUNK, REFERENCES
+from utilitycrm.archive.workbook.planning import CHUNK, references
 from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 
-# Reference column → model attribute it sets.
-TARGET_FIELDS = {
-    "substation_code": "substation_id",
-    "line_code": "line_id",
-    "from_node_code": "from_node_id",
-    "to_node_code": "to_node_id",
-    "node_code": "node_id",
-    "account_no": "customer_id",
-    "supply_transformer_code": "supply_transformer_id",
-    "transformer_code": "transformer_id",
-    "source_code": "source_id",
-    "metering_point_code": "metering_point_id",
-}
 # Customers name their public transformer, which the file may create later.
 DEFERRED = {("customers", "supply_transformer_code")}
 
@@ -54,13 +41,13 @@ class Resolver:
 
 def _model_values(sheet: str, row: RowPlan, resolve: Resolver, users: dict[str, int]) -> dict:
     values = {}
+    columns = references(sheet)
     for name, value in row.values.items():
         if (sheet, name) in DEFERRED:
             continue
-        if name in REFERENCES and not (sheet == "customers" and name == "account_no"):
-            values[TARGET_FIELDS[name]] = (
-                None if value is None else resolve(REFERENCES[name], value)
-            )
+        if name in columns and columns[name][1] is not None:
+            target, field = columns[name]
+            values[field] = None if value is None else resolve(target, value)
         elif name == "account_manager":
             values["account_manager_id"] = None if value is None else users[value]
         elif name in ("ct_ratio", "pt_ratio"):
@@ -108,12 +95,13 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, reason: str) -> int | No
                 row for row in plan.rows.get(sheet.key, []) if row.action in ("insert", "update")
             ]
             wanted = defaultdict(set)
+            columns = references(sheet.key)
             for row in rows:
-                for name, target in REFERENCES.items():
+                for name, (target, field) in columns.items():
                     if (
                         row.values.get(name) is not None
+                        and field is not None
                         and (sheet.key, name) not in DEFERRED
-                        and not (sheet.key == "customers" and name == "account_no")
                     ):
                         wanted[target].add(row.values[name])
             for target, keys in wanted.items():

@@ -8,7 +8,7 @@ systems. Coded values are written as codes; the notes sheet lists them with labe
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select
 
@@ -243,6 +243,9 @@ class ExtraSheet:
     # The rows to export in the sheet's column order, given the owner (an aliased Customer).
     query: Callable[[type[Customer]], Select]
     customer_column: object  # the model's column naming its customer
+    # Its reference columns: column → (target sheet, model attribute set to the target's
+    # id; None keeps the natural key as written, checked like any reference).
+    references: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     # The checks of the wing's forms that one row can fail.
     check_row: Callable[[dict], Iterable[CellProblem]] = lambda values: ()
     # The checks against the archive of the planned rows: (row plan, column key, message).

@@ -34,21 +34,33 @@ POSITIVE = frozenset(
     {"rated_kva", "rated_current_a", "multiplier", "contract_demand_kw", "generator_kw"}
 )
 MAX_INT = 2**31 - 1
-# column → (sheet whose natural key it names); the archive's own references.
+# column → (sheet whose natural key it names, model attribute it sets); the archive's own
+# references (a wing's sheet adds its own, ExtraSheet.references).
 REFERENCES = {
-    "substation_code": "substations",
-    "line_code": "lines",
-    "from_node_code": "nodes",
-    "to_node_code": "nodes",
-    "node_code": "nodes",
-    "account_no": "customers",
-    "supply_transformer_code": "transformers",
-    "transformer_code": "transformers",
-    "source_code": "sources",
-    "metering_point_code": "metering_points",
+    "substation_code": ("substations", "substation_id"),
+    "line_code": ("lines", "line_id"),
+    "from_node_code": ("nodes", "from_node_id"),
+    "to_node_code": ("nodes", "to_node_id"),
+    "node_code": ("nodes", "node_id"),
+    "account_no": ("customers", "customer_id"),
+    "supply_transformer_code": ("transformers", "supply_transformer_id"),
+    "transformer_code": ("transformers", "transformer_id"),
+    "source_code": ("sources", "source_id"),
+    "metering_point_code": ("metering_points", "metering_point_id"),
 }
 DELETE_WORDS = {"delete", "删除", "del"}
 CHUNK = 900  # below SQLite's bound-parameter limit
+
+
+def references(sheet_key: str) -> dict[str, tuple[str, str | None]]:
+    """The reference columns of one sheet: column → (target sheet, model attribute)."""
+    found = {
+        column: target
+        for column, target in REFERENCES.items()
+        if not (sheet_key == "customers" and column == "account_no")  # its own key
+    }
+    extra = EXTRA_SHEETS.get(sheet_key)
+    return {**found, **extra.references} if extra else found
 
 
 def _db_values(sheet: Sheet, row: tuple) -> dict[str, object]:
@@ -287,15 +299,12 @@ class Planner:
 
     def _check_references(self, sheet: Sheet) -> None:
         headers = {column.key: column.header for column in sheet.columns}
+        columns = references(sheet.key)
         wanted: dict[str, set] = defaultdict(set)
         for row in self.plan.rows.get(sheet.key, []):
             if row.action != "delete":
-                for column, target in REFERENCES.items():
-                    if (
-                        column in row.values
-                        and row.values[column] is not None
-                        and not (sheet.key == "customers" and column == "account_no")
-                    ):
+                for column, (target, _field) in columns.items():
+                    if row.values.get(column) is not None:
                         wanted[target].add(row.values[column])
         known = {target: _known_keys(target, keys) for target, keys in wanted.items()}
         managers = self._usernames(sheet)
@@ -303,9 +312,7 @@ class Planner:
         for row in self.plan.rows.get(sheet.key, []):
             if row.action == "delete":
                 continue
-            for column, target in REFERENCES.items():
-                if sheet.key == "customers" and column == "account_no":
-                    continue
+            for column, (target, _field) in columns.items():
                 value = row.values.get(column)
                 if value is None:
                     continue
