@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import click
@@ -9,8 +11,8 @@ from sqlalchemy import select
 
 from utilitycrm.archive.jobs import refuse_if_busy
 from utilitycrm.archive.models import FeederLine, PowerSource
-from utilitycrm.archive.workbook.export import export_workbook, template_workbook
-from utilitycrm.archive.workbook.importing import import_workbook
+from utilitycrm.archive.workbook.export import export_csv, export_workbook, template_workbook
+from utilitycrm.archive.workbook.importing import import_limits, import_workbook
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import JobRefused
 
@@ -21,12 +23,13 @@ def archive() -> None:
 
 
 @archive.command("export")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.argument("path", type=click.Path(writable=True, path_type=Path))
 @click.option(
     "--line", "line_codes", multiple=True, help="Only this line (its number); repeatable."
 )
 def export(path: Path, line_codes: tuple[str, ...]) -> None:
-    """Write the archive (or some lines and their customers) to the workbook PATH."""
+    """Write the archive (or some lines and their customers) to PATH: a workbook (.xlsx),
+    a zip of CSV files (.zip), or else a folder of CSV files, one a sheet."""
     line_ids = customer_ids = None
     if line_codes:
         known = set(
@@ -36,12 +39,23 @@ def export(path: Path, line_codes: tuple[str, ...]) -> None:
             raise click.ClickException(f"Unknown line numbers: {', '.join(unknown)}")
         line_ids = select(FeederLine.id).where(FeederLine.code.in_(line_codes))
         customer_ids = select(PowerSource.customer_id).where(PowerSource.line_id.in_(line_ids))
-    path.write_bytes(export_workbook(customer_ids=customer_ids, line_ids=line_ids).getvalue())
+    chosen = {"customer_ids": customer_ids, "line_ids": line_ids}
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        path.write_bytes(export_workbook(**chosen).getvalue())
+    elif suffix == ".zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
+            export_csv(lambda name: bundle.open(name, "w"), **chosen)
+    else:
+        if path.exists() and not path.is_dir():
+            raise click.ClickException(f"{path} is a file; name a folder, a .zip or a .xlsx.")
+        path.mkdir(parents=True, exist_ok=True)
+        export_csv(lambda name: (path / name).open("wb"), **chosen)
     click.echo(f"Archive written to {path}.")
 
 
 @archive.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and preview only; write nothing.")
 @click.option(
     "--network-sync",
@@ -49,15 +63,16 @@ def export(path: Path, line_codes: tuple[str, ...]) -> None:
     help="A GIS extract: its nodes and edges replace those of the lines it names.",
 )
 def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
-    """Import the workbook (or sheet.csv) PATH: all of it, or nothing when anything is wrong."""
+    """Import PATH: a workbook, a sheet.csv, a zip of CSV files or a folder of them (the
+    sheets in any order); all of it, or nothing when anything is wrong."""
     if not dry_run:
         try:
             refuse_if_busy()
         except JobRefused as refused:
             raise click.ClickException(str(refused.message)) from refused
-    result = import_workbook(
-        path.read_bytes(), path.name, actor=None, dry_run=dry_run, network_sync=network_sync
-    )
+    data, name = _bundled(path) if path.is_dir() else (path.read_bytes(), path.name)
+    result = import_workbook(data, name, actor=None, dry_run=dry_run, network_sync=network_sync,
+                             limits=import_limits(shell=True))  # fmt: skip
     for sheet, counts in result.plan.counts().items():
         if counts:
             summary = ", ".join(f"{action} {count}" for action, count in sorted(counts.items()))
@@ -76,6 +91,19 @@ def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
         return
     db.session.commit()
     click.echo(f"Imported {path.name} (sha256 {result.sha256[:16]}).")
+
+
+def _bundled(folder: Path) -> tuple[bytes, str]:
+    """A folder's CSV files as one zip (stored, not compressed), read like an uploaded one,
+    so that the import, its batch and its undo are the same whatever the archive came as."""
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        raise click.ClickException(f"{folder} holds no CSV files (customers.csv, lines.csv …).")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
+        for file in files:
+            bundle.write(file, file.name)
+    return buffer.getvalue(), f"{folder.name}.zip"
 
 
 def _echo_network(report) -> None:

@@ -83,7 +83,9 @@ class Config:
     REPORT_DIRECT_ROWS = 5_000
     # Workbook imports: the file, its rows, and what its zip may unpack to.
     IMPORT_MAX_BYTES = 50 * 2**20
-    IMPORT_MAX_ROWS = 1_000_000
+    # A whole legacy archive comes in through the shell (`flask archive import`): larger.
+    IMPORT_SHELL_MAX_BYTES = 8 * 2**30
+    IMPORT_MAX_ROWS = 10_000_000
     IMPORT_MAX_UNCOMPRESSED = 1024 * 2**20
     # openpyxl holds a workbook's shared strings in memory: this bounds what an import takes.
     IMPORT_MAX_SHARED_STRINGS = 256 * 2**20

@@ -13,10 +13,13 @@ from utilitycrm.core.forms import Form
 
 class UploadForm(Form):
     workbook = FileField(
-        _l("Workbook (.xlsx) or one sheet as .csv"),
+        _l("Workbook (.xlsx), one sheet as .csv, or a zip of .csv sheets"),
         validators=[
             FileRequired(_l("Choose a file.")),
-            FileAllowed(["xlsx", "csv"], _l("Only .xlsx workbooks and .csv sheets are accepted.")),
+            FileAllowed(
+                ["xlsx", "csv", "zip"],
+                _l("Only .xlsx workbooks, .csv sheets and zips of .csv sheets are accepted."),
+            ),
         ],
     )
 

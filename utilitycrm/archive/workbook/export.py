@@ -7,9 +7,12 @@ workbook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from io import BytesIO
+from typing import BinaryIO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -32,8 +35,9 @@ from utilitycrm.archive.models import (
     Tariff,
     Transformer,
 )
-from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, SHEETS, Sheet
+from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, SHEETS, SHEETS_BY_KEY, Sheet
 from utilitycrm.archive.workbook.notes import write_notes
+from utilitycrm.archive.workbook.reading import ESCAPED
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 from utilitycrm.core.spreadsheets import TableSheet, to_bytes
@@ -205,15 +209,55 @@ def _build(rows_by_sheet: dict[str, Iterable[tuple]], *, styled: bool) -> BytesI
     return to_bytes(workbook)
 
 
-def export_workbook(
-    *, customer_ids: Select | None = None, line_ids: Select | None = None, styled: bool = False
-) -> BytesIO:
-    """The whole archive, or the customers / lines of the given id queries."""
+def _exported(customer_ids: Select | None, line_ids: Select | None) -> dict[str, Select]:
     queries = sheet_queries(customer_ids, line_ids)
     if customer_ids is not None and line_ids is None:
         for key in ("tariffs", "substations", "lines", "nodes", "edges"):
             queries.pop(key)  # a customer list carries no network
+    return queries
+
+
+def export_workbook(
+    *, customer_ids: Select | None = None, line_ids: Select | None = None, styled: bool = False
+) -> BytesIO:
+    """The whole archive, or the customers / lines of the given id queries."""
+    queries = _exported(customer_ids, line_ids)
     return _build({key: _stream(query) for key, query in queries.items()}, styled=styled)
+
+
+def _csv_cell(value: object) -> object:
+    """A text that Excel would evaluate gets the apostrophe the import drops (OWASP); the
+    archive keeps no leading blanks, so none are lost."""
+    if isinstance(value, str):
+        stripped = value.lstrip(" \t\r\n")
+        if stripped.startswith(ESCAPED):
+            return "'" + stripped
+    return value
+
+
+def export_csv(
+    open_sheet: Callable[[str], BinaryIO],
+    *,
+    customer_ids: Select | None = None,
+    line_ids: Select | None = None,
+) -> list[str]:
+    """The archive as one CSV file a sheet, named after its key (customers.csv), in UTF-8
+    with the BOM Excel looks for; `open_sheet(name)` gives the file to write (in a folder
+    or a zip). A whole archive streams through, a sheet at a time. The names written."""
+    written = []
+    for key, query in _exported(customer_ids, line_ids).items():
+        sheet = SHEETS_BY_KEY[key]
+        labels, yes_no = _labels(sheet), (_("Yes"), _("No"))
+        with open_sheet(f"{key}.csv") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            writer = csv.writer(text)
+            writer.writerow(sheet.headers)
+            for row in _stream(query):
+                writer.writerow([_csv_cell(v) for v in _cells(sheet, row, labels, yes_no)])
+            text.flush()
+            text.detach()
+        written.append(f"{key}.csv")
+    return written
 
 
 def problems_workbook(problems) -> BytesIO:

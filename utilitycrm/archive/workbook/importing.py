@@ -48,12 +48,14 @@ class ImportResult:
         return self.plan.problems
 
 
-def import_limits() -> Limits:
+def import_limits(*, shell: bool = False) -> Limits:
+    """The safety limits of an import: an upload's, or the shell's (a whole archive)."""
     config = current_app.config
+    max_bytes = config["IMPORT_SHELL_MAX_BYTES" if shell else "IMPORT_MAX_BYTES"]
     return Limits(
-        max_bytes=config["IMPORT_MAX_BYTES"],
+        max_bytes=max_bytes,
         max_rows=config["IMPORT_MAX_ROWS"],
-        max_uncompressed=config["IMPORT_MAX_UNCOMPRESSED"],
+        max_uncompressed=max(config["IMPORT_MAX_UNCOMPRESSED"], max_bytes),
         max_shared_strings=config["IMPORT_MAX_SHARED_STRINGS"],
     )
 
@@ -151,6 +153,7 @@ def import_workbook(
     dry_run: bool,
     network_sync: bool = False,
     checked_at_mark: int | None = None,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Plan the import; unless dry_run and when nothing is wrong, apply it (flushed, the
     caller commits). With any problem nothing is written.
@@ -164,7 +167,8 @@ def import_workbook(
     back, so the preview is exact.
     """
     digest = hashlib.sha256(data).hexdigest()
-    plan = plan_import(read_workbook(data, filename, import_limits()), network_sync=network_sync)
+    raw = read_workbook(data, filename, limits or import_limits())
+    plan = plan_import(raw, network_sync=network_sync)
     if plan.ok and checked_at_mark is not None and (stale := _changed_since(plan, checked_at_mark)):
         _refuse_stale(plan, stale)
         return ImportResult(plan, digest, committed=False, stale=True)

@@ -1,7 +1,7 @@
 """Opening an uploaded workbook safely and reading its sheets into raw rows.
 
 Refused before any row is read: files over the size limit, anything that is not an
-.xlsx zip or a .csv, macro-enabled workbooks, zip bombs. While reading: formulas (values
+.xlsx zip, a .csv or a zip of .csv files, macro-enabled workbooks, zip bombs. While reading: formulas (values
 only are accepted), too many rows, unknown or missing columns. Every refusal is a
 `Problem` the user reads, never an exception page.
 """
@@ -143,22 +143,33 @@ def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: in
         out.append(RawRow(number, values))
 
 
-def _check_zip(data: bytes, limits: Limits, book: RawWorkbook) -> bool:
+def _open_zip(data: bytes, limits: Limits, book: RawWorkbook) -> zipfile.ZipFile | None:
+    """The zip of a workbook or of CSV sheets, refused when it unpacks to far more than
+    its size (a zip bomb)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
         unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError):
-        book.refuse(_l("The file is not an Excel workbook (.xlsx) or a CSV file."))
-        return False
+        book.refuse(NOT_AN_ARCHIVE)
+        return None
+    if unpacked > limits.max_uncompressed or unpacked > 100 * max(len(data), 1):
+        book.refuse(_l("The workbook unpacks to far more than its size; it is refused."))
+        return None
+    return archive
+
+
+def _is_csv_zip(archive: zipfile.ZipFile) -> bool:
+    files = [info.filename for info in archive.infolist() if not info.is_dir()]
+    return bool(files) and all(name.lower().endswith(".csv") for name in files)
+
+
+def _check_xlsx(archive: zipfile.ZipFile, limits: Limits, book: RawWorkbook) -> bool:
+    names = archive.namelist()
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        book.refuse(_l("The file is not an Excel workbook (.xlsx) or a CSV file."))
+        book.refuse(NOT_AN_ARCHIVE)
         return False
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         book.refuse(_l("Macro-enabled workbooks are refused; save it as a plain .xlsx."))
-        return False
-    if unpacked > limits.max_uncompressed or unpacked > 100 * max(len(data), 1):
-        book.refuse(_l("The workbook unpacks to far more than its size; it is refused."))
         return False
     strings = next((i for i in archive.infolist() if i.filename.lower() == SHARED_STRINGS), None)
     if strings is not None and strings.file_size > limits.max_shared_strings:
@@ -172,9 +183,11 @@ def _check_zip(data: bytes, limits: Limits, book: RawWorkbook) -> bool:
     return True
 
 
+NOT_AN_ARCHIVE = _l("The file is not an Excel workbook (.xlsx), a CSV file, or a zip of CSV files.")
 SHARED_STRINGS = "xl/sharedstrings.xml"
 SCALARS = (str, int, float, Decimal, bool, date, datetime, time, timedelta)
 FORMULA_TRIGGERS = ("=", "＝")  # full width: Excel reads it as "=" when typed in a cell
+ESCAPED = (*FORMULA_TRIGGERS, "+", "-", "@")  # what a leading apostrophe keeps as text
 
 
 def _xlsx_cell(cell) -> tuple[object, bool]:
@@ -195,7 +208,7 @@ def _csv_value(value: str) -> tuple[object, bool]:
     """A CSV field has no type: text that Excel would evaluate is refused as a formula,
     unless escaped with a leading apostrophe (OWASP), which is then dropped."""
     stripped = value.lstrip(" \t\r\n")
-    if stripped.startswith("'") and stripped[1:2] in (*FORMULA_TRIGGERS, "+", "-", "@"):
+    if stripped.startswith("'") and stripped[1:2] in ESCAPED:
         return stripped[1:], False
     return value, stripped.startswith(FORMULA_TRIGGERS)
 
@@ -231,38 +244,36 @@ def _read_guarded(book: RawWorkbook, sheet: Sheet, rows: Iterator[tuple], limits
         )  # fmt: skip
 
 
-def read_workbook(
-    data: bytes, filename: str, limits: Limits, sheets: Sequence[Sheet] = SHEETS
-) -> RawWorkbook:
-    """The rows of the sheets a workbook (or a CSV named after its sheet) holds, or the
-    problems that stop it being read; `sheets` is the layout (the archive's by default)."""
-    book = RawWorkbook()
-    if len(data) > limits.max_bytes:
-        book.refuse(_l("The file is larger than %(mb)d MB.", mb=limits.max_bytes // 2**20))
-        return book
-    if filename.lower().endswith(".csv"):
-        stem = filename.rsplit("/", 1)[-1][:-4]
-        sheet = _match_sheet(stem, sheets)
-        if sheet is None:
-            book.refuse(_l("Name a CSV file after its sheet, e.g. customers.csv."), value=stem)
-            return book
+def _read_csv(
+    book: RawWorkbook, filename: str, data: bytes, limits: Limits, sheets: Sequence[Sheet]
+) -> None:
+    """One CSV file, named after its sheet (customers.csv, 客户.csv)."""
+    stem = filename.rsplit("/", 1)[-1][:-4]
+    sheet = _match_sheet(stem, sheets)
+    if sheet is None:
+        book.refuse(_l("Name a CSV file after its sheet, e.g. customers.csv."), value=stem)
+        return
+    if sheet.key in book.rows:
+        book.refuse(_l("Two files hold this sheet; keep one."), sheet=sheet.title, value=filename)
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
         try:
-            text = data.decode("utf-8-sig")
+            text = data.decode("gb18030")
         except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError:
-                book.refuse(_l("The CSV file is neither UTF-8 nor GB18030 text."))
-                return book
-        _read_guarded(book, sheet, _csv_rows(text), limits)
-        return book
-    if not _check_zip(data, limits, book):
-        return book
+            book.refuse(_l("The CSV file is neither UTF-8 nor GB18030 text."), sheet=sheet.title)
+            return
+    book.rows[sheet.key] = []
+    _read_guarded(book, sheet, _csv_rows(text), limits)
+
+
+def _read_xlsx(book: RawWorkbook, data: bytes, limits: Limits, sheets: Sequence[Sheet]) -> None:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on damaged files
         book.refuse(_l("The workbook cannot be read; it may be damaged."))
-        return book
+        return
     try:
         for worksheet in workbook.worksheets:
             sheet = _match_sheet(worksheet.title, sheets)
@@ -278,6 +289,30 @@ def read_workbook(
                 _read_guarded(book, sheet, _xlsx_rows(worksheet), limits)
     finally:
         workbook.close()
+
+
+def read_workbook(
+    data: bytes, filename: str, limits: Limits, sheets: Sequence[Sheet] = SHEETS
+) -> RawWorkbook:
+    """The rows of the sheets an archive holds, or the problems that stop it being read:
+    a workbook, one CSV named after its sheet, or a zip of such CSV files (a folder of
+    them, zipped by the shell command). `sheets` is the layout (the archive's by default)."""
+    book = RawWorkbook()
+    if len(data) > limits.max_bytes:
+        book.refuse(_l("The file is larger than %(mb)d MB.", mb=limits.max_bytes // 2**20))
+        return book
+    if filename.lower().endswith(".csv"):
+        _read_csv(book, filename, data, limits, sheets)
+        return book
+    archive = _open_zip(data, limits, book)
+    if archive is None:
+        return book
+    if _is_csv_zip(archive):
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if not info.is_dir():
+                _read_csv(book, info.filename, archive.read(info), limits, sheets)
+    elif _check_xlsx(archive, limits, book):
+        _read_xlsx(book, data, limits, sheets)
     if not book.rows and not book.problems:
         book.refuse(_l("The workbook has none of the sheets of its template."))
     return book

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
-SUFFIXES = (".xlsx", ".csv")
+SUFFIXES = (".xlsx", ".csv", ".zip")
 
 
 def _folder() -> Path:
@@ -22,7 +22,7 @@ def _folder() -> Path:
 
 def keep(data: bytes, filename: str) -> str:
     digest = hashlib.sha256(data).hexdigest()
-    suffix = ".csv" if filename.lower().endswith(".csv") else ".xlsx"
+    suffix = next((s for s in SUFFIXES if filename.lower().endswith(s)), ".xlsx")
     (_folder() / f"{digest}{suffix}").write_bytes(data)
     return digest
 
