@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.archive.test_workbook_import import customer_row, run, workbook
+from tests.clock import TODAY
 from tests.factories import (
     create_customer,
     create_edge,
@@ -16,6 +17,9 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.auth.models import ApiToken
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
+from utilitycrm.validation.models import Finding
+from utilitycrm.validation.services import begin_run, execute_run
+from utilitycrm.validation.snapshot import Scope
 
 NEW = {
     "account_no": "3100002001",
@@ -221,8 +225,13 @@ def test_the_api_applies_the_forms_cross_field_rules(api):
     assert ok.status_code == 200, ok.json
 
 
-def test_an_import_applies_the_same_rules(app):
+def test_an_import_keeps_what_the_forms_refuse_and_the_rule_reports_it(app):
+    """A legacy archive's demand basis without a demand goes in; tariff.two_part finds it."""
     row = customer_row(tariff_structure="two_part", basic_charge_basis="demand")
     result = run(workbook({"customers": [row]}))
-    assert not result.committed
-    assert any("按需量计收须填写合同最大需量" in problem.message for problem in result.problems)
+    assert result.committed, [problem.message for problem in result.problems]
+    validation = begin_run({}, trigger="cli", actor=None)
+    db.session.commit()
+    execute_run(validation.id, Scope(), rule_ids=["tariff.two_part"], today=TODAY)
+    keys = set(db.session.scalars(select(Finding.message_key)))
+    assert "demand" in keys

@@ -241,10 +241,6 @@ def test_cells_as_utilities_type_them(app):
             "|2|客户经理 / Account manager|ghost|",
         ),
         (
-            {"customers": [customer_row(tariff_structure="two_part")]},
-            "两部制电价须选择基本电费计收方式",
-        ),
-        (
             {"sources": [{"code": "S-1", "account_no": "3100009999", "kind": "main"}]},
             "|2|户号 / Account no.|3100009999|",
         ),

@@ -15,7 +15,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, select, tuple_
 
-from utilitycrm.archive.customer_rules import customer_problems
 from utilitycrm.archive.models import (
     Tariff,
 )
@@ -191,7 +190,9 @@ class Planner:
         return out
 
     def _check_row(self, sheet: Sheet, number: int, values: dict) -> None:
-        """The checks of the web forms that a single row can fail."""
+        """The checks of the web forms that a single row can fail and no validation rule
+        reports: a legacy archive's consistency errors (a two-part tariff without its
+        basis, 高供高计 without a PT, …) go in as they are and come back as findings."""
         if sheet.key in EXTRA_SHEETS:
             headers = {column.key: column.header for column in sheet.columns}
             for column, value, message in EXTRA_SHEETS[sheet.key].check_row(values):
@@ -209,9 +210,6 @@ class Planner:
                         pattern=self.pattern,
                     ),
                 )
-            headers = {column.key: column.header for column in sheet.columns}
-            for field, message in customer_problems(values):
-                self.problem(sheet, number, headers[field], values.get(field) or "", message)
         self._check_ranges(sheet, number, values)
         if (
             sheet.key == "transformers"
@@ -224,18 +222,6 @@ class Planner:
                 "户号 / Account no.",
                 "",
                 _l("A dedicated transformer names its customer (户号)."),
-            )
-        if (
-            sheet.key == "metering_points"
-            and values.get("method") == "hv_hv"
-            and not values.get("pt_ratio")
-        ):
-            self.problem(
-                sheet,
-                number,
-                "电压互感器变比 / PT ratio",
-                "",
-                _l("HV metering (高供高计) needs a PT ratio."),
             )
 
     def _check_ranges(self, sheet: Sheet, number: int, values: dict) -> None:
