@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -71,8 +73,10 @@ def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
         except JobRefused as refused:
             raise click.ClickException(str(refused.message)) from refused
     data, name = _bundled(path) if path.is_dir() else (path.read_bytes(), path.name)
+    bar = ShellProgress()
     result = import_workbook(data, name, actor=None, dry_run=dry_run, network_sync=network_sync,
-                             limits=import_limits(shell=True))  # fmt: skip
+                             limits=import_limits(shell=True), progress=bar)  # fmt: skip
+    bar.close()
     for sheet, counts in result.plan.counts().items():
         if counts:
             summary = ", ".join(f"{action} {count}" for action, count in sorted(counts.items()))
@@ -91,6 +95,39 @@ def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
         return
     db.session.commit()
     click.echo(f"Imported {path.name} (sha256 {result.sha256[:16]}).")
+
+
+class ShellProgress:
+    """An import's progress on stderr: one line a stage, redrawn in place on a terminal
+    (each half second at most), its last count kept when the next stage starts."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.line = ""
+        self.drawn = 0.0
+        self.live = sys.stderr.isatty()
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int | None = None, *, stage: str | None = None):
+        if stage != self.stage:
+            self.close()
+            self.stage, self.started = stage, time.monotonic()
+        counted = f"{done:,}" + (f" / {total:,}" if total else "")
+        percent = f" {100 * done // total:3d}%" if total else ""
+        elapsed = time.monotonic() - self.started
+        left = ""
+        if total and done and done < total:
+            left = f", about {elapsed / done * (total - done):.0f} s left"
+        self.line = f"{stage}: {counted} rows{percent}{left}"
+        if self.live and time.monotonic() - self.drawn >= 0.5:
+            click.echo(f"\r{self.line}\033[K", nl=False, err=True)
+            self.drawn = time.monotonic()
+
+    def close(self) -> None:
+        """End the current stage's line with its last count."""
+        if self.line:
+            click.echo(f"\r{self.line}\033[K" if self.live else self.line, err=True)
+        self.line = ""
 
 
 def _bundled(folder: Path) -> tuple[bytes, str]:

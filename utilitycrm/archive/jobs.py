@@ -21,7 +21,7 @@ from utilitycrm.core.extensions import db
 
 IMPORT = "archive.import"
 UNDO = "archive.undo"
-READING = jobs.stage_name("Reading and checking the workbook")
+STATISTICS = jobs.stage_name("Refreshing the database's statistics")
 BULK_ROWS = 10_000  # an import this large refreshes the planner's statistics
 
 
@@ -56,7 +56,7 @@ def _batch_document(batch: ImportBatch) -> dict:
     return {"batch_id": batch.id, "file": batch.file_name, "counts": batch.counts}
 
 
-@jobs.register_job(IMPORT, _l("Workbook import"))
+@jobs.register_job(IMPORT, _l("Workbook import"), unit=_l("rows"))
 def run_import(job: jobs.Job, progress: jobs.Progress) -> dict:
     params = job.params
     done = db.session.scalar(select(ImportBatch).where(ImportBatch.job_id == job.id))
@@ -65,11 +65,10 @@ def run_import(job: jobs.Job, progress: jobs.Progress) -> dict:
     data = uploads.load(params["sha256"])
     if data is None:
         raise UtilityCRMError(_l("The checked file is no longer available; upload it again."))
-    progress(0, 1, stage=READING)
     result = import_workbook(
         data, params["filename"], actor=_actor(job),
         dry_run=False, network_sync=params["network_sync"],
-        checked_at_mark=params["checked_at_mark"],
+        checked_at_mark=params["checked_at_mark"], progress=progress,
     )  # fmt: skip
     if not result.committed:
         db.session.rollback()
@@ -83,6 +82,7 @@ def run_import(job: jobs.Job, progress: jobs.Progress) -> dict:
     result.batch.job_id = job.id
     db.session.commit()  # the import stands; its statistics are the planner's, not its own
     if sum(n for sheet in result.batch.counts.values() for n in sheet.values()) >= BULK_ROWS:
+        progress(0, stage=STATISTICS)
         refresh_statistics(db.session.connection())
     return _batch_document(result.batch)
 

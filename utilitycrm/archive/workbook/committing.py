@@ -4,6 +4,7 @@ nothing. Called only with a plan that has no problems."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import String, select
 
@@ -12,6 +13,7 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.layout import MODELS, SHEETS, SHEETS_BY_KEY
 from utilitycrm.archive.workbook.planning import CHUNK, references
 from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
+from utilitycrm.archive.workbook.reading import PROGRESS_ROWS
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 
@@ -77,11 +79,21 @@ def _load(model, ids: list[int]) -> dict[int, object]:
     return loaded
 
 
-def apply_plan(plan: ImportPlan, *, actor: User | None, reason: str) -> int | None:
+def apply_plan(
+    plan: ImportPlan,
+    *,
+    actor: User | None,
+    reason: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> int | None:
     """Write the plan (the caller commits); the id of its change set, None if it changed
-    nothing."""
+    nothing. `progress(rows written, rows to write)` as it goes, a chunk at a time."""
     if not plan.ok:
         raise ValueError("an import plan with problems cannot be applied")
+    to_write = sum(1 for rows in plan.rows.values() for row in rows
+                   if row.action in ("insert", "update", "delete"))  # fmt: skip
+    written = 0
+    report = progress or (lambda done, total: None)
     resolve = Resolver()
     usernames = {row.values["account_manager"] for row in plan.rows.get("customers", [])
                  if row.values.get("account_manager")}  # fmt: skip
@@ -108,23 +120,26 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, reason: str) -> int | No
                 resolve.load(target, keys)
             model = MODELS[sheet.key]
             existing = _load(model, [row.existing_id for row in rows if row.action == "update"])
-            inserted = []
-            for row in rows:
-                values = _model_values(sheet.key, row, resolve, users)
-                record = existing[row.existing_id] if row.action == "update" else model()
-                for name, value in values.items():
-                    setattr(record, name, value)
-                if row.action == "insert":
-                    db.session.add(record)
-                    inserted.append((row, record))
-                if (
-                    sheet.key,
-                    "supply_transformer_code",
-                ) in DEFERRED and "supply_transformer_code" in row.values:
-                    deferred.append((record, row.values["supply_transformer_code"]))
-            db.session.flush()
-            for row, record in inserted:
-                resolve.ids[sheet.key][row.key[0]] = record.id
+            for start in range(0, len(rows), PROGRESS_ROWS):
+                inserted = []
+                for row in rows[start : start + PROGRESS_ROWS]:
+                    values = _model_values(sheet.key, row, resolve, users)
+                    record = existing[row.existing_id] if row.action == "update" else model()
+                    for name, value in values.items():
+                        setattr(record, name, value)
+                    if row.action == "insert":
+                        db.session.add(record)
+                        inserted.append((row, record))
+                    if (
+                        sheet.key,
+                        "supply_transformer_code",
+                    ) in DEFERRED and "supply_transformer_code" in row.values:
+                        deferred.append((record, row.values["supply_transformer_code"]))
+                db.session.flush()
+                for row, record in inserted:
+                    resolve.ids[sheet.key][row.key[0]] = record.id
+                written += len(rows[start : start + PROGRESS_ROWS])
+                report(written, to_write)
         if deferred:
             resolve.load("transformers", {code for _c, code in deferred if code})
             for customer, code in deferred:
@@ -136,4 +151,7 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, reason: str) -> int | No
             for record in _load(MODELS[sheet.key], doomed).values():
                 db.session.delete(record)
             db.session.flush()
+            if doomed:
+                written += len(doomed)
+                report(written, to_write)
         return current_change_set_id()

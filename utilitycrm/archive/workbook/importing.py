@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,7 @@ from utilitycrm.archive.workbook.plans import ImportPlan
 from utilitycrm.archive.workbook.reading import Limits, Problem, read_workbook
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import stage_name
 
 
 @dataclass
@@ -46,6 +48,20 @@ class ImportResult:
     @property
     def problems(self) -> list[Problem]:
         return self.plan.problems
+
+
+# The stages of an import, as a job's page and the shell show them.
+READING = stage_name("Reading the file")
+CHECKING = stage_name("Checking the rows")
+WRITING = stage_name("Writing the archive")
+
+
+class Progress(Protocol):
+    def __call__(self, done: int, total: int | None = None, *, stage: str | None = None): ...
+
+
+def _unwatched(done: int, total: int | None = None, *, stage: str | None = None) -> None:
+    """An import no page or shell is watching."""
 
 
 def import_limits(*, shell: bool = False) -> Limits:
@@ -130,11 +146,14 @@ def _refuse_stale(plan: ImportPlan, keys: list[str]) -> None:
     plan.problems.append(Problem("", None, "", "", str(message)))
 
 
-def _apply(plan: ImportPlan, actor: User | None, reason: str) -> int | None:
+def _apply(plan: ImportPlan, actor: User | None, reason: str, progress: Progress) -> int | None:
     """Apply the plan; a refusal by the database becomes the plan's problem (the preview
     checks what the database will, so this is the rare race or a gap in the checks)."""
     try:
-        return apply_plan(plan, actor=actor, reason=reason)
+        return apply_plan(
+            plan, actor=actor, reason=reason,
+            progress=lambda done, total: progress(done, total, stage=WRITING),
+        )  # fmt: skip
     except (IntegrityError, DataError) as error:
         db.session.rollback()
         detail = str(error.orig).splitlines()[0][:200]
@@ -154,6 +173,7 @@ def import_workbook(
     network_sync: bool = False,
     checked_at_mark: int | None = None,
     limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Plan the import; unless dry_run and when nothing is wrong, apply it (flushed, the
     caller commits). With any problem nothing is written.
@@ -165,10 +185,19 @@ def import_workbook(
     With network_sync the file's nodes and edges replace those of the lines they name and
     the result reports what that changed; a dry run works it out in a savepoint it rolls
     back, so the preview is exact.
+
+    `progress(done, total, stage=…)` (a job's, or the shell's bar) hears the rows read,
+    checked and written, each stage marked for the catalogs.
     """
+    report = progress or _unwatched
     digest = hashlib.sha256(data).hexdigest()
-    raw = read_workbook(data, filename, limits or import_limits())
-    plan = plan_import(raw, network_sync=network_sync)
+    raw = read_workbook(data, filename, limits or import_limits(),
+                        progress=lambda done: report(done, None, stage=READING))  # fmt: skip
+    report(raw.rows_read, raw.rows_read, stage=READING)
+    plan = plan_import(raw, network_sync=network_sync,
+                       progress=lambda done, total: report(done, total, stage=CHECKING))  # fmt: skip
+    checked = sum(len(rows) for rows in raw.rows.values())
+    report(checked, checked, stage=CHECKING)
     if plan.ok and checked_at_mark is not None and (stale := _changed_since(plan, checked_at_mark)):
         _refuse_stale(plan, stale)
         return ImportResult(plan, digest, committed=False, stale=True)
@@ -177,7 +206,7 @@ def import_workbook(
     if network_sync:
         edges_before, lines_before = _edges_before(plan), transformer_lines()
     savepoint = db.session.begin_nested() if dry_run else None
-    change_set_id = _apply(plan, actor, f"import {filename} sha256:{digest[:16]}")
+    change_set_id = _apply(plan, actor, f"import {filename} sha256:{digest[:16]}", report)
     report = None
     if network_sync and plan.ok:
         report = _network_report(plan, edges_before, lines_before, transformer_lines())

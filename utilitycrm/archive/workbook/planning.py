@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask import current_app
@@ -23,7 +24,7 @@ from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, MODELS, SHEETS, SHE
 from utilitycrm.archive.workbook.network_sync import replace_network_of_lines
 from utilitycrm.archive.workbook.parsing import CellError, parse_cell
 from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
-from utilitycrm.archive.workbook.reading import RawWorkbook
+from utilitycrm.archive.workbook.reading import PROGRESS_ROWS, RawWorkbook
 from utilitycrm.auth.models import User
 from utilitycrm.core.extensions import db
 
@@ -109,9 +110,18 @@ def _known_keys(sheet_key: str, keys: set) -> set:
 
 
 class Planner:
-    def __init__(self, raw: RawWorkbook, *, network_sync: bool = False) -> None:
+    def __init__(
+        self,
+        raw: RawWorkbook,
+        *,
+        network_sync: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.raw = raw
         self.network_sync = network_sync
+        self.progress = progress or (lambda done, total: None)
+        self.rows_total = sum(len(rows) for rows in raw.rows.values())
+        self.rows_checked = 0
         self.plan = ImportPlan(problems=list(raw.problems))
         self.file_keys: dict[str, dict[tuple, str]] = defaultdict(dict)  # key → action
         self.pattern = current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"]
@@ -134,6 +144,9 @@ class Planner:
         out = []
         columns = {column.key: column for column in sheet.columns}
         for raw in self.raw.rows.get(sheet.key, []):
+            self.rows_checked += 1
+            if self.rows_checked % PROGRESS_ROWS == 0:
+                self.progress(self.rows_checked, self.rows_total)
             values, deleting, unreadable = {}, False, set()
             for key, cell in raw.values.items():
                 column = columns[key]
@@ -348,5 +361,11 @@ class Planner:
         return set(db.session.scalars(select(Tariff.code))) | in_file
 
 
-def plan_import(raw: RawWorkbook, *, network_sync: bool = False) -> ImportPlan:
-    return Planner(raw, network_sync=network_sync).build()
+def plan_import(
+    raw: RawWorkbook,
+    *,
+    network_sync: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportPlan:
+    """The checked plan of an import; `progress(rows checked, rows)` as the check goes."""
+    return Planner(raw, network_sync=network_sync, progress=progress).build()

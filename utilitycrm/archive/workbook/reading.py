@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -46,11 +46,19 @@ class RawRow:
     values: dict[str, object]
 
 
+PROGRESS_ROWS = 5_000  # rows between two reports of a long read, check or write
+
+
+def _silent(done: int) -> None:
+    """No one is watching this read."""
+
+
 @dataclass
 class RawWorkbook:
     rows: dict[str, list[RawRow]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
+    progress: Callable[[int], None] = _silent  # told the rows read so far
 
     def refuse(self, message, *, sheet: str = "", row: int | None = None, column: str = "",
                value: object = "") -> None:  # fmt: skip
@@ -123,6 +131,8 @@ def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: in
     out = book.rows.setdefault(sheet.key, [])
     for number, row in enumerate(rows, start=2):
         book.rows_read += 1
+        if book.rows_read % PROGRESS_ROWS == 0:
+            book.progress(book.rows_read)
         if book.rows_read > limit:
             _too_many_rows(book, limit, sheet=sheet.title, row=number)
             return
@@ -292,12 +302,17 @@ def _read_xlsx(book: RawWorkbook, data: bytes, limits: Limits, sheets: Sequence[
 
 
 def read_workbook(
-    data: bytes, filename: str, limits: Limits, sheets: Sequence[Sheet] = SHEETS
+    data: bytes,
+    filename: str,
+    limits: Limits,
+    sheets: Sequence[Sheet] = SHEETS,
+    progress: Callable[[int], None] = _silent,
 ) -> RawWorkbook:
     """The rows of the sheets an archive holds, or the problems that stop it being read:
     a workbook, one CSV named after its sheet, or a zip of such CSV files (a folder of
-    them, zipped by the shell command). `sheets` is the layout (the archive's by default)."""
-    book = RawWorkbook()
+    them, zipped by the shell command). `sheets` is the layout (the archive's by default);
+    `progress` is told the rows read as the reading goes."""
+    book = RawWorkbook(progress=progress)
     if len(data) > limits.max_bytes:
         book.refuse(_l("The file is larger than %(mb)d MB.", mb=limits.max_bytes // 2**20))
         return book

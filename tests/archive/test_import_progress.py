@@ -1,0 +1,77 @@
+"""An import tells how far it is: the rows read, checked and written, to the job's page
+(with its counts) and to the shell."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from tests.archive.test_workbook_import import customer_row, workbook
+from utilitycrm.archive.models import Customer, PowerSource
+from utilitycrm.archive.workbook import committing, importing, planning, reading
+from utilitycrm.archive.workbook.importing import import_workbook
+from utilitycrm.core.database import utcnow
+from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import Job, JobStatus
+
+
+def _archive(customers: int) -> bytes:
+    numbers = [f"31000005{n:02d}" for n in range(customers)]
+    return workbook({
+        "customers": [customer_row(account_no=number) for number in numbers],
+        "sources": [{"code": f"S-{number}", "account_no": number, "kind": "main"}
+                    for number in numbers],
+    })  # fmt: skip
+
+
+def test_the_stages_are_reported_in_order_and_the_chunks_resolve_their_references(app, monkeypatch):
+    for module in (reading, planning, committing):
+        monkeypatch.setattr(module, "PROGRESS_ROWS", 2)
+    heard: list[tuple[str, int, int | None]] = []
+
+    def progress(done, total=None, *, stage=None):
+        heard.append((stage, done, total))
+
+    result = import_workbook(_archive(5), "archive.xlsx", actor=None, dry_run=False,
+                             progress=progress)  # fmt: skip
+    assert result.committed
+    stages = [stage for stage, _done, _total in heard]
+    order = [importing.READING, importing.CHECKING, importing.WRITING]
+    assert sorted(set(stages), key=stages.index) == order
+    for stage in order:
+        counts = [(done, total) for s, done, total in heard if s == stage]
+        assert counts[-1] == (10, 10), stage  # 5 customers and their 5 sources
+        assert len(counts) > 2, stage  # reported as it goes, not only at the end
+    writes = [done for s, done, _total in heard if s == importing.WRITING]
+    assert writes == sorted(writes)
+    # Sources written in later chunks than their customers still name them.
+    db.session.commit()
+    owners = db.session.scalars(select(PowerSource.customer_id)).all()
+    assert len(owners) == 5 and set(owners) == set(db.session.scalars(select(Customer.id)))
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("zh_CN", "写入档案 · 1,200 / 81,011 行"),
+        ("en", "Writing the archive · 1,200 / 81,011 rows"),
+    ],
+)
+def test_an_import_job_shows_its_rows_on_its_page(app, locale, expected):
+    job = Job(kind="archive.import", status=JobStatus.RUNNING, done=1200, total=81_011,
+              stage=importing.WRITING, started_at=utcnow() - timedelta(seconds=30))  # fmt: skip
+    with app.test_request_context(), force_locale(locale):
+        assert job.summary.startswith(expected)
+        assert "min" in job.summary or "分钟" in job.summary  # the time left
+
+
+def test_the_shell_shows_each_stage_with_its_count(runner, tmp_path):
+    path = tmp_path / "archive.xlsx"
+    path.write_bytes(_archive(3))
+    result = runner.invoke(args=["archive", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Reading the file: 6 / 6 rows 100%" in result.output
+    assert "Writing the archive: 6 / 6 rows 100%" in result.output
