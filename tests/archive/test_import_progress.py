@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.archive.test_workbook_import import customer_row, workbook
-from utilitycrm.archive.models import Customer, PowerSource
+from utilitycrm.archive.models import ArchiveChange, Customer, PowerSource
 from utilitycrm.archive.workbook import committing, importing, planning, reading
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.core.database import utcnow
@@ -75,3 +76,37 @@ def test_the_shell_shows_each_stage_with_its_count(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Reading the file: 6 / 6 rows 100%" in result.output
     assert "Writing the archive: 6 / 6 rows 100%" in result.output
+
+
+def test_records_written_in_bulk_have_the_history_of_records_written_one_by_one(app):
+    """One change set; each record's insert with its whole snapshot, on its customer's
+    history (a meter through its metering point); the public transformer named after."""
+    number = "3100000601"
+    data = workbook({
+        "customers": [customer_row(account_no=number, supply_transformer_code="GB-1")],
+        "transformers": [{"code": "GB-1", "kind": "transformer", "ownership": "public",
+                          "rated_kva": 400, "state": "running"}],
+        "metering_points": [{"code": "MP-601", "account_no": number, "method": "lv_lv",
+                             "wiring": "3p4w", "metering_class": "III"}],
+        "meters": [{"asset_no": "3310000000601", "metering_point_code": "MP-601",
+                    "accuracy": "1", "multiplier": 1}],
+    })  # fmt: skip
+    result = import_workbook(data, "archive.xlsx", actor=None, dry_run=False)
+    assert result.committed, [p.message for p in result.problems]
+    db.session.commit()
+    customer = db.session.scalar(select(Customer).where(Customer.account_no == number))
+    changes = db.session.scalars(select(ArchiveChange).order_by(ArchiveChange.id)).all()
+    assert {change.change_set_id for change in changes} == {result.batch.change_set_id}
+    by_type = {(c.object_type, c.action): c for c in changes}
+    meter = by_type[("meter", "insert")]
+    assert meter.customer_id == customer.id and meter.object_version == 1
+    assert json.loads(meter.new_value) == {
+        "asset_no": "3310000000601", "metering_point_id": str(customer.metering_points[0].id),
+        "model": None, "accuracy": "1", "multiplier": "1", "installed_on": None,
+        "verified_on": None,
+    }  # fmt: skip
+    named = by_type[("customer", "update")]
+    assert (named.field, named.old_value, named.object_version) == (
+        "supply_transformer_id", None, 2,
+    )  # fmt: skip
+    assert named.new_value == str(customer.supply_transformer_id) and customer.version == 2

@@ -87,9 +87,7 @@ def format_value(value: object) -> str | None:
 
 
 def _columns(obj: Audited) -> list[str]:
-    return [
-        attr.key for attr in inspect(type(obj)).column_attrs if attr.key not in UNAUDITED_COLUMNS
-    ]
+    return [key for key, _column in audited_columns(type(obj))]
 
 
 def _snapshot(obj: Audited) -> str:
@@ -168,9 +166,52 @@ def _load_old_values(mapper: Mapper, class_: type) -> None:
                 )
 
 
-@event.listens_for(Session, "after_flush")
-def _record_flush(session: Session, flush_context) -> None:
-    rows = _changed_rows(session)
+def audited_columns(model: type) -> list[tuple[str, str]]:
+    """(attribute, table column) of the audited fields, in the order a snapshot lists them."""
+    return [
+        (attr.key, attr.columns[0].key)
+        for attr in inspect(model).column_attrs
+        if attr.key not in UNAUDITED_COLUMNS
+    ]
+
+
+def inserted_rows(model: type, written: list) -> list[dict[str, object]]:
+    """The history of records inserted in bulk (each a mapping of its table's columns as
+    stored), the same rows the flush hook writes for records inserted one by one."""
+    columns = audited_columns(model)
+    customers = model.audit_customer_ids(written)
+    return [
+        {
+            "object_type": model.__tablename__,
+            "object_id": row["id"],
+            "object_version": row.get("version"),
+            "customer_id": customer_id,
+            "action": Action.INSERT.value,
+            "field": None,
+            "old_value": None,
+            "new_value": json.dumps(
+                {key: format_value(row[column]) for key, column in columns}, ensure_ascii=False
+            ),
+        }
+        for row, customer_id in zip(written, customers, strict=True)
+    ]
+
+
+def updated_row(
+    model: type, record_id: int, version: int | None, customer_id: int | None, field: str,
+    old: object, new: object,
+) -> dict[str, object]:  # fmt: skip
+    """The history of one field of a record updated in bulk."""
+    return {
+        "object_type": model.__tablename__, "object_id": record_id, "object_version": version,
+        "customer_id": customer_id, "action": Action.UPDATE.value, "field": field,
+        "old_value": format_value(old), "new_value": format_value(new),
+    }  # fmt: skip
+
+
+def write_changes(session: Session, rows: list[dict[str, object]]) -> None:
+    """Record changes in the current change set (opened by the first of them): the flush
+    hook's rows, or those of a bulk write that bypasses the flush."""
     if not rows:
         return
     active = _current.get()
@@ -191,6 +232,11 @@ def _record_flush(session: Session, flush_context) -> None:
     for row in rows:
         row["change_set_id"] = active.change_set_id
     connection.execute(insert(ArchiveChange.__table__), rows)
+
+
+@event.listens_for(Session, "after_flush")
+def _record_flush(session: Session, flush_context) -> None:
+    write_changes(session, _changed_rows(session))
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -150,6 +150,10 @@ class Customer(Audited, Versioned, db.Model):
     def audit_customer_id(self) -> int | None:
         return self.id
 
+    @classmethod
+    def audit_customer_ids(cls, rows: list) -> list[int | None]:
+        return [row["id"] for row in rows]
+
     def can_edit(self, user) -> bool:
         return not self.is_closed and user.can(Permission.EDIT_ARCHIVE)
 

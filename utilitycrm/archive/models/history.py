@@ -17,6 +17,12 @@ class Audited:
     def audit_customer_id(self) -> int | None:
         return getattr(self, "customer_id", None)
 
+    @classmethod
+    def audit_customer_ids(cls, rows: list) -> list[int | None]:
+        """The customers of rows written in bulk (mappings of the table's columns), as
+        `audit_customer_id` gives them for one record."""
+        return [row.get("customer_id") for row in rows]
+
 
 class ChangeSet(db.Model):
     """One save, import or project completion; its changes stand or fall together."""

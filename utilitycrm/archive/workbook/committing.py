@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import groupby
 
-from sqlalchemy import String, select
+from sqlalchemy import String, bindparam, insert, inspect, select, update
 
-from utilitycrm.archive.history import ChangeSource, current_change_set_id, recording
+from utilitycrm.archive.history import (
+    ChangeSource,
+    current_change_set_id,
+    inserted_rows,
+    recording,
+    updated_row,
+    write_changes,
+)
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.layout import MODELS, SHEETS, SHEETS_BY_KEY
 from utilitycrm.archive.workbook.planning import CHUNK, references
@@ -79,6 +87,39 @@ def _load(model, ids: list[int]) -> dict[int, object]:
     return loaded
 
 
+def _insert_bulk(model: type, fresh: list[tuple[RowPlan, dict]]) -> list[dict]:
+    """Insert rows with Core, in the file's order, a batch for each run of rows that set
+    the same columns (the others take their defaults), and write their history; the rows
+    as stored."""
+    table = model.__table__
+    statement = insert(table).returning(*table.c, sort_by_parameter_order=True)
+    written: list[dict] = []
+    for _columns, run in groupby((values for _row, values in fresh), key=lambda v: v.keys()):
+        written.extend(dict(row) for row in db.session.execute(statement, list(run)).mappings())
+    write_changes(db.session, inserted_rows(model, written))
+    return written
+
+
+def _name_supply_transformers(customers: list[tuple[dict, str]], resolve: Resolver) -> None:
+    """Customers inserted in bulk name their public transformer once it is in: one Core
+    batch, recorded as the ORM records the same change (a version further)."""
+    if not customers:
+        return
+    table = Customer.__table__
+    changes = [(row, resolve("transformers", code)) for row, code in customers]
+    db.session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(supply_transformer_id=bindparam("b_transformer"), version=table.c.version + 1),
+        [{"b_id": row["id"], "b_transformer": transformer} for row, transformer in changes],
+    )
+    write_changes(db.session, [
+        updated_row(Customer, row["id"], row["version"] + 1, row["id"], "supply_transformer_id",
+                    None, transformer)
+        for row, transformer in changes
+    ])  # fmt: skip
+
+
 def apply_plan(
     plan: ImportPlan,
     *,
@@ -100,7 +141,8 @@ def apply_plan(
     users = dict(db.session.execute(
         select(User.username, User.id).where(User.username.in_(usernames))
     ).all()) if usernames else {}  # fmt: skip
-    deferred: list[tuple[Customer, str]] = []
+    deferred: list[tuple[Customer, str]] = []  # records the ORM wrote
+    written_later: list[tuple[dict, str]] = []  # customers inserted in bulk
     with recording(actor, source=ChangeSource.IMPORT, reason=reason):
         for sheet in SHEETS:
             rows = [
@@ -120,30 +162,47 @@ def apply_plan(
                 resolve.load(target, keys)
             model = MODELS[sheet.key]
             existing = _load(model, [row.existing_id for row in rows if row.action == "update"])
+            # Inserts go in by Core batches with their history, but for models whose
+            # attributes derive others as they are set (a line's name_sort): those, and
+            # updates, go through the ORM and its flush hook.
+            bulk = not inspect(model).validators
             for start in range(0, len(rows), PROGRESS_ROWS):
-                inserted = []
-                for row in rows[start : start + PROGRESS_ROWS]:
+                chunk = rows[start : start + PROGRESS_ROWS]
+                inserted, fresh = [], []
+                for row in chunk:
                     values = _model_values(sheet.key, row, resolve, users)
+                    if bulk and row.action == "insert":
+                        fresh.append((row, values))
+                        continue
                     record = existing[row.existing_id] if row.action == "update" else model()
                     for name, value in values.items():
                         setattr(record, name, value)
                     if row.action == "insert":
                         db.session.add(record)
                         inserted.append((row, record))
-                    if (
-                        sheet.key,
-                        "supply_transformer_code",
-                    ) in DEFERRED and "supply_transformer_code" in row.values:
+                    if (sheet.key, "supply_transformer_code") in DEFERRED and (
+                        "supply_transformer_code" in row.values
+                    ):
                         deferred.append((record, row.values["supply_transformer_code"]))
                 db.session.flush()
                 for row, record in inserted:
                     resolve.ids[sheet.key][row.key[0]] = record.id
-                written += len(rows[start : start + PROGRESS_ROWS])
+                for row, stored in zip(
+                    (row for row, _values in fresh), _insert_bulk(model, fresh), strict=True
+                ):
+                    resolve.ids[sheet.key][row.key[0]] = stored["id"]
+                    if (sheet.key, "supply_transformer_code") in DEFERRED and (
+                        row.values.get("supply_transformer_code")
+                    ):
+                        written_later.append((stored, row.values["supply_transformer_code"]))
+                written += len(chunk)
                 report(written, to_write)
-        if deferred:
-            resolve.load("transformers", {code for _c, code in deferred if code})
+        if deferred or written_later:
+            codes = {code for _c, code in deferred if code} | {c for _r, c in written_later}
+            resolve.load("transformers", codes)
             for customer, code in deferred:
                 customer.supply_transformer_id = resolve("transformers", code) if code else None
+            _name_supply_transformers(written_later, resolve)
         for sheet in reversed(SHEETS):
             doomed = [
                 row.existing_id for row in plan.rows.get(sheet.key, []) if row.action == "delete"
