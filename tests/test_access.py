@@ -144,6 +144,8 @@ ACCESS_TABLE = {
     "contracts.scan": ("POST", K + "/scan", CONTRACT_WORKERS),
     "contracts.terminate": ("POST", K + "/terminate", CONTRACT_WORKERS),
     "contracts.renew": ("POST", K + "/renew", CONTRACT_WORKERS),
+    "contracts.paper_new": ("GET", "/contracts/paper?customer={customer}", CONTRACT_WORKERS),
+    "contracts.paper_edit": ("GET", "/contracts/{paper_contract}/paper", CONTRACT_WORKERS),
     "accounts.index": ("GET", "/accounts", ANY),
     "accounts.reassign": ("POST", "/accounts/reassign", frozenset({Role.CHIEF})),
     "accounts.account": ("GET", "/accounts/customers/{customer}", ANY),
@@ -245,14 +247,18 @@ def key_account_records(customer, manager) -> dict[str, object]:
 
 def contract_records(customer) -> dict[str, object]:
     """A draft of the customer's, with a stored file (made directly: this customer's
-    archive is too thin for the service to draft from)."""
+    archive is too thin for the service to draft from), and a contract signed on paper."""
     contract = Contract(number="GYD-2026-000001", customer_id=customer.id, kind="hv")
     contract.files.append(ContractFile(role="scan", filename="scan.pdf", media_type=PDF,
                                        size=5, sha256="0" * 64, content=b"%PDF-"))  # fmt: skip
+    paper = Contract(number="GY-2019-0001", customer_id=customer.id, kind="hv",
+                     status="signed", signed_on=date(2019, 12, 20),
+                     starts_on=date(2020, 1, 1), ends_on=date(2029, 12, 31))  # fmt: skip
     with recording(None, source=ChangeSource.SYSTEM):
-        db.session.add(contract)
+        db.session.add_all([contract, paper])
         db.session.commit()
-    return {"contract": contract.number, "contract_file": contract.files[0].id}
+    return {"contract": contract.number, "contract_file": contract.files[0].id,
+            "paper_contract": paper.number}  # fmt: skip
 
 
 def project_record(customer, actor) -> str:
