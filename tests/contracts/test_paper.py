@@ -88,12 +88,15 @@ def test_a_paper_contract_that_agrees_is_not_found_until_the_archive_moves(accou
     assert found["boundary"]["now"] == "2号杆T接开关负荷侧"
 
 
-def test_a_term_the_paper_leaves_empty_is_not_compared(account):
+def test_a_term_the_paper_leaves_empty_is_not_compared(account, client, login_as):
     row = contract_row(account_no=account.customer.account_no, ends_on=date(2029, 12, 31))
     assert run(workbook({"contracts": [row]})).committed
     change(account.customer, contract_capacity_kva=800, category="general_commercial")
     assert stale_findings() == {}
     assert services.stale_changes([paper_contract()]) == {}
+    login_as(Role.MARKETING)
+    page = client.get(f"/contracts/{NUMBER}").get_data(as_text=True)
+    assert 'id="paper-terms-missing"' in page and 'id="contract-changes"' not in page
 
 
 def test_a_two_source_paper_names_both_lines_and_both_boundaries(account):

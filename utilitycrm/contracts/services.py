@@ -191,13 +191,14 @@ def save_paper(
 
 def _keep_reminder(contract: Contract, today: date) -> None:
     """The renewal reminder follows a corrected term: moved, reopened or closed."""
+    if not contract.is_signed:
+        _close_reminder(contract, today)
+        return
     reminder = db.session.scalar(
         select(Deadline).where(Deadline.kind == KIND, Deadline.subject_id == contract.id,
                                Deadline.key == EXPIRY)
     )  # fmt: skip
-    if not contract.is_signed:
-        _close_reminder(contract, today)
-    elif reminder is None:
+    if reminder is None:
         _open_reminder(contract, today)
     else:
         for name, day in _reminder_dates(contract, today).items():
@@ -438,7 +439,7 @@ def stale_changes(contracts: list[Contract]) -> dict[int, list[terms.Change]]:
     """Contract id → the tracked terms the archive no longer agrees with, for signed
     contracts: frozen here or stated on paper (their customers loaded in one batch)."""
     signed = [c for c in contracts if c.is_signed]
-    papers = terms.paper_terms(c for c in signed if c.frozen_data is None)
+    papers = terms.paper_terms(c for c in signed if c.is_paper)
     customers = terms.load_customers({c.customer_id for c in signed})
     result = {}
     for contract in signed:

@@ -179,6 +179,7 @@ def contract(number: str):
         "contracts/contract.html",
         contract=contract,
         changes=services.stale_changes([contract]).get(contract.id, []),
+        paper=terms.paper_terms([contract])[contract.id] if contract.is_paper else None,
         can_work=can_work,
         can_sign=can_work and contract.is_draft,
         sign_form=SignForm(

@@ -45,6 +45,17 @@ class Resolver:
             ):
                 self.ids[target][key] = id_
 
+    def load_references(self, sheet: str, rows: list[RowPlan]) -> None:
+        """The ids of what a sheet's rows refer to, a query per target sheet."""
+        wanted = defaultdict(set)
+        for name, (target, field) in references(sheet).items():
+            if field is not None and (sheet, name) not in DEFERRED:
+                wanted[target].update(
+                    row.values[name] for row in rows if row.values.get(name) is not None
+                )
+        for target, keys in wanted.items():
+            self.load(target, keys)
+
     def __call__(self, target: str, key) -> int:
         return self.ids[target][key]
 
@@ -120,6 +131,46 @@ def _name_supply_transformers(customers: list[tuple[dict, str]], resolve: Resolv
     ])  # fmt: skip
 
 
+def _write_chunk(
+    sheet: str,
+    chunk: list[RowPlan],
+    existing: dict[int, object],
+    resolve: Resolver,
+    users: dict[str, int],
+    deferred: list[tuple[Customer, str]],
+    written_later: list[tuple[dict, str]],
+) -> None:
+    """Write one chunk of a sheet's inserts and updates, and learn the ids of its new rows.
+    Inserts go in by Core batches with their history, but for models whose attributes
+    derive others as they are set (a line's name_sort): those, and updates, go through
+    the ORM and its flush hook. Customers naming a public transformer are kept for when
+    the transformers are in: ORM records in `deferred`, bulk rows in `written_later`."""
+    model = MODELS[sheet]
+    bulk = not inspect(model).validators
+    names_later = (sheet, "supply_transformer_code") in DEFERRED
+    inserted, fresh = [], []
+    for row in chunk:
+        values = _model_values(sheet, row, resolve, users)
+        if bulk and row.action == "insert":
+            fresh.append((row, values))
+            continue
+        record = existing[row.existing_id] if row.action == "update" else model()
+        for name, value in values.items():
+            setattr(record, name, value)
+        if row.action == "insert":
+            db.session.add(record)
+            inserted.append((row, record))
+        if names_later and "supply_transformer_code" in row.values:
+            deferred.append((record, row.values["supply_transformer_code"]))
+    db.session.flush()
+    for row, record in inserted:
+        resolve.ids[sheet][row.key[0]] = record.id
+    for (row, _values), stored in zip(fresh, _insert_bulk(model, fresh), strict=True):
+        resolve.ids[sheet][row.key[0]] = stored["id"]
+        if names_later and row.values.get("supply_transformer_code"):
+            written_later.append((stored, row.values["supply_transformer_code"]))
+
+
 def apply_plan(
     plan: ImportPlan,
     *,
@@ -148,53 +199,12 @@ def apply_plan(
             rows = [
                 row for row in plan.rows.get(sheet.key, []) if row.action in ("insert", "update")
             ]
-            wanted = defaultdict(set)
-            columns = references(sheet.key)
-            for row in rows:
-                for name, (target, field) in columns.items():
-                    if (
-                        row.values.get(name) is not None
-                        and field is not None
-                        and (sheet.key, name) not in DEFERRED
-                    ):
-                        wanted[target].add(row.values[name])
-            for target, keys in wanted.items():
-                resolve.load(target, keys)
+            resolve.load_references(sheet.key, rows)
             model = MODELS[sheet.key]
             existing = _load(model, [row.existing_id for row in rows if row.action == "update"])
-            # Inserts go in by Core batches with their history, but for models whose
-            # attributes derive others as they are set (a line's name_sort): those, and
-            # updates, go through the ORM and its flush hook.
-            bulk = not inspect(model).validators
             for start in range(0, len(rows), PROGRESS_ROWS):
                 chunk = rows[start : start + PROGRESS_ROWS]
-                inserted, fresh = [], []
-                for row in chunk:
-                    values = _model_values(sheet.key, row, resolve, users)
-                    if bulk and row.action == "insert":
-                        fresh.append((row, values))
-                        continue
-                    record = existing[row.existing_id] if row.action == "update" else model()
-                    for name, value in values.items():
-                        setattr(record, name, value)
-                    if row.action == "insert":
-                        db.session.add(record)
-                        inserted.append((row, record))
-                    if (sheet.key, "supply_transformer_code") in DEFERRED and (
-                        "supply_transformer_code" in row.values
-                    ):
-                        deferred.append((record, row.values["supply_transformer_code"]))
-                db.session.flush()
-                for row, record in inserted:
-                    resolve.ids[sheet.key][row.key[0]] = record.id
-                for row, stored in zip(
-                    (row for row, _values in fresh), _insert_bulk(model, fresh), strict=True
-                ):
-                    resolve.ids[sheet.key][row.key[0]] = stored["id"]
-                    if (sheet.key, "supply_transformer_code") in DEFERRED and (
-                        row.values.get("supply_transformer_code")
-                    ):
-                        written_later.append((stored, row.values["supply_transformer_code"]))
+                _write_chunk(sheet.key, chunk, existing, resolve, users, deferred, written_later)
                 written += len(chunk)
                 report(written, to_write)
         if deferred or written_later:

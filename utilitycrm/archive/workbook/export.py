@@ -240,11 +240,10 @@ def export_csv(
     *,
     customer_ids: Select | None = None,
     line_ids: Select | None = None,
-) -> list[str]:
+) -> None:
     """The archive as one CSV file a sheet, named after its key (customers.csv), in UTF-8
     with the BOM Excel looks for; `open_sheet(name)` gives the file to write (in a folder
-    or a zip). A whole archive streams through, a sheet at a time. The names written."""
-    written = []
+    or a zip). A whole archive streams through, a sheet at a time."""
     for key, query in _exported(customer_ids, line_ids).items():
         sheet = SHEETS_BY_KEY[key]
         labels, yes_no = _labels(sheet), (_("Yes"), _("No"))
@@ -256,8 +255,6 @@ def export_csv(
                 writer.writerow([_csv_cell(v) for v in _cells(sheet, row, labels, yes_no)])
             text.flush()
             text.detach()
-        written.append(f"{key}.csv")
-    return written
 
 
 def problems_workbook(problems) -> BytesIO:

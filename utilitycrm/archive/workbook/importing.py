@@ -196,8 +196,6 @@ def import_workbook(
     report(raw.rows_read, raw.rows_read, stage=READING)
     plan = plan_import(raw, network_sync=network_sync,
                        progress=lambda done, total: report(done, total, stage=CHECKING))  # fmt: skip
-    checked = sum(len(rows) for rows in raw.rows.values())
-    report(checked, checked, stage=CHECKING)
     if plan.ok and checked_at_mark is not None and (stale := _changed_since(plan, checked_at_mark)):
         _refuse_stale(plan, stale)
         return ImportResult(plan, digest, committed=False, stale=True)

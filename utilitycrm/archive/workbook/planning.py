@@ -131,6 +131,7 @@ class Planner:
 
     def build(self) -> ImportPlan:
         parsed = {sheet.key: self._parse(sheet) for sheet in SHEETS}
+        self.progress(self.rows_checked, self.rows_total)
         for sheet in SHEETS:
             self._classify(sheet, parsed[sheet.key])
         if self.network_sync:
