@@ -20,7 +20,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Mapper, Session
 
 from utilitycrm.archive.models.history import ArchiveChange, Audited, ChangeSet
-from utilitycrm.core.database import utcnow
+from utilitycrm.core.database import bulk_insert, utcnow
 
 
 class ChangeSource(StrEnum):
@@ -73,8 +73,10 @@ def current_change_set_id() -> int | None:
 
 
 def format_value(value: object) -> str | None:
-    if value is None:
-        return None
+    if value is None or type(value) is str:  # most values, first: a bulk import's history
+        return value
+    if type(value) is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime | date):
@@ -231,7 +233,7 @@ def write_changes(session: Session, rows: list[dict[str, object]]) -> None:
         ).scalar_one()
     for row in rows:
         row["change_set_id"] = active.change_set_id
-    connection.execute(insert(ArchiveChange.__table__), rows)
+    bulk_insert(connection, ArchiveChange.__table__, rows)
 
 
 @event.listens_for(Session, "after_flush")

@@ -37,6 +37,8 @@ def tidy_line(value: object) -> object:
     """
     if not isinstance(value, str):
         return value
+    if value.isascii() and value.isprintable():  # most keys and numbers: nothing to map
+        return value.strip()
     return value.translate(_FULL_WIDTH).strip()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from itertools import groupby
+from functools import cache
 
-from sqlalchemy import String, bindparam, insert, inspect, select, update
+from sqlalchemy import String, bindparam, inspect, select, update
 
 from utilitycrm.archive.history import (
     ChangeSource,
@@ -23,6 +23,7 @@ from utilitycrm.archive.workbook.planning import CHUNK, references
 from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
 from utilitycrm.archive.workbook.reading import PROGRESS_ROWS
 from utilitycrm.auth.models import User
+from utilitycrm.core.database import allocate_ids, bulk_insert
 from utilitycrm.core.extensions import db
 
 # Customers name their public transformer, which the file may create later.
@@ -60,9 +61,19 @@ class Resolver:
         return self.ids[target][key]
 
 
-def _model_values(sheet: str, row: RowPlan, resolve: Resolver, users: dict[str, int]) -> dict:
+@cache
+def _not_null(sheet: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The NOT NULL columns of a sheet's table: (texts, others)."""
+    columns = [c for c in MODELS[sheet].__table__.c if not c.nullable]
+    texts = frozenset(c.key for c in columns if isinstance(c.type, String))
+    return texts, frozenset(c.key for c in columns) - texts
+
+
+def _model_values(
+    sheet: str, row: RowPlan, columns: dict, resolve: Resolver, users: dict[str, int]
+) -> dict:
+    """A row's values as the model's attributes; `columns` are the sheet's references."""
     values = {}
-    columns = references(sheet)
     for name, value in row.values.items():
         if (sheet, name) in DEFERRED:
             continue
@@ -78,13 +89,12 @@ def _model_values(sheet: str, row: RowPlan, resolve: Resolver, users: dict[str, 
             values[f"{prefix}_secondary_{units}"] = secondary
         else:
             values[name] = value
-    table = MODELS[sheet].__table__
-    for name in [n for n, v in values.items() if v is None and n in table.c]:
-        if not table.c[name].nullable:
-            if isinstance(table.c[name].type, String):
-                values[name] = ""  # texts the archive keeps as "" rather than NULL
-            else:
-                del values[name]  # an empty cell leaves the number as it is (or its default)
+    texts, others = _not_null(sheet)
+    for name in [n for n, v in values.items() if v is None and (n in texts or n in others)]:
+        if name in texts:
+            values[name] = ""  # texts the archive keeps as "" rather than NULL
+        else:
+            del values[name]  # an empty cell leaves the number as it is (or its default)
     return values
 
 
@@ -99,16 +109,16 @@ def _load(model, ids: list[int]) -> dict[int, object]:
 
 
 def _insert_bulk(model: type, fresh: list[tuple[RowPlan, dict]]) -> list[dict]:
-    """Insert rows with Core, in the file's order, a batch for each run of rows that set
-    the same columns (the others take their defaults), and write their history; the rows
-    as stored."""
+    """Insert rows in bulk under ids taken first, and write their history; the rows as
+    stored (their defaults filled in), in the file's order."""
     table = model.__table__
-    statement = insert(table).returning(*table.c, sort_by_parameter_order=True)
-    written: list[dict] = []
-    for _columns, run in groupby((values for _row, values in fresh), key=lambda v: v.keys()):
-        written.extend(dict(row) for row in db.session.execute(statement, list(run)).mappings())
-    write_changes(db.session, inserted_rows(model, written))
-    return written
+    connection = db.session.connection()
+    rows = [values for _row, values in fresh]
+    for values, id_ in zip(rows, allocate_ids(connection, table, len(rows)), strict=True):
+        values["id"] = id_
+    bulk_insert(connection, table, rows)
+    write_changes(db.session, inserted_rows(model, rows))
+    return rows
 
 
 def _name_supply_transformers(customers: list[tuple[dict, str]], resolve: Resolver) -> None:
@@ -149,8 +159,9 @@ def _write_chunk(
     bulk = not inspect(model).validators
     names_later = (sheet, "supply_transformer_code") in DEFERRED
     inserted, fresh = [], []
+    columns = references(sheet)
     for row in chunk:
-        values = _model_values(sheet, row, resolve, users)
+        values = _model_values(sheet, row, columns, resolve, users)
         if bulk and row.action == "insert":
             fresh.append((row, values))
             continue

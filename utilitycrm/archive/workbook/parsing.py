@@ -30,6 +30,9 @@ class CellError(ValueError):
 
 
 def _text(value: object) -> str:
+    """A cell as text; parse_cell has tidied a text cell already."""
+    if isinstance(value, str):
+        return value
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 3100000001 typed into a number cell
     return str(tidy_line(str(value)))
@@ -90,7 +93,7 @@ def _enum_lookup(enum) -> dict[str, str]:
             lookup[member.value.lower()] = member.value
             for locale in ("zh_CN", "en"):
                 with force_locale(locale):
-                    lookup[_text(member.label).lower()] = member.value  # as a cell reads
+                    lookup[tidy_line(str(member.label)).lower()] = member.value  # as a cell reads
         _ENUM_LOOKUP[enum] = lookup
     return _ENUM_LOOKUP[enum]
 
@@ -142,7 +145,11 @@ def _ratio(value: object) -> tuple[int, int]:
 
 def parse_cell(column: Column, value: object) -> object:
     """The typed value of a cell, None when it is empty; CellError when unreadable."""
-    if value is None or (isinstance(value, str) and not tidy_line(value)):
+    if isinstance(value, str):
+        value = tidy_line(value)
+        if not value:
+            return None
+    elif value is None:
         return None
     match column.kind:
         case "int":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
@@ -61,6 +62,34 @@ def references(sheet_key: str) -> dict[str, tuple[str, str | None]]:
     }
     extra = EXTRA_SHEETS.get(sheet_key)
     return {**found, **extra.references} if extra else found
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """What a column of the sheet's table takes: the least whole number, the decimals
+    below a limit, the longest text."""
+
+    header: str
+    low: int
+    limit: Decimal | None
+    length: int | None
+
+
+def _bounds(sheet: Sheet) -> dict[str, _Bound]:
+    """The bounds of a sheet's columns that its table stores as they are."""
+    table = MODELS[sheet.key].__table__
+    found = {}
+    for column in sheet.columns:
+        if column.key not in table.c:
+            continue
+        kind = table.c[column.key].type
+        limit = None
+        if isinstance(kind, Numeric) and kind.precision:
+            limit = Decimal(10) ** (kind.precision - (kind.scale or 0))
+        found[column.key] = _Bound(
+            column.header, 1 if column.key in POSITIVE else 0, limit, getattr(kind, "length", None)
+        )
+    return found
 
 
 def _db_values(sheet: Sheet, row: tuple) -> dict[str, object]:
@@ -124,7 +153,8 @@ class Planner:
         self.rows_checked = 0
         self.plan = ImportPlan(problems=list(raw.problems))
         self.file_keys: dict[str, dict[tuple, str]] = defaultdict(dict)  # key → action
-        self.pattern = current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"]
+        self.pattern = re.compile(current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"])
+        self.bounds: dict[str, dict[str, _Bound]] = {}
 
     def problem(self, sheet: Sheet, number: int | None, column: str, value, message) -> None:
         self.plan.refuse(sheet, number, column, value, message)
@@ -144,6 +174,7 @@ class Planner:
     def _parse(self, sheet: Sheet) -> list[tuple[int, dict, bool]]:
         out = []
         columns = {column.key: column for column in sheet.columns}
+        required = [column.key for column in sheet.columns if column.required]
         for raw in self.raw.rows.get(sheet.key, []):
             self.rows_checked += 1
             if self.rows_checked % PROGRESS_ROWS == 0:
@@ -178,16 +209,10 @@ class Planner:
                     _l("The row has no key: this column names the record."),
                 )
                 continue
-            for name, column in columns.items():
-                if (
-                    column.required
-                    and not deleting
-                    and name in raw.values
-                    and name not in unreadable
-                    and values.get(name) is None
-                ):
+            for name in () if deleting else required:
+                if name in raw.values and name not in unreadable and values.get(name) is None:
                     self.problem(
-                        sheet, raw.number, column.header, "", _l("This column is required.")
+                        sheet, raw.number, columns[name].header, "", _l("This column is required.")
                     )
             self._check_row(sheet, raw.number, values)
             if key in self.file_keys[sheet.key]:
@@ -213,7 +238,7 @@ class Planner:
                 self.problem(sheet, number, headers[column], value, message)
         if sheet.key == "customers":
             account_no = values.get("account_no")
-            if account_no and not re.fullmatch(self.pattern, account_no):
+            if account_no and not self.pattern.fullmatch(account_no):
                 self.problem(
                     sheet,
                     number,
@@ -221,7 +246,7 @@ class Planner:
                     account_no,
                     _l(
                         "The account number (户号) must match the utility's format %(pattern)s.",
-                        pattern=self.pattern,
+                        pattern=self.pattern.pattern,
                     ),
                 )
         self._check_ranges(sheet, number, values)
@@ -242,26 +267,26 @@ class Planner:
         """What the database would refuse at the commit, refused now by cell: numbers its
         checks or integer type do not take, decimals with too many digits, texts longer
         than their column (PostgreSQL refuses them; SQLite would keep them)."""
-        table = MODELS[sheet.key].__table__
-        headers = {column.key: column.header for column in sheet.columns}
+        bounds = self.bounds.get(sheet.key)
+        if bounds is None:
+            bounds = self.bounds[sheet.key] = _bounds(sheet)
         for name, value in values.items():
-            if value is None or isinstance(value, bool) or name not in table.c:
+            bound = bounds.get(name)
+            if bound is None or value is None or isinstance(value, bool):
                 continue
-            kind = table.c[name].type
             message = None
             if isinstance(value, int):
-                low = 1 if name in POSITIVE else 0
-                if not low <= value <= MAX_INT:
+                if not bound.low <= value <= MAX_INT:
                     message = _l("Expected a whole number from %(low)d to %(high)d.",
-                                 low=low, high=MAX_INT)  # fmt: skip
-            elif isinstance(value, Decimal) and isinstance(kind, Numeric) and kind.precision:
-                limit = Decimal(10) ** (kind.precision - (kind.scale or 0))
-                if not 0 <= value < limit:
-                    message = _l("Expected a number from 0 to below %(limit)s.", limit=limit)
-            elif isinstance(value, str) and len(value) > (getattr(kind, "length", None) or 10**9):
-                message = _l("At most %(count)d characters.", count=kind.length)
+                                 low=bound.low, high=MAX_INT)  # fmt: skip
+            elif isinstance(value, Decimal) and bound.limit is not None:
+                if not 0 <= value < bound.limit:
+                    message = _l("Expected a number from 0 to below %(limit)s.",
+                                 limit=bound.limit)  # fmt: skip
+            elif isinstance(value, str) and bound.length is not None and len(value) > bound.length:
+                message = _l("At most %(count)d characters.", count=bound.length)
             if message is not None:
-                self.problem(sheet, number, headers.get(name, name), value, message)
+                self.problem(sheet, number, bound.header, value, message)
 
     def _check_extra_plans(self) -> None:
         """The wings' checks of their sheets' planned rows against the archive."""

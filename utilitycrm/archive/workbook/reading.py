@@ -198,6 +198,7 @@ SHARED_STRINGS = "xl/sharedstrings.xml"
 SCALARS = (str, int, float, Decimal, bool, date, datetime, time, timedelta)
 FORMULA_TRIGGERS = ("=", "＝")  # full width: Excel reads it as "=" when typed in a cell
 ESCAPED = (*FORMULA_TRIGGERS, "+", "-", "@")  # what a leading apostrophe keeps as text
+CSV_SUSPECT = frozenset(" \t\r\n'" + "".join(FORMULA_TRIGGERS))  # a field's first characters
 
 
 def _xlsx_cell(cell) -> tuple[object, bool]:
@@ -217,6 +218,8 @@ def _xlsx_rows(worksheet) -> Iterator[tuple]:
 def _csv_value(value: str) -> tuple[object, bool]:
     """A CSV field has no type: text that Excel would evaluate is refused as a formula,
     unless escaped with a leading apostrophe (OWASP), which is then dropped."""
+    if not value or value[0] not in CSV_SUSPECT:
+        return value, False
     stripped = value.lstrip(" \t\r\n")
     if stripped.startswith("'") and stripped[1:2] in ESCAPED:
         return stripped[1:], False
