@@ -1,16 +1,18 @@
 """Importing a generated N-customer archive, against reading the same file plainly and
 inserting the same rows with Core.
 
-    .venv/bin/python bench/import.py [--customers 20000] [--format csv|xlsx] [--json FILE]
+    .venv/bin/python bench/import.py [--customers 20000] [--format csv|xlsx]
+                                     [--database sqlite|postgresql] [--json FILE]
 
 The archive is the export of a demo utility of N customers (with transformers, sources,
 metering, meters, contacts, documents and contracts), made once in bench/data/: a zip of
 CSV files (the default, what a migration brings) or one workbook. The import runs the
-whole path (read, check, apply with history) into an empty SQLite database, in a process
-of its own so that its peak memory is its own. The floor, measured in the same run, is
-reading the same file with a plain reader (the csv module; openpyxl read-only for a
-workbook) plus SQLAlchemy Core insert() executemany of the same rows into another empty
-database.
+whole path (read, check, apply with history) into an empty database (a SQLite file, or a
+database of its own on the PostgreSQL server of BENCH_POSTGRES_URL), in a process of its
+own so that its peak memory is its own. The floor, measured in the same run, is reading
+the same file with a plain reader (the csv module; openpyxl read-only for a workbook)
+plus SQLAlchemy Core insert() executemany of the same rows into another empty database
+of the same kind.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import csv
 import io
 import multiprocessing
+import os
 import resource
 import sys
 import time
@@ -29,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask_migrate import upgrade
 from openpyxl import load_workbook
-from sqlalchemy import insert, select, text
+from sqlalchemy import create_engine, insert, select, text
 
 from bench.common import DATA, bench_app, ensure_archive, figure, write_figures
 from utilitycrm.archive.workbook.export import export_csv, export_workbook
@@ -44,11 +47,25 @@ def archive_tables() -> list:
     return [MODELS[sheet.key].__table__ for sheet in SHEETS]
 
 
-def empty_target(name: str):
-    path = DATA / f"{name}.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    app = bench_app(name)
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
+
+
+def empty_target(name: str, database: str):
+    """The app on an empty, migrated database of this name: a SQLite file in bench/data,
+    or a database of that name on the PostgreSQL server (dropped and created anew)."""
+    if database == "sqlite":
+        path = DATA / f"{name}.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        app = bench_app(name, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    else:
+        database_name = "bench_" + name.replace("-", "_")
+        server = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {database_name} WITH (FORCE)")
+            connection.exec_driver_sql(f"CREATE DATABASE {database_name}")
+        server.dispose()
+        app = bench_app(name, SQLALCHEMY_DATABASE_URI=f"{POSTGRES}/{database_name}")
     with app.app_context():
         upgrade()
     return app
@@ -79,9 +96,9 @@ def read_plainly(data: bytes, kind: str) -> int:
     return count
 
 
-def _import(path: str, users: list[dict], answer) -> None:
+def _import(path: str, database: str, users: list[dict], answer) -> None:
     """The child process: the import into an empty database, its seconds and peak RSS."""
-    target = empty_target("import-target")
+    target = empty_target("import-target", database)
     data = Path(path).read_bytes()
     with target.test_request_context():
         db.session.execute(insert(User), users)  # account managers are named by user name
@@ -100,6 +117,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="where the import and the floor write (PostgreSQL: BENCH_POSTGRES_URL)")
     parser.add_argument("--json", metavar="FILE", help="write the figures there")
     args = parser.parse_args()
 
@@ -119,7 +138,7 @@ def main() -> None:
 
     context = multiprocessing.get_context("spawn")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_import, args=(str(path), users, sending))
+    child = context.Process(target=_import, args=(str(path), args.database, users, sending))
     child.start()
     committed, problems, imported, peak_mb = receiving.recv()
     child.join()
@@ -129,13 +148,17 @@ def main() -> None:
     started = time.perf_counter()
     read_plainly(data, args.format)
     reading = time.perf_counter() - started
-    floor_app = empty_target("import-floor")
+    floor_app = empty_target("import-floor", args.database)
     with floor_app.app_context():
         db.session.execute(insert(User), users)
         db.session.commit()
         started = time.perf_counter()
-        # Customers and public transformers refer to each other: check at commit.
-        db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
+        # Customers and public transformers refer to each other: SQLite checks them at the
+        # commit, PostgreSQL (whose keys are not deferrable) not at all, for the floor.
+        if args.database == "sqlite":
+            db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
+        else:
+            db.session.execute(text("SET LOCAL session_replication_role = replica"))
         for table in archive_tables():
             if rows[table.name]:
                 db.session.execute(insert(table), rows[table.name])
@@ -145,7 +168,7 @@ def main() -> None:
 
     reader = "openpyxl read-only" if args.format == "xlsx" else "csv module"
     print(f"archive of {args.customers:,} customers as {path.name}: "
-          f"{len(data) / 2**20:.1f} MB, {total:,} rows")  # fmt: skip
+          f"{len(data) / 2**20:.1f} MB, {total:,} rows, imported into {args.database}")  # fmt: skip
     print(f"{'':<40} {'seconds':>8} {'rows/s':>9} {'× floor':>8}")
     for label, seconds in (
         (f"floor: read ({reader})", reading),

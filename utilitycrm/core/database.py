@@ -275,3 +275,16 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
     connection.exec_driver_sql(
         f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", tuples
     )
+
+
+def defer_foreign_keys(connection: Connection, *constraints: str) -> None:
+    """Check these foreign keys (declared deferrable) at the commit of this transaction,
+    not at each statement; SQLite defers all of them."""
+    if connection.dialect.name == "sqlite":
+        # The pragma lasts until the transaction ends, and pysqlite opens one only at the
+        # first write: a pragma set before would end with the next read.
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    else:
+        connection.exec_driver_sql(f"SET CONSTRAINTS {', '.join(constraints)} DEFERRED")

@@ -121,8 +121,10 @@ class Customer(Audited, Versioned, db.Model):
     )
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     # For customers on a public transformer (台区): the transformer that supplies them.
+    # Deferrable, for an import that writes the customers before their transformers.
     supply_transformer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("transformer.id", use_alter=True), index=True
+        ForeignKey("transformer.id", use_alter=True, deferrable=True, initially="IMMEDIATE"),
+        index=True,
     )
     relationship_notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

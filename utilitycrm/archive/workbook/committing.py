@@ -7,27 +7,26 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
 
-from sqlalchemy import String, bindparam, inspect, select, update
+from sqlalchemy import String, inspect, select
 
 from utilitycrm.archive.history import (
     ChangeSource,
     current_change_set_id,
     inserted_rows,
     recording,
-    updated_row,
     write_changes,
 )
-from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.layout import MODELS, SHEETS, SHEETS_BY_KEY
 from utilitycrm.archive.workbook.planning import CHUNK, references
 from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
 from utilitycrm.archive.workbook.reading import PROGRESS_ROWS
 from utilitycrm.auth.models import User
-from utilitycrm.core.database import allocate_ids, bulk_insert
+from utilitycrm.core.database import allocate_ids, bulk_insert, defer_foreign_keys
 from utilitycrm.core.extensions import db
 
-# Customers name their public transformer, which the file may create later.
-DEFERRED = {("customers", "supply_transformer_code")}
+# Customers name their public transformer, which the file may create later: checked at
+# the commit, as each row goes in already naming the other's id.
+DEFERRED = ("fk_customer_supply_transformer_id_transformer",)
 
 
 class Resolver:
@@ -50,7 +49,7 @@ class Resolver:
         """The ids of what a sheet's rows refer to, a query per target sheet."""
         wanted = defaultdict(set)
         for name, (target, field) in references(sheet).items():
-            if field is not None and (sheet, name) not in DEFERRED:
+            if field is not None:
                 wanted[target].update(
                     row.values[name] for row in rows if row.values.get(name) is not None
                 )
@@ -75,8 +74,6 @@ def _model_values(
     """A row's values as the model's attributes; `columns` are the sheet's references."""
     values = {}
     for name, value in row.values.items():
-        if (sheet, name) in DEFERRED:
-            continue
         if name in columns and columns[name][1] is not None:
             target, field = columns[name]
             values[field] = None if value is None else resolve(target, value)
@@ -108,37 +105,23 @@ def _load(model, ids: list[int]) -> dict[int, object]:
     return loaded
 
 
-def _insert_bulk(model: type, fresh: list[tuple[RowPlan, dict]]) -> list[dict]:
-    """Insert rows in bulk under ids taken first, and write their history; the rows as
-    stored (their defaults filled in), in the file's order."""
-    table = model.__table__
-    connection = db.session.connection()
-    rows = [values for _row, values in fresh]
-    for values, id_ in zip(rows, allocate_ids(connection, table, len(rows)), strict=True):
-        values["id"] = id_
-    bulk_insert(connection, table, rows)
+def _insert_bulk(model: type, rows: list[dict]) -> None:
+    """Insert rows (their ids given) in bulk and write their history; each row is then
+    as stored, its defaults filled in."""
+    bulk_insert(db.session.connection(), model.__table__, rows)
     write_changes(db.session, inserted_rows(model, rows))
-    return rows
 
 
-def _name_supply_transformers(customers: list[tuple[dict, str]], resolve: Resolver) -> None:
-    """Customers inserted in bulk name their public transformer once it is in: one Core
-    batch, recorded as the ORM records the same change (a version further)."""
-    if not customers:
-        return
-    table = Customer.__table__
-    changes = [(row, resolve("transformers", code)) for row, code in customers]
-    db.session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(supply_transformer_id=bindparam("b_transformer"), version=table.c.version + 1),
-        [{"b_id": row["id"], "b_transformer": transformer} for row, transformer in changes],
-    )
-    write_changes(db.session, [
-        updated_row(Customer, row["id"], row["version"] + 1, row["id"], "supply_transformer_id",
-                    None, transformer)
-        for row, transformer in changes
-    ])  # fmt: skip
+def _allocate_ids(plan: ImportPlan, resolve: Resolver) -> None:
+    """Ids for every record the plan inserts, taken before any is written: a row can name
+    one the file creates later (a customer its public transformer), and rows go in by
+    bulk batches, which return no ids in order."""
+    connection = db.session.connection()
+    for sheet in SHEETS:
+        rows = [row for row in plan.rows.get(sheet.key, []) if row.action == "insert"]
+        for row, id_ in zip(rows, allocate_ids(connection, MODELS[sheet.key].__table__,
+                                                len(rows)), strict=True):  # fmt: skip
+            row.new_id = resolve.ids[sheet.key][row.key[0]] = id_
 
 
 def _write_chunk(
@@ -147,39 +130,28 @@ def _write_chunk(
     existing: dict[int, object],
     resolve: Resolver,
     users: dict[str, int],
-    deferred: list[tuple[Customer, str]],
-    written_later: list[tuple[dict, str]],
 ) -> None:
-    """Write one chunk of a sheet's inserts and updates, and learn the ids of its new rows.
-    Inserts go in by Core batches with their history, but for models whose attributes
-    derive others as they are set (a line's name_sort): those, and updates, go through
-    the ORM and its flush hook. Customers naming a public transformer are kept for when
-    the transformers are in: ORM records in `deferred`, bulk rows in `written_later`."""
+    """Write one chunk of a sheet's inserts and updates. Inserts go in by bulk batches with
+    their history, but for models whose attributes derive others as they are set (a
+    line's name_sort): those, and updates, go through the ORM and its flush hook."""
     model = MODELS[sheet]
     bulk = not inspect(model).validators
-    names_later = (sheet, "supply_transformer_code") in DEFERRED
-    inserted, fresh = [], []
+    fresh = []
     columns = references(sheet)
     for row in chunk:
         values = _model_values(sheet, row, columns, resolve, users)
-        if bulk and row.action == "insert":
-            fresh.append((row, values))
-            continue
+        if row.action == "insert":
+            values["id"] = row.new_id
+            if bulk:
+                fresh.append(values)
+                continue
         record = existing[row.existing_id] if row.action == "update" else model()
         for name, value in values.items():
             setattr(record, name, value)
         if row.action == "insert":
             db.session.add(record)
-            inserted.append((row, record))
-        if names_later and "supply_transformer_code" in row.values:
-            deferred.append((record, row.values["supply_transformer_code"]))
     db.session.flush()
-    for row, record in inserted:
-        resolve.ids[sheet][row.key[0]] = record.id
-    for (row, _values), stored in zip(fresh, _insert_bulk(model, fresh), strict=True):
-        resolve.ids[sheet][row.key[0]] = stored["id"]
-        if names_later and row.values.get("supply_transformer_code"):
-            written_later.append((stored, row.values["supply_transformer_code"]))
+    _insert_bulk(model, fresh)
 
 
 def apply_plan(
@@ -203,9 +175,9 @@ def apply_plan(
     users = dict(db.session.execute(
         select(User.username, User.id).where(User.username.in_(usernames))
     ).all()) if usernames else {}  # fmt: skip
-    deferred: list[tuple[Customer, str]] = []  # records the ORM wrote
-    written_later: list[tuple[dict, str]] = []  # customers inserted in bulk
     with recording(actor, source=ChangeSource.IMPORT, reason=reason):
+        defer_foreign_keys(db.session.connection(), *DEFERRED)
+        _allocate_ids(plan, resolve)
         for sheet in SHEETS:
             rows = [
                 row for row in plan.rows.get(sheet.key, []) if row.action in ("insert", "update")
@@ -215,15 +187,9 @@ def apply_plan(
             existing = _load(model, [row.existing_id for row in rows if row.action == "update"])
             for start in range(0, len(rows), PROGRESS_ROWS):
                 chunk = rows[start : start + PROGRESS_ROWS]
-                _write_chunk(sheet.key, chunk, existing, resolve, users, deferred, written_later)
+                _write_chunk(sheet.key, chunk, existing, resolve, users)
                 written += len(chunk)
                 report(written, to_write)
-        if deferred or written_later:
-            codes = {code for _c, code in deferred if code} | {c for _r, c in written_later}
-            resolve.load("transformers", codes)
-            for customer, code in deferred:
-                customer.supply_transformer_id = resolve("transformers", code) if code else None
-            _name_supply_transformers(written_later, resolve)
         for sheet in reversed(SHEETS):
             doomed = [
                 row.existing_id for row in plan.rows.get(sheet.key, []) if row.action == "delete"

@@ -109,7 +109,10 @@ def _db_values(sheet: Sheet, row: tuple) -> dict[str, object]:
 def _existing(sheet: Sheet, keys: list[tuple]) -> dict[tuple, tuple[int, dict]]:
     """{natural key: (id, values)} of the archive records the file names, read with the
     export's own query, so that both sides compare in the same form."""
-    rows = sheet_queries(None, None)[sheet.key].add_columns(MODELS[sheet.key].id).subquery()
+    model = MODELS[sheet.key]
+    if not keys or db.session.scalar(select(model.id).limit(1)) is None:
+        return {}  # a first import into an empty archive
+    rows = sheet_queries(None, None)[sheet.key].add_columns(model.id).subquery()
     # Natural keys are the sheet's first columns, in the query as in the layout.
     key_columns = list(rows.c)[: len(sheet.natural_key)]
     found = {}
@@ -329,8 +332,9 @@ class Planner:
         for row in self.plan.rows.get(sheet.key, []):
             if row.action != "delete":
                 for column, (target, _field) in columns.items():
-                    if row.values.get(column) is not None:
-                        wanted[target].add(row.values[column])
+                    value = row.values.get(column)
+                    if value is not None and (value,) not in self.file_keys[target]:
+                        wanted[target].add(value)  # to look for in the archive
         known = {target: _known_keys(target, keys) for target, keys in wanted.items()}
         managers = self._usernames(sheet)
         tariffs = self._tariffs(sheet)

@@ -17,6 +17,7 @@ class RowPlan:
     values: dict[str, object]
     existing_id: int | None = None
     changed: tuple[str, ...] = ()
+    new_id: int | None = None  # an insert's id, taken before anything is written
 
 
 @dataclass
