@@ -117,8 +117,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
-                        help="where the import and the floor write (PostgreSQL: BENCH_POSTGRES_URL)")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="where the import and the floor write (PostgreSQL: BENCH_POSTGRES_URL)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write the figures there")
     args = parser.parse_args()
 
