@@ -23,7 +23,7 @@ from utilitycrm.archive.models import (
 from utilitycrm.archive.workbook.export import sheet_queries
 from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, MODELS, SHEETS, SHEETS_BY_KEY, Sheet
 from utilitycrm.archive.workbook.network_sync import replace_network_of_lines
-from utilitycrm.archive.workbook.parsing import CellError, parse_cell
+from utilitycrm.archive.workbook.parsing import CellError, cell_parser
 from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
 from utilitycrm.archive.workbook.reading import PROGRESS_ROWS, RawWorkbook
 from utilitycrm.auth.models import User
@@ -178,30 +178,30 @@ class Planner:
         out = []
         columns = {column.key: column for column in sheet.columns}
         required = [column.key for column in sheet.columns if column.required]
+        parsers = {column.key: cell_parser(column) for column in sheet.columns}
         for raw in self.raw.rows.get(sheet.key, []):
             self.rows_checked += 1
             if self.rows_checked % PROGRESS_ROWS == 0:
                 self.progress(self.rows_checked, self.rows_total)
             values, deleting, unreadable = {}, False, set()
             for key, cell in raw.values.items():
-                column = columns[key]
                 if key == "action":
-                    word = parse_cell(column, cell)
+                    word = parsers[key](cell)
                     if word and word.lower() not in DELETE_WORDS:
                         self.problem(
                             sheet,
                             raw.number,
-                            column.header,
+                            columns[key].header,
                             cell,
                             _l("Leave the action empty, or write delete (删除)."),
                         )
                     deleting = bool(word) and word.lower() in DELETE_WORDS
                     continue
                 try:
-                    values[key] = parse_cell(column, cell)
+                    values[key] = parsers[key](cell)
                 except CellError as error:
                     unreadable.add(key)
-                    self.problem(sheet, raw.number, column.header, cell, error.args[0])
+                    self.problem(sheet, raw.number, columns[key].header, cell, error.args[0])
             key = tuple(values.get(name) for name in sheet.natural_key)
             if any(part is None for part in key):
                 self.problem(
