@@ -32,9 +32,12 @@ def test_the_stages_are_reported_in_order_and_the_chunks_resolve_their_reference
     for module in (reading, planning, committing):
         monkeypatch.setattr(module, "PROGRESS_ROWS", 2)
     heard: list[tuple[str, int, int | None]] = []
+    sheets: list[tuple[str, str]] = []
 
-    def progress(done, total=None, *, stage=None):
+    def progress(done, total=None, *, stage=None, part=""):
         heard.append((stage, done, total))
+        if part and (stage, part) not in sheets:
+            sheets.append((stage, part))
 
     result = import_workbook(_archive(5), "archive.xlsx", actor=None, dry_run=False,
                              progress=progress)  # fmt: skip
@@ -48,6 +51,8 @@ def test_the_stages_are_reported_in_order_and_the_chunks_resolve_their_reference
         assert len(counts) > 2, stage  # reported as it goes, not only at the end
     writes = [done for s, done, _total in heard if s == importing.WRITING]
     assert writes == sorted(writes)
+    for stage in order:  # each stage names the sheet it is in, in the import's order
+        assert [part for s, part in sheets if s == stage] == ["customers", "sources"], stage
     # Sources written in later chunks than their customers still name them.
     db.session.commit()
     owners = db.session.scalars(select(PowerSource.customer_id)).all()
@@ -57,13 +62,14 @@ def test_the_stages_are_reported_in_order_and_the_chunks_resolve_their_reference
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("zh_CN", "写入档案 · 1,200 / 81,011 行"),
-        ("en", "Writing the archive · 1,200 / 81,011 rows"),
+        ("zh_CN", "写入档案 · 客户 · 1,200 / 81,011 行"),
+        ("en", "Writing the archive · Customers · 1,200 / 81,011 rows"),
     ],
 )
-def test_an_import_job_shows_its_rows_on_its_page(app, locale, expected):
+def test_an_import_job_shows_its_sheet_and_rows_on_its_page(app, locale, expected):
     job = Job(kind="archive.import", status=JobStatus.RUNNING, done=1200, total=81_011,
-              stage=importing.WRITING, started_at=utcnow() - timedelta(seconds=30))  # fmt: skip
+              stage=importing.WRITING, part="customers",
+              started_at=utcnow() - timedelta(seconds=30))  # fmt: skip
     with app.test_request_context(), force_locale(locale):
         assert job.summary.startswith(expected)
         assert "min" in job.summary or "分钟" in job.summary  # the time left
@@ -75,7 +81,7 @@ def test_the_shell_shows_each_stage_with_its_count(runner, tmp_path):
     result = runner.invoke(args=["archive", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "Reading the file: 6 / 6 rows 100%" in result.output
-    assert "Writing the archive: 6 / 6 rows 100%" in result.output
+    assert "Writing the archive · sources: 6 / 6 rows 100%" in result.output
 
 
 def test_records_written_in_bulk_have_the_history_of_records_written_one_by_one(app):

@@ -108,7 +108,9 @@ class ShellProgress:
         self.live = sys.stderr.isatty()
         self.started = time.monotonic()
 
-    def __call__(self, done: int, total: int | None = None, *, stage: str | None = None):
+    def __call__(
+        self, done: int, total: int | None = None, *, stage: str | None = None, part: str = ""
+    ):
         if stage != self.stage:
             self.close()
             self.stage, self.started = stage, time.monotonic()
@@ -118,7 +120,8 @@ class ShellProgress:
         left = ""
         if total and done and done < total:
             left = f", about {elapsed / done * (total - done):.0f} s left"
-        self.line = f"{stage}: {counted} rows{percent}{left}"
+        where = f"{stage} · {part}" if part else stage  # the sheet, as its CSV file is named
+        self.line = f"{where}: {counted} rows{percent}{left}"
         if self.live and time.monotonic() - self.drawn >= 0.5:
             click.echo(f"\r{self.line}\033[K", nl=False, err=True)
             self.drawn = time.monotonic()

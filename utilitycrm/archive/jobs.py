@@ -13,6 +13,7 @@ from utilitycrm.archive.models import ImportBatch
 from utilitycrm.archive.reverting import revert_batch
 from utilitycrm.archive.workbook import uploads
 from utilitycrm.archive.workbook.importing import import_workbook
+from utilitycrm.archive.workbook.layout import sheet_label
 from utilitycrm.auth.models import User
 from utilitycrm.core import jobs
 from utilitycrm.core.database import refresh_statistics
@@ -56,7 +57,7 @@ def _batch_document(batch: ImportBatch) -> dict:
     return {"batch_id": batch.id, "file": batch.file_name, "counts": batch.counts}
 
 
-@jobs.register_job(IMPORT, _l("Workbook import"), unit=_l("rows"))
+@jobs.register_job(IMPORT, _l("Workbook import"), unit=_l("rows"), part_label=sheet_label)
 def run_import(job: jobs.Job, progress: jobs.Progress) -> dict:
     params = job.params
     done = db.session.scalar(select(ImportBatch).where(ImportBatch.job_id == job.id))

@@ -24,6 +24,7 @@ class JobSchema(Schema):
     label = fields.Str()
     status = fields.Function(lambda job: job.status.value)
     stage = fields.Str()
+    part = fields.Str(metadata={"description": "The part of the stage: an import's sheet key"})
     done = fields.Int()
     total = fields.Int(allow_none=True)
     percent = fields.Int(allow_none=True)

@@ -99,6 +99,7 @@ class Job(db.Model):
     params: Mapped[dict] = mapped_column(JSONDocument, default=dict)
     status: Mapped[JobStatus] = mapped_column(coded(JobStatus, 10), default=JobStatus.QUEUED)
     stage: Mapped[str] = mapped_column(String(200), default="")
+    part: Mapped[str] = mapped_column(String(60), default="")  # of the stage: a sheet
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int | None]
     attempts: Mapped[int] = mapped_column(default=0)
@@ -137,6 +138,14 @@ class Job(db.Model):
         return max(0, int(elapsed / self.done * (self.total - self.done)))
 
     @property
+    def part_text(self) -> str:
+        """The part of its stage the job is in, as its kind names it for people."""
+        kind = KINDS.get(self.kind)
+        if not self.part or kind is None or kind.part_label is None:
+            return ""
+        return str(kind.part_label(self.part))
+
+    @property
     def is_active(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
 
@@ -155,6 +164,8 @@ class Job(db.Model):
             return _("Done")
         left = self.seconds_left
         parts = [_(self.stage) if self.stage else _("Running")]
+        if self.part_text:
+            parts.append(self.part_text)
         kind = KINDS.get(self.kind)
         if kind is not None and kind.unit is not None and self.done:
             counted = f"{self.done:,}" + (f" / {self.total:,}" if self.total else "")
@@ -170,6 +181,7 @@ class Job(db.Model):
             "status": self.status.value,
             "status_label": self.status.label,
             "stage": _(self.stage) if self.stage else "",
+            "part": self.part_text,
             "done": self.done,
             "total": self.total,
             "percent": self.percent,
@@ -192,6 +204,7 @@ class JobKind:
     max_attempts: int = 3
     retry_delay: int = 30  # seconds, times the attempt number
     unit: object | None = None  # what done/total count, when they count things
+    part_label: Callable[[str], object] | None = None  # a stage's part, for people
 
 
 @dataclass(frozen=True)
@@ -213,15 +226,22 @@ SCHEDULES: dict[str, Schedule] = {}
 
 
 def register_job(
-    name: str, label: object, *, max_attempts: int = 3, retry_delay: int = 30, unit=None
+    name: str,
+    label: object,
+    *,
+    max_attempts: int = 3,
+    retry_delay: int = 30,
+    unit=None,
+    part_label: Callable[[str], object] | None = None,
 ):
     """Declare a kind of job: `run(job, progress)` does the work and returns its result
     (a JSON document shown to the operator) or None. A UtilityCRMError is a refusal and
     is not retried; any other error is retried up to `max_attempts` times. With a `unit`
-    (a lazy text, "rows") the job's summary shows its counts: 12,000 / 81,000 rows."""
+    (a lazy text, "rows") the job's summary shows its counts: 12,000 / 81,000 rows; with
+    `part_label`, the part of the stage its progress names (a sheet's key → 客户)."""
 
     def decorator(run: Callable[[Job, Progress], dict | None]):
-        KINDS[name] = JobKind(name, label, run, max_attempts, retry_delay, unit)
+        KINDS[name] = JobKind(name, label, run, max_attempts, retry_delay, unit, part_label)
         return run
 
     return decorator
@@ -240,19 +260,22 @@ def stage_name(message: str) -> str:
 
 
 class Progress:
-    """Called by a job's work as it goes: `progress(done, total, stage=...)`, the stage
-    marked with `stage_name()`. Written on a connection of its own, outside the work's
-    transaction, so pages see it live."""
+    """Called by a job's work as it goes: `progress(done, total, stage=..., part=...)`,
+    the stage marked with `stage_name()`, the part (of the stage) a key its kind's
+    part_label names. Written on a connection of its own, outside the work's transaction,
+    so pages see it live."""
 
     def __init__(self, job_id: int, *, inline: bool) -> None:
         self.job_id = job_id
         self.inline = inline
         self._written = 0.0
-        self._stage: str | None = None
+        self._stage: tuple[str, str] | None = None
 
-    def __call__(self, done: int, total: int | None = None, *, stage: str | None = None):
+    def __call__(
+        self, done: int, total: int | None = None, *, stage: str | None = None, part: str = ""
+    ):
         now = time.monotonic()
-        changed = stage is not None and stage != self._stage
+        changed = stage is not None and (stage, part) != self._stage
         finished = total is not None and done >= total
         if not (changed or finished or now - self._written >= PROGRESS_EVERY):
             return
@@ -261,7 +284,8 @@ class Progress:
         if total is not None:
             values["total"] = total
         if stage is not None:
-            self._stage = values["stage"] = stage[:200]
+            self._stage = (stage, part)
+            values["stage"], values["part"] = stage[:200], part[:60]
         self.write(update(Job).where(Job.id == self.job_id).values(**values))
 
     def write(self, statement) -> None:

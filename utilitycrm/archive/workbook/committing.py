@@ -159,16 +159,16 @@ def apply_plan(
     *,
     actor: User | None,
     reason: str,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> int | None:
     """Write the plan (the caller commits); the id of its change set, None if it changed
-    nothing. `progress(rows written, rows to write)` as it goes, a chunk at a time."""
+    nothing. `progress(rows written, rows to write, sheet)` as it goes, a chunk at a time."""
     if not plan.ok:
         raise ValueError("an import plan with problems cannot be applied")
     to_write = sum(1 for rows in plan.rows.values() for row in rows
                    if row.action in ("insert", "update", "delete"))  # fmt: skip
     written = 0
-    report = progress or (lambda done, total: None)
+    report = progress or (lambda done, total, sheet: None)
     resolve = Resolver()
     usernames = {row.values["account_manager"] for row in plan.rows.get("customers", [])
                  if row.values.get("account_manager")}  # fmt: skip
@@ -189,7 +189,7 @@ def apply_plan(
                 chunk = rows[start : start + PROGRESS_ROWS]
                 _write_chunk(sheet.key, chunk, existing, resolve, users)
                 written += len(chunk)
-                report(written, to_write)
+                report(written, to_write, sheet.key)
         for sheet in reversed(SHEETS):
             doomed = [
                 row.existing_id for row in plan.rows.get(sheet.key, []) if row.action == "delete"
@@ -199,5 +199,5 @@ def apply_plan(
             db.session.flush()
             if doomed:
                 written += len(doomed)
-                report(written, to_write)
+                report(written, to_write, sheet.key)
         return current_change_set_id()

@@ -57,10 +57,14 @@ WRITING = stage_name("Writing the archive")
 
 
 class Progress(Protocol):
-    def __call__(self, done: int, total: int | None = None, *, stage: str | None = None): ...
+    def __call__(
+        self, done: int, total: int | None = None, *, stage: str | None = None, part: str = ""
+    ): ...
 
 
-def _unwatched(done: int, total: int | None = None, *, stage: str | None = None) -> None:
+def _unwatched(
+    done: int, total: int | None = None, *, stage: str | None = None, part: str = ""
+) -> None:
     """An import no page or shell is watching."""
 
 
@@ -152,7 +156,7 @@ def _apply(plan: ImportPlan, actor: User | None, reason: str, progress: Progress
     try:
         return apply_plan(
             plan, actor=actor, reason=reason,
-            progress=lambda done, total: progress(done, total, stage=WRITING),
+            progress=lambda done, total, sheet: progress(done, total, stage=WRITING, part=sheet),
         )  # fmt: skip
     except (IntegrityError, DataError) as error:
         db.session.rollback()
@@ -186,16 +190,18 @@ def import_workbook(
     the result reports what that changed; a dry run works it out in a savepoint it rolls
     back, so the preview is exact.
 
-    `progress(done, total, stage=…)` (a job's, or the shell's bar) hears the rows read,
-    checked and written, each stage marked for the catalogs.
+    `progress(done, total, stage=…, part=…)` (a job's, or the shell's bar) hears the rows
+    read, checked and written, each stage marked for the catalogs, and the sheet it is in.
     """
     report = progress or _unwatched
     digest = hashlib.sha256(data).hexdigest()
     raw = read_workbook(data, filename, limits or import_limits(),
-                        progress=lambda done: report(done, None, stage=READING))  # fmt: skip
+                        progress=lambda done, sheet: report(done, None, stage=READING,
+                                                            part=sheet))  # fmt: skip
     report(raw.rows_read, raw.rows_read, stage=READING)
     plan = plan_import(raw, network_sync=network_sync,
-                       progress=lambda done, total: report(done, total, stage=CHECKING))  # fmt: skip
+                       progress=lambda done, total, sheet: report(done, total, stage=CHECKING,
+                                                                  part=sheet))  # fmt: skip
     if plan.ok and checked_at_mark is not None and (stale := _changed_since(plan, checked_at_mark)):
         _refuse_stale(plan, stale)
         return ImportResult(plan, digest, committed=False, stale=True)

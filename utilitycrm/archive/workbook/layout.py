@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from sqlalchemy import Select
 
 from utilitycrm.archive import enums
@@ -55,6 +56,12 @@ class Sheet:
     @property
     def title(self) -> str:
         return f"{self.zh} {self.key}"
+
+    @property
+    def label(self) -> str:
+        """The sheet's name in the reader's language."""
+        locale = get_locale()
+        return self.zh if locale is not None and locale.language == "zh" else self.en
 
     @property
     def headers(self) -> list[str]:
@@ -220,6 +227,14 @@ SHEETS: list[Sheet] = [
 ]  # fmt: skip
 
 SHEETS_BY_KEY = {sheet.key: sheet for sheet in SHEETS}
+
+
+def sheet_label(key: str) -> str:
+    """A sheet's name for people, from its key (as an import's progress records it)."""
+    sheet = SHEETS_BY_KEY.get(key)
+    return sheet.label if sheet is not None else key
+
+
 # Sheet key -> the table its rows go into.
 MODELS: dict[str, type] = {
     "tariffs": Tariff, "substations": Substation, "lines": FeederLine, "nodes": NetworkNode,

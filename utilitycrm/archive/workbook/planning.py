@@ -147,11 +147,11 @@ class Planner:
         raw: RawWorkbook,
         *,
         network_sync: bool = False,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
     ) -> None:
         self.raw = raw
         self.network_sync = network_sync
-        self.progress = progress or (lambda done, total: None)
+        self.progress = progress or (lambda done, total, sheet: None)
         self.rows_total = sum(len(rows) for rows in raw.rows.values())
         self.rows_checked = 0
         self.plan = ImportPlan(problems=list(raw.problems))
@@ -164,7 +164,7 @@ class Planner:
 
     def build(self) -> ImportPlan:
         parsed = {sheet.key: self._parse(sheet) for sheet in SHEETS}
-        self.progress(self.rows_checked, self.rows_total)
+        self.progress(self.rows_checked, self.rows_total, "")
         for sheet in SHEETS:
             self._classify(sheet, parsed[sheet.key])
         if self.network_sync:
@@ -182,7 +182,7 @@ class Planner:
         for raw in self.raw.rows.get(sheet.key, []):
             self.rows_checked += 1
             if self.rows_checked % PROGRESS_ROWS == 0:
-                self.progress(self.rows_checked, self.rows_total)
+                self.progress(self.rows_checked, self.rows_total, sheet.key)
             values, deleting, unreadable = {}, False, set()
             for key, cell in raw.values.items():
                 if key == "action":
@@ -395,7 +395,8 @@ def plan_import(
     raw: RawWorkbook,
     *,
     network_sync: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportPlan:
-    """The checked plan of an import; `progress(rows checked, rows)` as the check goes."""
+    """The checked plan of an import; `progress(rows checked, rows, sheet)` as the check
+    goes."""
     return Planner(raw, network_sync=network_sync, progress=progress).build()

@@ -49,7 +49,7 @@ class RawRow:
 PROGRESS_ROWS = 5_000  # rows between two reports of a long read, check or write
 
 
-def _silent(done: int) -> None:
+def _silent(done: int, sheet: str) -> None:
     """No one is watching this read."""
 
 
@@ -58,7 +58,7 @@ class RawWorkbook:
     rows: dict[str, list[RawRow]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
-    progress: Callable[[int], None] = _silent  # told the rows read so far
+    progress: Callable[[int, str], None] = _silent  # told the rows read so far, and the sheet
 
     def refuse(self, message, *, sheet: str = "", row: int | None = None, column: str = "",
                value: object = "") -> None:  # fmt: skip
@@ -132,7 +132,7 @@ def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: in
     for number, row in enumerate(rows, start=2):
         book.rows_read += 1
         if book.rows_read % PROGRESS_ROWS == 0:
-            book.progress(book.rows_read)
+            book.progress(book.rows_read, sheet.key)
         if book.rows_read > limit:
             _too_many_rows(book, limit, sheet=sheet.title, row=number)
             return
@@ -309,12 +309,12 @@ def read_workbook(
     filename: str,
     limits: Limits,
     sheets: Sequence[Sheet] = SHEETS,
-    progress: Callable[[int], None] = _silent,
+    progress: Callable[[int, str], None] = _silent,
 ) -> RawWorkbook:
     """The rows of the sheets an archive holds, or the problems that stop it being read:
     a workbook, one CSV named after its sheet, or a zip of such CSV files (a folder of
     them, zipped by the shell command). `sheets` is the layout (the archive's by default);
-    `progress` is told the rows read as the reading goes."""
+    `progress` is told the rows read as the reading goes, and the sheet it is in."""
     book = RawWorkbook(progress=progress)
     if len(data) > limits.max_bytes:
         book.refuse(_l("The file is larger than %(mb)d MB.", mb=limits.max_bytes // 2**20))
