@@ -1,11 +1,12 @@
 """A legacy archive comes in with its errors: one consistency error of each rule family is
-imported as it is, and the first validation reports every one of them."""
+counted by the dry run, imported as it is, and reported by the first validation."""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
-from tests.archive.test_workbook_import import content, messages, run, workbook
+from tests.archive.test_workbook_import import content, count, messages, run, workbook
 from tests.clock import TODAY
 from tests.conftest import empty_all_tables
 from utilitycrm.archive.models import Customer
@@ -13,6 +14,7 @@ from utilitycrm.archive.workbook.export import export_workbook
 from utilitycrm.archive.workbook.layout import SHEETS
 from utilitycrm.core.extensions import db
 from utilitycrm.validation.models import Finding
+from utilitycrm.validation.registry import Family
 from utilitycrm.validation.services import begin_run, execute_run
 from utilitycrm.validation.snapshot import Scope
 
@@ -99,6 +101,14 @@ def test_one_error_of_each_family_goes_in_and_comes_back_as_a_finding(runner, ap
     assert not expected & clean  # none of them was there before
 
     empty_all_tables(keep=("app_user", "security_event"))
+    trial = run(workbook(sheets), dry_run=True)
+    assert trial.plan.ok and not trial.committed, messages(trial)[:5]
+    assert count(Customer) == 0  # the dry run tried the rows and kept none
+    with force_locale("en"):  # the preview counts the consistency problems of every family
+        counted = {str(label): found for label, found in trial.consistency}
+    for family in Family:  # at least one finding a (rule, customer) the run will report
+        pairs = {pair for pair in clean | expected if pair[0].startswith(f"{family.value}.")}
+        assert counted.get(str(family.label), 0) >= len(pairs) > 0, (family, counted)
     result = run(workbook(sheets))
     assert result.committed, messages(result)[:5]
     assert expected <= _found()

@@ -86,6 +86,9 @@ def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
                                            problem.column) if part)  # fmt: skip
         value = f" [{problem.value}]" if problem.value else ""
         click.echo(f"{where}{value}: {problem.message}", err=True)
+    if result.consistency:
+        found = ", ".join(f"{label} {count:,}" for label, count in result.consistency)
+        click.echo(f"The first validation will report: {found}")
     if result.network is not None:
         _echo_network(result.network)
     if result.problems:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -17,6 +19,7 @@ from sqlalchemy import (
     column,
     event,
     func,
+    insert,
     literal_column,
     select,
     text,
@@ -233,6 +236,11 @@ class _DefaultContext:
         return self.current_parameters
 
 
+# Fewer rows than this (a form's save and its history) go in by a Core insert, whose
+# statement the engine's events see; the driver's own path pays off for more.
+BULK_FROM = 100
+
+
 def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
     """Insert rows as fast as the database takes them: COPY on PostgreSQL, one executemany
     of the driver on SQLite; each value goes through its column type as a Core insert's.
@@ -256,6 +264,9 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
                     row[target.key] = default.arg
                 else:
                     row[target.key] = default.arg(_DefaultContext(row))
+    if len(rows) < BULK_FROM:
+        connection.execute(insert(table), rows)
+        return
     dialect = connection.dialect
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     values = []
@@ -277,14 +288,20 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
     )
 
 
-def defer_foreign_keys(connection: Connection, *constraints: str) -> None:
-    """Check these foreign keys (declared deferrable) at the commit of this transaction,
-    not at each statement; SQLite defers all of them."""
+@contextmanager
+def deferred_foreign_keys(connection: Connection, *constraints: str) -> Iterator[None]:
+    """Check these foreign keys (declared deferrable) once the block's statements are all
+    done, not at each of them; SQLite defers all of them, and checks at the commit."""
     if connection.dialect.name == "sqlite":
         # The pragma lasts until the transaction ends, and pysqlite opens one only at the
         # first write: a pragma set before would end with the next read.
         if not connection.connection.driver_connection.in_transaction:
             connection.exec_driver_sql("BEGIN")
         connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    else:
-        connection.exec_driver_sql(f"SET CONSTRAINTS {', '.join(constraints)} DEFERRED")
+        yield
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = OFF")
+        return
+    names = ", ".join(constraints)
+    connection.exec_driver_sql(f"SET CONSTRAINTS {names} DEFERRED")
+    yield
+    connection.exec_driver_sql(f"SET CONSTRAINTS {names} IMMEDIATE")  # checks them now

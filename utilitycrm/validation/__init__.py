@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from utilitycrm.archive.signals import customers_saved
+    from utilitycrm.archive.workbook.importing import register_trial_check
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.api import register_api
     from utilitycrm.core.inbox import register_source
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.validation.api import blp as api_blueprint
     from utilitycrm.validation.cli import validate
     from utilitycrm.validation.on_save import check_on_save
+    from utilitycrm.validation.preview import findings_by_family
     from utilitycrm.validation.views import bp, customer_panel
 
     app.register_blueprint(bp)
@@ -36,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(validate)
     register_source(app, inbox.SOURCE)
     customers_saved.connect(check_on_save, app)
+    register_trial_check(findings_by_family)
     app.jinja_env.globals.update(
         severity_enum=registry.Severity,
         family_enum=registry.Family,

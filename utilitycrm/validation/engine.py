@@ -179,22 +179,36 @@ def evaluate(
 ) -> tuple[Evaluation, date | None]:
     """Evaluate on one state of the archive read by this process: whole, or part after
     part (`parts` of a whole-archive run, as workers would)."""
+    with snapshot.one_state():
+        return evaluate_as_seen(scope, rules, today=today, progress=progress, parts=parts)
+
+
+def evaluate_as_seen(
+    scope: snapshot.Scope,
+    rules: Sequence[Rule],
+    *,
+    today: date,
+    progress: Callable[[int], None] = lambda percent: None,
+    parts: Sequence[Partition] | None = None,
+) -> tuple[Evaluation, date | None]:
+    """The evaluation of the archive as the caller's transaction sees it: a run's, inside
+    its snapshot; an import's dry run's, inside the savepoint that holds its rows (which
+    nothing may commit)."""
     standards, effective_on = dated_standards(today)
     evaluation = Evaluation()
-    with snapshot.one_state():
-        if parts:
-            chosen = list(parts)
-        elif scope.customer_ids is not None:  # a few customers: their feeders only
-            chosen = [partitions.around(scope.customer_ids)]
-        else:
-            chosen = [None]
-        for number, part in enumerate(chosen):
+    if parts:
+        chosen = list(parts)
+    elif scope.customer_ids is not None:  # a few customers: their feeders only
+        chosen = [partitions.around(scope.customer_ids)]
+    else:
+        chosen = [None]
+    for number, part in enumerate(chosen):
 
-            def report(done: int, total: int, number: int = number) -> None:
-                progress(min(99, round(100 * (number + done / max(total, 1)) / len(chosen))))
+        def report(done: int, total: int, number: int = number) -> None:
+            progress(min(99, round(100 * (number + done / max(total, 1)) / len(chosen))))
 
-            evaluate_part(scope, part, rules, standards, today, evaluation, report)
-        evaluate_across(scope, rules, standards, today, evaluation)
+        evaluate_part(scope, part, rules, standards, today, evaluation, report)
+    evaluate_across(scope, rules, standards, today, evaluation)
     return evaluation, effective_on
 
 

@@ -21,7 +21,7 @@ from utilitycrm.archive.workbook.planning import CHUNK, references
 from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
 from utilitycrm.archive.workbook.reading import PROGRESS_ROWS
 from utilitycrm.auth.models import User
-from utilitycrm.core.database import allocate_ids, bulk_insert, defer_foreign_keys
+from utilitycrm.core.database import allocate_ids, bulk_insert, deferred_foreign_keys
 from utilitycrm.core.extensions import db
 
 # Customers name their public transformer, which the file may create later: checked at
@@ -175,8 +175,10 @@ def apply_plan(
     users = dict(db.session.execute(
         select(User.username, User.id).where(User.username.in_(usernames))
     ).all()) if usernames else {}  # fmt: skip
-    with recording(actor, source=ChangeSource.IMPORT, reason=reason):
-        defer_foreign_keys(db.session.connection(), *DEFERRED)
+    with (
+        recording(actor, source=ChangeSource.IMPORT, reason=reason),
+        deferred_foreign_keys(db.session.connection(), *DEFERRED),
+    ):
         _allocate_ids(plan, resolve)
         for sheet in SHEETS:
             rows = [

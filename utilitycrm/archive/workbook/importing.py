@@ -4,6 +4,7 @@ at all. The one entry point for the CLI, the upload page and the API."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from utilitycrm.archive.enums import EdgeKind
-from utilitycrm.archive.models import ArchiveChange, ChangeSet, ImportBatch, NetworkEdge
+from utilitycrm.archive.models import ArchiveChange, ChangeSet, Customer, ImportBatch, NetworkEdge
 from utilitycrm.archive.topology import transformer_lines
 from utilitycrm.archive.workbook.committing import apply_plan
 from utilitycrm.archive.workbook.layout import MODELS
@@ -44,6 +45,9 @@ class ImportResult:
     batch: ImportBatch | None = None
     network: NetworkReport | None = None
     stale: bool = False  # records of the file were changed after the preview
+    # A dry run's count of what the trial checks report: (label, count), e.g. the
+    # findings of each rule family the first validation will list.
+    consistency: list[tuple[object, int]] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
@@ -54,6 +58,20 @@ class ImportResult:
 READING = stage_name("Reading the file")
 CHECKING = stage_name("Checking the rows")
 WRITING = stage_name("Writing the archive")
+TRYING = stage_name("Trying the rows out (nothing is kept)")  # a dry run's
+RULING = stage_name("Running the archive rules on the file's customers")
+
+
+TrialCheck = Callable[[list[int]], list[tuple[object, int]]]
+# What the wings tell a dry run about the archive the import would make (validation: the
+# findings its first run will report): each is given the ids of the file's customers, with
+# the file's rows written in a savepoint that is rolled back afterwards.
+TRIAL_CHECKS: list[TrialCheck] = []
+
+
+def register_trial_check(check: TrialCheck) -> None:
+    if check not in TRIAL_CHECKS:
+        TRIAL_CHECKS.append(check)
 
 
 class Progress(Protocol):
@@ -150,13 +168,15 @@ def _refuse_stale(plan: ImportPlan, keys: list[str]) -> None:
     plan.problems.append(Problem("", None, "", "", str(message)))
 
 
-def _apply(plan: ImportPlan, actor: User | None, reason: str, progress: Progress) -> int | None:
+def _apply(
+    plan: ImportPlan, actor: User | None, reason: str, progress: Progress, stage: str
+) -> int | None:
     """Apply the plan; a refusal by the database becomes the plan's problem (the preview
     checks what the database will, so this is the rare race or a gap in the checks)."""
     try:
         return apply_plan(
             plan, actor=actor, reason=reason,
-            progress=lambda done, total, sheet: progress(done, total, stage=WRITING, part=sheet),
+            progress=lambda done, total, sheet: progress(done, total, stage=stage, part=sheet),
         )  # fmt: skip
     except (IntegrityError, DataError) as error:
         db.session.rollback()
@@ -166,6 +186,18 @@ def _apply(plan: ImportPlan, actor: User | None, reason: str, progress: Progress
         )
         plan.problems.append(Problem("", None, "", "", str(message)))
         return None
+
+
+def _customers_of(plan: ImportPlan) -> list[int]:
+    """The ids of the customers the file's rows name (by 户号), as the archive now has them."""
+    numbers = sorted({row.values["account_no"] for rows in plan.rows.values() for row in rows
+                      if row.action != "delete" and row.values.get("account_no")})  # fmt: skip
+    found: list[int] = []
+    for start in range(0, len(numbers), CHUNK):
+        found.extend(db.session.scalars(
+            select(Customer.id).where(Customer.account_no.in_(numbers[start : start + CHUNK]))
+        ))  # fmt: skip
+    return found
 
 
 def import_workbook(
@@ -205,19 +237,25 @@ def import_workbook(
     if plan.ok and checked_at_mark is not None and (stale := _changed_since(plan, checked_at_mark)):
         _refuse_stale(plan, stale)
         return ImportResult(plan, digest, committed=False, stale=True)
-    if not plan.ok or (dry_run and not network_sync):
+    if not plan.ok or (dry_run and not network_sync and not TRIAL_CHECKS):
         return ImportResult(plan, digest, committed=False)
     if network_sync:
         edges_before, lines_before = _edges_before(plan), transformer_lines()
     savepoint = db.session.begin_nested() if dry_run else None
-    change_set_id = _apply(plan, actor, f"import {filename} sha256:{digest[:16]}", report)
-    report = None
+    change_set_id = _apply(plan, actor, f"import {filename} sha256:{digest[:16]}", report,
+                           TRYING if dry_run else WRITING)  # fmt: skip
+    network, consistency = None, []
     if network_sync and plan.ok:
-        report = _network_report(plan, edges_before, lines_before, transformer_lines())
+        network = _network_report(plan, edges_before, lines_before, transformer_lines())
+    if dry_run and plan.ok and TRIAL_CHECKS:
+        report(0, None, stage=RULING)
+        customers = _customers_of(plan)
+        consistency = [found for check in TRIAL_CHECKS for found in check(customers)]
     if savepoint is not None and savepoint.is_active:
         savepoint.rollback()
     if dry_run or not plan.ok:
-        return ImportResult(plan, digest, committed=False, network=report)
+        return ImportResult(plan, digest, committed=False, network=network,
+                            consistency=consistency)  # fmt: skip
     counts = {sheet: dict(c) for sheet, c in plan.counts().items() if c}
     batch = ImportBatch(
         actor_id=actor.id if actor else None,
@@ -228,4 +266,4 @@ def import_workbook(
     )
     db.session.add(batch)
     db.session.flush()
-    return ImportResult(plan, digest, committed=True, batch=batch, network=report)
+    return ImportResult(plan, digest, committed=True, batch=batch, network=network)
