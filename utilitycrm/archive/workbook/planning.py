@@ -179,7 +179,8 @@ class Planner:
         columns = {column.key: column for column in sheet.columns}
         required = [column.key for column in sheet.columns if column.required]
         parsers = {column.key: cell_parser(column) for column in sheet.columns}
-        for raw in self.raw.rows.get(sheet.key, []):
+        # Each sheet's raw rows go once parsed: the archive is held once, not twice.
+        for raw in self.raw.rows.pop(sheet.key, []):
             self.rows_checked += 1
             if self.rows_checked % PROGRESS_ROWS == 0:
                 self.progress(self.rows_checked, self.rows_total, sheet.key)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from utilitycrm.archive.workbook.reading import Problem
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     sheet: str
     number: int

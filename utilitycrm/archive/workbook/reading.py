@@ -40,7 +40,7 @@ class Limits:
     max_shared_strings: int  # bytes of xl/sharedStrings.xml, which openpyxl holds whole
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     number: int  # the row number the user sees in Excel
     values: dict[str, object]
