@@ -170,17 +170,13 @@ Progress = Callable[[int, int], None]  # customers done, of how many
 
 
 def evaluate(
-    scope: snapshot.Scope,
-    rules: Sequence[Rule],
-    *,
-    today: date,
-    progress: Callable[[int], None] = lambda percent: None,
-    parts: Sequence[Partition] | None = None,
+    scope: snapshot.Scope, rules: Sequence[Rule], **options
 ) -> tuple[Evaluation, date | None]:
     """Evaluate on one state of the archive read by this process: whole, or part after
-    part (`parts` of a whole-archive run, as workers would)."""
+    part (`parts` of a whole-archive run, as workers would); the options (today,
+    progress, parts) are evaluate_as_seen's."""
     with snapshot.one_state():
-        return evaluate_as_seen(scope, rules, today=today, progress=progress, parts=parts)
+        return evaluate_as_seen(scope, rules, **options)
 
 
 def evaluate_as_seen(
