@@ -129,6 +129,7 @@ def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: in
         return
     mapping = _map_headers(sheet, [cell for cell, _formula in headers], book)
     out = book.rows.setdefault(sheet.key, [])
+    columns = list(mapping.items())
     for number, row in enumerate(rows, start=2):
         book.rows_read += 1
         if book.rows_read % PROGRESS_ROWS == 0:
@@ -136,11 +137,14 @@ def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: in
         if book.rows_read > limit:
             _too_many_rows(book, limit, sheet=sheet.title, row=number)
             return
-        if all(value in (None, "") for value, _formula in row):
-            continue  # empty rows are skipped
+        if not any(value for value, _formula in row) and all(
+            value in (None, "") for value, _formula in row
+        ):
+            continue  # empty rows are skipped (a 0 is not empty)
         values = {}
-        for index, column in mapping.items():
-            value, is_formula = row[index] if index < len(row) else (None, False)
+        width = len(row)
+        for index, column in columns:
+            value, is_formula = row[index] if index < width else (None, False)
             if is_formula:
                 book.refuse(
                     _l("Formulas are not accepted; paste the values instead."),
@@ -228,7 +232,7 @@ def _csv_value(value: str) -> tuple[object, bool]:
 
 def _csv_rows(text: str) -> Iterator[tuple]:
     for row in csv.reader(io.StringIO(text)):
-        yield tuple(_csv_value(value) for value in row)
+        yield [_csv_value(value) for value in row]
 
 
 def _declared_rows(worksheet) -> int:
