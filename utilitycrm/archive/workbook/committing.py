@@ -24,8 +24,8 @@ from utilitycrm.auth.models import User
 from utilitycrm.core.database import allocate_ids, bulk_insert, deferred_foreign_keys
 from utilitycrm.core.extensions import db
 
-# Customers name their public transformer, which the file may create later: checked at
-# the commit, as each row goes in already naming the other's id.
+# Customers name their public transformer, which the file may create later: each row goes
+# in already naming the other's id, the key checked once the import's writes are done.
 DEFERRED = ("fk_customer_supply_transformer_id_transformer",)
 
 
@@ -61,11 +61,10 @@ class Resolver:
 
 
 @cache
-def _not_null(sheet: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The NOT NULL columns of a sheet's table: (texts, others)."""
-    columns = [c for c in MODELS[sheet].__table__.c if not c.nullable]
-    texts = frozenset(c.key for c in columns if isinstance(c.type, String))
-    return texts, frozenset(c.key for c in columns) - texts
+def _not_null(sheet: str) -> dict[str, bool]:
+    """The NOT NULL columns of a sheet's table: name → whether it holds text."""
+    return {c.key: isinstance(c.type, String) for c in MODELS[sheet].__table__.c
+            if not c.nullable}  # fmt: skip
 
 
 def _model_values(
@@ -86,9 +85,9 @@ def _model_values(
             values[f"{prefix}_secondary_{units}"] = secondary
         else:
             values[name] = value
-    texts, others = _not_null(sheet)
-    for name in [n for n, v in values.items() if v is None and (n in texts or n in others)]:
-        if name in texts:
+    not_null = _not_null(sheet)
+    for name in [n for n, v in values.items() if v is None and n in not_null]:
+        if not_null[name]:
             values[name] = ""  # texts the archive keeps as "" rather than NULL
         else:
             del values[name]  # an empty cell leaves the number as it is (or its default)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -75,6 +76,7 @@ class _Bound:
     length: int | None
 
 
+@cache
 def _bounds(sheet: Sheet) -> dict[str, _Bound]:
     """The bounds of a sheet's columns that its table stores as they are."""
     table = MODELS[sheet.key].__table__
@@ -157,7 +159,6 @@ class Planner:
         self.plan = ImportPlan(problems=list(raw.problems))
         self.file_keys: dict[str, dict[tuple, str]] = defaultdict(dict)  # key → action
         self.pattern = re.compile(current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"])
-        self.bounds: dict[str, dict[str, _Bound]] = {}
 
     def problem(self, sheet: Sheet, number: int | None, column: str, value, message) -> None:
         self.plan.refuse(sheet, number, column, value, message)
@@ -271,9 +272,7 @@ class Planner:
         """What the database would refuse at the commit, refused now by cell: numbers its
         checks or integer type do not take, decimals with too many digits, texts longer
         than their column (PostgreSQL refuses them; SQLite would keep them)."""
-        bounds = self.bounds.get(sheet.key)
-        if bounds is None:
-            bounds = self.bounds[sheet.key] = _bounds(sheet)
+        bounds = _bounds(sheet)
         for name, value in values.items():
             bound = bounds.get(name)
             if bound is None or value is None or isinstance(value, bool):

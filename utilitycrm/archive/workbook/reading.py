@@ -137,10 +137,8 @@ def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: in
         if book.rows_read > limit:
             _too_many_rows(book, limit, sheet=sheet.title, row=number)
             return
-        if not any(value for value, _formula in row) and all(
-            value in (None, "") for value, _formula in row
-        ):
-            continue  # empty rows are skipped (a 0 is not empty)
+        if all(value in (None, "") for value, _formula in row):
+            continue  # empty rows are skipped
         values = {}
         width = len(row)
         for index, column in columns:
