@@ -96,7 +96,7 @@ def test_export_import_into_an_empty_archive_export_is_identical(runner, app):
     assert imported.committed, messages(imported)[:5]
     assert content(export_workbook().getvalue()) == content(first)
     again = run(first, dry_run=True)
-    assert {action for counts in again.plan.counts().values() for action in counts} == {"unchanged"}
+    assert {action for counts in again.plan.counts.values() for action in counts} == {"unchanged"}
 
 
 def test_new_changed_and_unchanged_rows(app):
@@ -119,7 +119,7 @@ def test_new_changed_and_unchanged_rows(app):
         }
     )
     preview = run(data, dry_run=True)
-    assert preview.plan.counts()["customers"] == {"insert": 1, "update": 1}
+    assert preview.plan.counts["customers"] == {"insert": 1, "update": 1}
     assert count(Customer) == 2  # a dry run writes nothing
     result = run(data, filename="客户.xlsx")
     assert result.committed

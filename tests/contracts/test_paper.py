@@ -154,11 +154,18 @@ def test_the_export_writes_the_paper_terms_with_line_numbers(account):
     assert stated["电价代码 / Tariff code"] == "DGY-10"
     # The same row again compares equal to the archive's; another line is an update.
     same = run(workbook({"contracts": [paper_row(account, paper_demand_kw=500)]}), dry_run=True)
-    assert [r.action for r in same.plan.rows["contracts"]] == ["unchanged"]
-    create_line(code="L0003")
+    assert same.plan.counts["contracts"] == {"unchanged": 1}
+    line = create_line(code="L0003")
     moved = paper_row(account, paper_demand_kw=500, paper_line_code="L0003")
-    (row,) = run(workbook({"contracts": [moved]}), dry_run=True).plan.rows["contracts"]
-    assert (row.action, row.changed) == ("update", ("paper_line_code",))
+    assert run(workbook({"contracts": [moved]}), dry_run=True).plan.counts["contracts"] == {
+        "update": 1
+    }
+    batch = run(workbook({"contracts": [moved]})).batch
+    changed = db.session.scalars(select(ArchiveChange.field).where(
+        ArchiveChange.change_set_id == batch.change_set_id, ArchiveChange.object_type == "contract"
+    )).all()  # fmt: skip
+    assert changed == ["paper_line_id"]
+    assert db.session.scalars(select(Contract.paper_line_id)).all() == [line.id]
 
 
 # -- the register's form -------------------------------------------------------------------

@@ -23,7 +23,7 @@ from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.importing import import_limits
 from utilitycrm.archive.workbook.layout import Column, Sheet
 from utilitycrm.archive.workbook.parsing import CellError, parse_cell
-from utilitycrm.archive.workbook.reading import Problem, read_workbook
+from utilitycrm.archive.workbook.reading import Problem, open_archive
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
@@ -177,10 +177,11 @@ def _existing(keys: set[tuple[int, date]]) -> set[tuple[int, date]]:
 
 def import_file(data: bytes, filename: str, *, today: date, dry_run: bool) -> ConsumptionImport:
     """Read, check and (unless `dry_run` or any problem) write a consumption file."""
-    book = read_workbook(data, filename, import_limits(), sheets=[SHEET])
+    with open_archive(data, filename, import_limits(), sheets=[SHEET]) as book:
+        rows = [(raw.number, raw.values) for raw in book.rows(SHEET)] if book.parts else []
     if book.problems:
         return ConsumptionImport(problems=book.problems)
-    result = check_rows(((raw.number, raw.values) for raw in book.rows.get(SHEET.key, [])), today)
+    result = check_rows(rows, today)
     if not result.problems and not dry_run:
         save(result)
     return result

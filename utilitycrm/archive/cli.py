@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sys
 import time
 import zipfile
@@ -11,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from utilitycrm.archive.jobs import refuse_if_busy
+from utilitycrm.archive.jobs import refresh_if_bulk, refuse_if_busy
 from utilitycrm.archive.models import FeederLine, PowerSource
 from utilitycrm.archive.workbook.export import export_csv, export_workbook, template_workbook
 from utilitycrm.archive.workbook.importing import import_limits, import_workbook
@@ -72,12 +71,14 @@ def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
             refuse_if_busy()
         except JobRefused as refused:
             raise click.ClickException(str(refused.message)) from refused
-    data, name = _bundled(path) if path.is_dir() else (path.read_bytes(), path.name)
+    if path.is_dir() and not any(path.glob("*.csv")):
+        raise click.ClickException(f"{path} holds no CSV files (customers.csv, lines.csv …).")
     bar = ShellProgress()
-    result = import_workbook(data, name, actor=None, dry_run=dry_run, network_sync=network_sync,
-                             limits=import_limits(shell=True), progress=bar)  # fmt: skip
+    result = import_workbook(path, path.name, actor=None, dry_run=dry_run,
+                             network_sync=network_sync, limits=import_limits(shell=True),
+                             progress=bar)  # fmt: skip
     bar.close()
-    for sheet, counts in result.plan.counts().items():
+    for sheet, counts in result.plan.counts.items():
         if counts:
             summary = ", ".join(f"{action} {count}" for action, count in sorted(counts.items()))
             click.echo(f"{sheet:<16} {summary}")
@@ -97,6 +98,8 @@ def import_(path: Path, dry_run: bool, network_sync: bool) -> None:
         click.echo("Dry run: nothing was written.")
         return
     db.session.commit()
+    if refresh_if_bulk(result.batch):
+        db.session.commit()
     click.echo(f"Imported {path.name} (sha256 {result.sha256[:16]}).")
 
 
@@ -134,19 +137,6 @@ class ShellProgress:
         if self.line:
             click.echo(f"\r{self.line}\033[K" if self.live else self.line, err=True)
         self.line = ""
-
-
-def _bundled(folder: Path) -> tuple[bytes, str]:
-    """A folder's CSV files as one zip (stored, not compressed), read like an uploaded one,
-    so that the import, its batch and its undo are the same whatever the archive came as."""
-    files = sorted(folder.glob("*.csv"))
-    if not files:
-        raise click.ClickException(f"{folder} holds no CSV files (customers.csv, lines.csv …).")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
-        for file in files:
-            bundle.write(file, file.name)
-    return buffer.getvalue(), f"{folder.name}.zip"
 
 
 def _echo_network(report) -> None:

@@ -203,27 +203,39 @@ def parallel_reads(connection: Connection) -> None:
         connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
 
 
-def allocate_ids(connection: Connection, table: Table, count: int) -> list[int]:
-    """Ids for `count` rows about to be inserted in bulk, taken first, so that the rows
-    go in multi-row batches: the database promises no order for the ids such a batch
-    returns, and asked for them in order, SQLAlchemy inserts one row at a time.
+class IdSource:
+    """Ids for rows about to be inserted in bulk, taken first, so that the rows go in
+    multi-row batches (the database promises no order for the ids such a batch returns, and
+    asked for them in order, SQLAlchemy inserts one row at a time), and so that a row can
+    name one that goes in later.
 
-    PostgreSQL draws them from the table's sequence. SQLite counts on from the highest
-    id: its one writer cannot race the insert (a writer that committed since this read
-    makes the transaction fail rather than reuse an id).
+    PostgreSQL draws them from the table's sequence. SQLite counts on from the highest id,
+    and on from the last id taken, for ids taken but not yet used: its one writer cannot
+    race the insert (a writer that committed since this read makes the transaction fail
+    rather than reuse an id).
     """
-    if count <= 0:
-        return []
-    if connection.dialect.name == "postgresql":
-        return list(
-            connection.execute(
-                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                     "FROM generate_series(1, :count)"),
-                {"table": table.name, "count": count},
-            ).scalars()
-        )  # fmt: skip
-    highest = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    return list(range(highest + 1, highest + 1 + count))
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.next: dict[str, int] = {}
+
+    def take(self, table: Table, count: int) -> list[int]:
+        if count <= 0:
+            return []
+        if self.connection.dialect.name == "postgresql":
+            return list(
+                self.connection.execute(
+                    text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                         "FROM generate_series(1, :count)"),
+                    {"table": table.name, "count": count},
+                ).scalars()
+            )  # fmt: skip
+        if table.name not in self.next:
+            highest = self.connection.execute(select(func.coalesce(func.max(table.c.id), 0)))
+            self.next[table.name] = highest.scalar_one() + 1
+        first = self.next[table.name]
+        self.next[table.name] = first + count
+        return list(range(first, first + count))
 
 
 class _DefaultContext:

@@ -1,15 +1,16 @@
-"""The dry run: what an import would do, row by row, and every problem that stops it.
+"""The check of an import, a chunk of rows at a time: what each row would do, and every
+problem that stops the import.
 
 Rows are parsed, matched on their natural keys against the file and the archive (in
-chunks of IN queries, never a query per row), references checked against both, and each
-row classified: new, changed, unchanged or to delete. Nothing is written here.
+chunks of IN queries, never a query per row), their references resolved to ids from the
+file and the archive, and each row classified: new, changed, unchanged or to delete.
+Nothing is written here; of the rows checked, only their keys and ids are kept.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -18,16 +19,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, select, tuple_
 
-from utilitycrm.archive.models import (
-    Tariff,
-)
+from utilitycrm.archive.models import ArchiveChange, Tariff
 from utilitycrm.archive.workbook.export import sheet_queries
 from utilitycrm.archive.workbook.layout import EXTRA_SHEETS, MODELS, SHEETS, SHEETS_BY_KEY, Sheet
-from utilitycrm.archive.workbook.network_sync import replace_network_of_lines
+from utilitycrm.archive.workbook.network_sync import NetworkSync
 from utilitycrm.archive.workbook.parsing import CellError, cell_parser
-from utilitycrm.archive.workbook.plans import ImportPlan, RowPlan
-from utilitycrm.archive.workbook.reading import PROGRESS_ROWS, RawWorkbook
+from utilitycrm.archive.workbook.plans import CHUNK, ImportPlan, RowPlan
+from utilitycrm.archive.workbook.reading import RawRow
 from utilitycrm.auth.models import User
+from utilitycrm.core.database import IdSource
 from utilitycrm.core.extensions import db
 
 # Numbers the archive's CHECK constraints want above 0; every other whole number is 0 or
@@ -51,7 +51,6 @@ REFERENCES = {
     "metering_point_code": ("metering_points", "metering_point_id"),
 }
 DELETE_WORDS = {"delete", "删除", "del"}
-CHUNK = 900  # below SQLite's bound-parameter limit
 
 
 def references(sheet_key: str) -> dict[str, tuple[str, str | None]]:
@@ -128,63 +127,135 @@ def _existing(sheet: Sheet, keys: list[tuple]) -> dict[tuple, tuple[int, dict]]:
     return found
 
 
-def _known_keys(sheet_key: str, keys: set) -> set:
-    """Which of these natural keys the archive has (single-column keys only)."""
-    if not keys:
-        return set()
-    sheet = next(s for s in SHEETS if s.key == sheet_key)
-    column = getattr(MODELS[sheet_key], sheet.natural_key[0])
-    known = set()
-    values = list(keys)
+def _archive_ids(target: str, values: set) -> dict[object, int]:
+    """{natural key: id} of the archive records of a sheet with these (one-column) keys."""
+    model = MODELS[target]
+    column = getattr(model, SHEETS_BY_KEY[target].natural_key[0])
+    found, values = {}, list(values)
     for start in range(0, len(values), CHUNK):
-        known.update(
-            db.session.scalars(select(column).where(column.in_(values[start : start + CHUNK])))
-        )
-    return known
+        chunk = values[start : start + CHUNK]
+        found.update((key, id_) for id_, key in db.session.execute(
+            select(model.id, column).where(column.in_(chunk))
+        ))  # fmt: skip
+    return found
+
+
+def _key_of(sheet: Sheet, key: tuple):
+    """How a natural key is kept: its one value, or the tuple of a key of several columns."""
+    return key[0] if len(key) == 1 else key
 
 
 class Planner:
+    """Checks an archive's rows a chunk at a time, in the layout's order of sheets, and keeps
+    of them what later rows need: {key: id} of each sheet, the keys the file deletes, the
+    references to a sheet still to come. `ids` takes the ids of new records while the
+    import is clean (afterwards nothing will be written, and ids are 0)."""
+
     def __init__(
         self,
-        raw: RawWorkbook,
+        plan: ImportPlan,
+        ids: IdSource,
         *,
-        network_sync: bool = False,
-        progress: Callable[[int, int, str], None] | None = None,
+        network: NetworkSync | None = None,
+        checked_at_mark: int | None = None,
     ) -> None:
-        self.raw = raw
-        self.network_sync = network_sync
-        self.progress = progress or (lambda done, total, sheet: None)
-        self.rows_total = sum(len(rows) for rows in raw.rows.values())
-        self.rows_checked = 0
-        self.plan = ImportPlan(problems=list(raw.problems))
-        self.file_keys: dict[str, dict[tuple, str]] = defaultdict(dict)  # key → action
+        self.plan = plan
+        self.id_source = ids
+        self.network = network
+        self.ids: dict[str, dict] = defaultdict(dict)  # sheet → {key: id} of its kept rows
+        self.deleted: dict[str, dict] = defaultdict(dict)  # sheet → {key: id} it deletes
+        # Ids taken for records a row names before the file creates them (a customer's
+        # public transformer), and the rows that name each: checked when the file is done.
+        self.reserved: dict[str, dict] = defaultdict(dict)
+        self.forward: dict[tuple[str, str, str], dict[object, list[int]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self.order = {sheet.key: index for index, sheet in enumerate(SHEETS)}
+        # Which tables were empty before the import: nothing of the file is looked up there.
+        self.empty = {sheet.key: db.session.scalar(select(MODELS[sheet.key].id).limit(1)) is None
+                      for sheet in SHEETS}  # fmt: skip
         self.pattern = re.compile(current_app.config["ARCHIVE_ACCOUNT_NO_PATTERN"])
+        self.users = dict(db.session.execute(
+            select(User.username, User.id).where(User.is_active.is_(True))
+        ).all())  # fmt: skip
+        self.archive_tariffs = set(db.session.scalars(select(Tariff.code)))
+        # The records changed since the preview the user confirmed, and those of the file.
+        self.changed_later = set() if checked_at_mark is None else set(db.session.execute(
+            select(ArchiveChange.object_type, ArchiveChange.object_id)
+            .where(ArchiveChange.change_set_id > checked_at_mark).distinct()
+        ))  # fmt: skip
+        self.stale: list[str] = []
+        self.named_customers: set[int] = set()  # archive customers rows of other sheets name
 
     def problem(self, sheet: Sheet, number: int | None, column: str, value, message) -> None:
         self.plan.refuse(sheet, number, column, value, message)
 
-    def build(self) -> ImportPlan:
-        parsed = {sheet.key: self._parse(sheet) for sheet in SHEETS}
-        self.progress(self.rows_checked, self.rows_total, "")
-        for sheet in SHEETS:
-            self._classify(sheet, parsed[sheet.key])
-        if self.network_sync:
-            replace_network_of_lines(self.plan, self.file_keys)
-        for sheet in SHEETS:
-            self._check_references(sheet)
-        self._check_extra_plans()
-        return self.plan
+    def _take(self, sheet: str, count: int) -> list[int]:
+        if not self.plan.ok:
+            return [0] * count
+        return self.id_source.take(MODELS[sheet].__table__, count)
 
-    def _parse(self, sheet: Sheet) -> list[tuple[int, dict, bool]]:
+    def check(self, sheet: Sheet, raws: list[RawRow]) -> list[RowPlan]:
+        """The plans of a chunk of a sheet's rows (those with a problem left out)."""
+        rows = self._classify(sheet, self._parse(sheet, raws))
+        self._resolve(sheet, rows)
+        if sheet.key in EXTRA_SHEETS:
+            headers = {column.key: column.header for column in sheet.columns}
+            for row, column, message in EXTRA_SHEETS[sheet.key].check_plan(rows):
+                self.problem(sheet, row.number, headers[column], row.key[0], message)
+        if self.changed_later:
+            table = MODELS[sheet.key].__tablename__
+            self.stale.extend(
+                str(row.key[0])
+                for row in rows
+                if row.existing_id and (table, row.existing_id) in self.changed_later
+            )
+        counts = self.plan.counts[sheet.key]
+        for row in rows:
+            counts[row.action] += 1
+        if self.network is not None:
+            self.network.saw(sheet.key, rows)
+        return rows
+
+    def sheet_done(self, sheet: Sheet) -> None:
+        """A network extract's nodes and edges are all read: what the archive has on their
+        lines and the file lacks is to be deleted."""
+        if self.network is not None and sheet.key == "edges":
+            for key, found in self.network.removed(self.ids, self.deleted).items():
+                self.deleted[key].update(found)
+                self.plan.counts[key]["delete"] += len(found)
+
+    def finish(self) -> None:
+        """The checks that wait for the whole file: references to records of a later sheet,
+        and (a network extract) what still hangs on a removed node."""
+        for (sheet_key, column, target), named in self.forward.items():
+            sheet = SHEETS_BY_KEY[sheet_key]
+            header = next(c.header for c in sheet.columns if c.key == column)
+            for value, numbers in named.items():
+                if value in self.deleted[target]:
+                    message = _l("The row refers to a record the file deletes.")
+                elif value in self.reserved[target]:
+                    message = _l("No such record in the file or the archive.")
+                else:
+                    continue
+                for number in numbers:
+                    self.problem(sheet, number, header, value, message)
+        if self.network is not None:
+            for problem in self.network.check_removed_nodes(self.deleted):
+                self.plan.problems.append(problem)
+
+    def customer_ids(self) -> list[int]:
+        """The customers the file's rows are of: its own, and the archive's it names."""
+        return sorted(set(self.ids["customers"].values()) | self.named_customers)
+
+    def _parse(self, sheet: Sheet, raws: list[RawRow]) -> list[tuple[int, dict, bool]]:
         out = []
         columns = {column.key: column for column in sheet.columns}
         required = [column.key for column in sheet.columns if column.required]
         parsers = {column.key: cell_parser(column) for column in sheet.columns}
-        # Each sheet's raw rows go once parsed: the archive is held once, not twice.
-        for raw in self.raw.rows.pop(sheet.key, []):
-            self.rows_checked += 1
-            if self.rows_checked % PROGRESS_ROWS == 0:
-                self.progress(self.rows_checked, self.rows_total, sheet.key)
+        kept, deleted = self.ids[sheet.key], self.deleted[sheet.key]
+        seen = set()  # the chunk's keys, before they are kept
+        for raw in raws:
             values, deleting, unreadable = {}, False, set()
             for key, cell in raw.values.items():
                 if key == "action":
@@ -220,7 +291,8 @@ class Planner:
                         sheet, raw.number, columns[name].header, "", _l("This column is required.")
                     )
             self._check_row(sheet, raw.number, values)
-            if key in self.file_keys[sheet.key]:
+            kept_key = _key_of(sheet, key)
+            if kept_key in seen or kept_key in kept or kept_key in deleted:
                 self.problem(
                     sheet,
                     raw.number,
@@ -229,7 +301,7 @@ class Planner:
                     _l("The same key appears twice in the file."),
                 )
                 continue
-            self.file_keys[sheet.key][key] = "delete" if deleting else "keep"
+            seen.add(kept_key)
             out.append((raw.number, values, deleting))
         return out
 
@@ -291,21 +363,12 @@ class Planner:
             if message is not None:
                 self.problem(sheet, number, bound.header, value, message)
 
-    def _check_extra_plans(self) -> None:
-        """The wings' checks of their sheets' planned rows against the archive."""
-        for key, extra in EXTRA_SHEETS.items():
-            sheet = SHEETS_BY_KEY[key]
-            headers = {column.key: column.header for column in sheet.columns}
-            for row, column, message in extra.check_plan(self.plan.rows.get(key, [])):
-                self.problem(sheet, row.number, headers[column], row.key[0], message)
-
-    def _classify(self, sheet: Sheet, rows: list[tuple[int, dict, bool]]) -> None:
-        existing = _existing(
-            sheet, [tuple(values[n] for n in sheet.natural_key) for _n, values, _d in rows]
-        )
-        planned = self.plan.rows.setdefault(sheet.key, [])
-        for number, values, deleting in rows:
-            key = tuple(values[name] for name in sheet.natural_key)
+    def _classify(self, sheet: Sheet, rows: list[tuple[int, dict, bool]]) -> list[RowPlan]:
+        natural = sheet.natural_key
+        keys = [tuple(values[n] for n in natural) for _n, values, _d in rows]
+        existing = {} if self.empty[sheet.key] else _existing(sheet, keys)
+        planned = []
+        for (number, values, deleting), key in zip(rows, keys, strict=True):
             found = existing.get(key)
             if deleting:
                 if found is None:
@@ -318,85 +381,105 @@ class Planner:
                     )
                     continue
                 planned.append(RowPlan(sheet.key, number, "delete", key, values, found[0]))
+                self.deleted[sheet.key][_key_of(sheet, key)] = found[0]
             elif found is None:
                 planned.append(RowPlan(sheet.key, number, "insert", key, values))
             else:
                 changed = tuple(n for n, v in values.items() if found[1].get(n) != v)
                 planned.append(RowPlan(sheet.key, number, "update" if changed else "unchanged",
-                                       key, values, found[0], changed))  # fmt: skip
+                                       key, values, found[0], changed, found[0]))  # fmt: skip
+        self._give_ids(sheet, planned)
+        return planned
 
-    def _check_references(self, sheet: Sheet) -> None:
+    def _give_ids(self, sheet: Sheet, rows: list[RowPlan]) -> None:
+        """Each kept row's id: the archive's, the one a row before it took, or a new one."""
+        reserved = self.reserved[sheet.key]
+        fresh = []
+        for row in rows:
+            if row.action == "insert":
+                row.id = reserved.pop(_key_of(sheet, row.key), 0)
+                if not row.id:
+                    fresh.append(row)
+        for row, id_ in zip(fresh, self._take(sheet.key, len(fresh)), strict=True):
+            row.id = id_
+        kept = self.ids[sheet.key]
+        for row in rows:
+            if row.action != "delete":
+                kept[_key_of(sheet, row.key)] = row.id
+
+    def _resolve(self, sheet: Sheet, rows: list[RowPlan]) -> None:
+        """Each reference of the rows to the id it names: in the file, in the archive (a
+        query per target sheet and chunk), or taken now for a record of a later sheet."""
         headers = {column.key: column.header for column in sheet.columns}
         columns = references(sheet.key)
-        wanted: dict[str, set] = defaultdict(set)
-        for row in self.plan.rows.get(sheet.key, []):
-            if row.action != "delete":
-                for column, (target, _field) in columns.items():
-                    value = row.values.get(column)
-                    if value is not None and (value,) not in self.file_keys[target]:
-                        wanted[target].add(value)  # to look for in the archive
-        known = {target: _known_keys(target, keys) for target, keys in wanted.items()}
-        managers = self._usernames(sheet)
-        tariffs = self._tariffs(sheet)
-        for row in self.plan.rows.get(sheet.key, []):
+        pending: list[tuple[RowPlan, str, str, str | None, object]] = []
+        for row in rows:
             if row.action == "delete":
                 continue
-            for column, (target, _field) in columns.items():
+            for column, (target, field_) in columns.items():
                 value = row.values.get(column)
                 if value is None:
+                    if field_ is not None and column in row.values:
+                        row.refs[field_] = None
                     continue
-                in_file = self.file_keys[target].get((value,))
-                if in_file == "delete":
-                    self.problem(
-                        sheet,
-                        row.number,
-                        headers[column],
-                        value,
-                        _l("The row refers to a record the file deletes."),
-                    )
-                elif in_file is None and value not in known[target]:
-                    self.problem(
-                        sheet,
-                        row.number,
-                        headers[column],
-                        value,
-                        _l("No such record in the file or the archive."),
-                    )
-            if row.values.get("account_manager") and row.values["account_manager"] not in managers:
-                self.problem(
-                    sheet,
-                    row.number,
-                    headers["account_manager"],
-                    row.values["account_manager"],
-                    _l("No active user has this user name."),
-                )
-            if row.values.get("tariff_code") and row.values["tariff_code"] not in tariffs:
-                self.problem(
-                    sheet,
-                    row.number,
-                    headers["tariff_code"],
-                    row.values["tariff_code"],
-                    _l("Unknown tariff code %(code)s.", code=row.values["tariff_code"]),
-                )
+                if value in self.deleted[target]:
+                    self.problem(sheet, row.number, headers[column], value,
+                                 _l("The row refers to a record the file deletes."))  # fmt: skip
+                    continue
+                id_ = self._known_id(target, value)
+                if id_ is None:
+                    pending.append((row, column, target, field_, value))
+                elif field_ is not None:
+                    row.refs[field_] = id_
+                if self.order[target] > self.order[sheet.key]:
+                    self.forward[(sheet.key, column, target)][value].append(row.number)
+            self._check_named(sheet, row, headers)
+        self._resolve_pending(sheet, pending, headers)
 
-    def _usernames(self, sheet: Sheet) -> set[str]:
-        if sheet.key != "customers":
-            return set()
-        return set(db.session.scalars(select(User.username).where(User.is_active.is_(True))))
+    def _known_id(self, target: str, value) -> int | None:
+        """The id of a record the file has kept or named already (0 once nothing will be
+        written), None if the file has not."""
+        for found in (self.ids[target], self.reserved[target]):
+            if value in found:
+                return found[value]
+        return None
 
-    def _tariffs(self, sheet: Sheet) -> set[str]:
-        if sheet.key != "customers":
-            return set()
-        in_file = {key[0] for key, action in self.file_keys["tariffs"].items() if action == "keep"}
-        return set(db.session.scalars(select(Tariff.code))) | in_file
+    def _resolve_pending(self, sheet: Sheet, pending: list, headers: dict) -> None:
+        wanted: dict[str, set] = defaultdict(set)
+        for _row, _column, target, _field, value in pending:
+            wanted[target].add(value)
+        for target, values in wanted.items():
+            found = {} if self.empty[target] else _archive_ids(target, values)
+            if self.order[target] > self.order[sheet.key]:  # a later sheet may create them
+                missing = sorted(values - found.keys(), key=str)
+                found.update(zip(missing, self._take(target, len(missing)), strict=True))
+                self.reserved[target].update((value, found[value]) for value in missing)
+            wanted[target] = found
+        self.named_customers.update(wanted.get("customers", {}).values())
+        for row, column, target, field_, value in pending:
+            id_ = wanted[target].get(value)
+            if id_ is None:
+                self.problem(sheet, row.number, headers[column], value,
+                             _l("No such record in the file or the archive."))  # fmt: skip
+            elif field_ is not None:
+                row.refs[field_] = id_
 
+    def _check_named(self, sheet: Sheet, row: RowPlan, headers: dict) -> None:
+        """A row's account manager (an active user) and tariff (of the file or the archive)."""
+        manager = row.values.get("account_manager")
+        if manager is not None:
+            row.refs["account_manager_id"] = self.users.get(manager)
+            if manager not in self.users:
+                self.problem(sheet, row.number, headers["account_manager"], manager,
+                             _l("No active user has this user name."))  # fmt: skip
+        elif "account_manager" in row.values:
+            row.refs["account_manager_id"] = None
+        code = row.values.get("tariff_code")
+        if code and sheet.key == "customers" and not self._known_tariff(code):
+            self.problem(sheet, row.number, headers["tariff_code"], code,
+                         _l("Unknown tariff code %(code)s.", code=code))  # fmt: skip
 
-def plan_import(
-    raw: RawWorkbook,
-    *,
-    network_sync: bool = False,
-    progress: Callable[[int, int, str], None] | None = None,
-) -> ImportPlan:
-    """The checked plan of an import; `progress(rows checked, rows, sheet)` as the check
-    goes."""
-    return Planner(raw, network_sync=network_sync, progress=progress).build()
+    def _known_tariff(self, code: str) -> bool:
+        if code in self.ids["tariffs"]:
+            return True
+        return code in self.archive_tariffs and code not in self.deleted["tariffs"]

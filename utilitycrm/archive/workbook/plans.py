@@ -1,11 +1,14 @@
-"""What a dry run decides: a plan per row, and the problems that stop the import."""
+"""What an import decides: a plan for each row of a chunk as it goes, the counts of the
+whole file, and the problems that stop it."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from utilitycrm.archive.workbook.reading import Problem
+
+CHUNK = 900  # keys an IN query names: below SQLite's bound-parameter limit
 
 
 @dataclass(slots=True)
@@ -17,13 +20,14 @@ class RowPlan:
     values: dict[str, object]
     existing_id: int | None = None
     changed: tuple[str, ...] = ()
-    new_id: int | None = None  # an insert's id, taken before anything is written
+    id: int = 0  # the record's id: the archive's, or the one taken for an insert
+    refs: dict[str, int | None] = field(default_factory=dict)  # model attribute → its id
 
 
 @dataclass
 class ImportPlan:
-    rows: dict[str, list[RowPlan]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
 
     def refuse(self, sheet, number: int | None, column: str, value, message) -> None:
         """A problem of a cell (or, without a number, of the whole sheet) that stops it."""
@@ -34,6 +38,3 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-    def counts(self) -> dict[str, Counter]:
-        return {sheet: Counter(row.action for row in rows) for sheet, rows in self.rows.items()}

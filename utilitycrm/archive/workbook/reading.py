@@ -1,20 +1,28 @@
-"""Opening an uploaded workbook safely and reading its sheets into raw rows.
+"""Opening an archive file safely and reading its sheets as a stream of raw rows.
 
-Refused before any row is read: files over the size limit, anything that is not an
-.xlsx zip, a .csv or a zip of .csv files, macro-enabled workbooks, zip bombs. While reading: formulas (values
-only are accepted), too many rows, unknown or missing columns. Every refusal is a
-`Problem` the user reads, never an exception page.
+An archive is a workbook, one CSV file named after its sheet, a zip of such files, or (from
+the shell) a folder of them. Refused before any row is read: files over the size limit,
+anything else, macro-enabled workbooks, zip bombs. While reading: formulas (values only are
+accepted), too many rows, unknown or missing columns. Every refusal is a `Problem` the user
+reads, never an exception page.
+
+Rows are read a sheet at a time in the layout's order, whatever the order in the file, and
+never held whole: a million-customer archive is read in the memory of a few rows.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -46,25 +54,6 @@ class RawRow:
     values: dict[str, object]
 
 
-PROGRESS_ROWS = 5_000  # rows between two reports of a long read, check or write
-
-
-def _silent(done: int, sheet: str) -> None:
-    """No one is watching this read."""
-
-
-@dataclass
-class RawWorkbook:
-    rows: dict[str, list[RawRow]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    rows_read: int = 0
-    progress: Callable[[int, str], None] = _silent  # told the rows read so far, and the sheet
-
-    def refuse(self, message, *, sheet: str = "", row: int | None = None, column: str = "",
-               value: object = "") -> None:  # fmt: skip
-        self.problems.append(Problem(sheet, row, column, str(value)[:100], str(message)))
-
-
 def _normal_header(text: object) -> str:
     return str(tidy_line(str(text or ""))).replace(" ", "").replace("\n", "").lower()
 
@@ -81,7 +70,7 @@ def _match_sheet(title: str, sheets: Sequence[Sheet]) -> Sheet | None:
     return None
 
 
-def _map_headers(sheet: Sheet, headers: list[object], book: RawWorkbook) -> dict[int, Column]:
+def _map_headers(sheet: Sheet, headers: list[object], book: ArchiveFile) -> dict[int, Column]:
     by_name = {name: column for column in sheet.columns for name in _header_names(column)}
     mapping: dict[int, Column] = {}
     for index, header in enumerate(headers):
@@ -116,24 +105,114 @@ def _map_headers(sheet: Sheet, headers: list[object], book: RawWorkbook) -> dict
     return mapping
 
 
-def _too_many_rows(book: RawWorkbook, limit: int, *, sheet: str, row: int | None) -> None:
+NOT_AN_ARCHIVE = _l("The file is not an Excel workbook (.xlsx), a CSV file, or a zip of CSV files.")
+SHARED_STRINGS = "xl/sharedstrings.xml"
+SCALARS = (str, int, float, Decimal, bool, date, datetime, time, timedelta)
+FORMULA_TRIGGERS = ("=", "＝")  # full width: Excel reads it as "=" when typed in a cell
+ESCAPED = (*FORMULA_TRIGGERS, "+", "-", "@")  # what a leading apostrophe keeps as text
+CSV_SUSPECT = frozenset(" \t\r\n'" + "".join(FORMULA_TRIGGERS))  # a field's first characters
+SNIFF_BYTES = 1 << 20  # a CSV file's encoding is told from its first megabyte
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel's "CSV UTF-8", then the legacy Chinese one
+
+
+@dataclass(frozen=True)
+class Part:
+    """Where a sheet's rows are: a CSV file, opened when its turn comes, or a worksheet."""
+
+    name: str
+    size: int  # for the estimate of the rows to come: a CSV's bytes, a worksheet's rows
+    open: Callable[[], BinaryIO] | None = None  # a CSV file's bytes
+    worksheet: str = ""  # a workbook's sheet title
+
+
+class ArchiveFile:
+    """An opened archive: which part holds which sheet, the problems found so far, and the
+    rows of a sheet as a stream (`rows(sheet)`), counted against the row limit."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.parts: dict[str, Part] = {}
+        self.problems: list[Problem] = []
+        self.rows_read = 0
+        self.workbook = None  # an .xlsx, read only
+        self._zip: zipfile.ZipFile | None = None
+        self._bytes_done = 0  # of the parts read to their end
+        self._reading: BinaryIO | None = None
+
+    def refuse(self, message, *, sheet: str = "", row: int | None = None, column: str = "",
+               value: object = "") -> None:  # fmt: skip
+        self.problems.append(Problem(sheet, row, column, str(value)[:100], str(message)))
+
+    def rows(self, sheet: Sheet) -> Iterator[RawRow]:
+        """The sheet's rows, in the file's order (none when the archive lacks the sheet)."""
+        part = self.parts.get(sheet.key)
+        if part is None:
+            return
+        if part.open is None:
+            yield from self._worksheet_rows(sheet, part)
+            return
+        stream = _csv_stream(part, self, sheet)
+        if stream is None:
+            return
+        self._reading = stream.buffer
+        try:
+            yield from _guarded(self, sheet, _csv_rows(stream))
+        finally:
+            stream.close()
+            self._reading = None
+            self._bytes_done += part.size
+
+    def _worksheet_rows(self, sheet: Sheet, part: Part) -> Iterator[RawRow]:
+        worksheet = self.workbook[part.worksheet]
+        if _declared_rows(worksheet) - 1 > self.limits.max_rows - self.rows_read:
+            _too_many_rows(self, self.limits.max_rows, sheet=sheet.title, row=None)
+            return
+        # Read what the sheet holds: openpyxl would stop at (or pad up to) the declared
+        # last row, and a file that understates it would lose rows.
+        worksheet.reset_dimensions()
+        yield from _guarded(self, sheet, _xlsx_rows(worksheet))
+
+    def estimated_rows(self) -> int | None:
+        """The rows the whole archive likely holds, from the share of its bytes read so far
+        (a workbook: from the rows its sheets declare); None before anything is read."""
+        if self.workbook is not None:
+            declared = [part.size for part in self.parts.values()]
+            return sum(declared) if all(declared) else None
+        total = sum(part.size for part in self.parts.values())
+        done = self._bytes_done + (self._reading.tell() if self._reading is not None else 0)
+        if not done or not total:
+            return None
+        return max(self.rows_read, round(self.rows_read * total / done))
+
+    def close(self) -> None:
+        if self.workbook is not None:
+            self.workbook.close()
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> ArchiveFile:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def _too_many_rows(book: ArchiveFile, limit: int, *, sheet: str, row: int | None) -> None:
     book.refuse(
         _l("The file has more than %(limit)d rows; split it.", limit=limit), sheet=sheet, row=row
     )
 
 
-def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: int) -> None:
+def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: ArchiveFile) -> Iterator[RawRow]:
     try:
         headers = next(rows)
     except StopIteration:
         return
     mapping = _map_headers(sheet, [cell for cell, _formula in headers], book)
-    out = book.rows.setdefault(sheet.key, [])
     columns = list(mapping.items())
+    limit = book.limits.max_rows
     for number, row in enumerate(rows, start=2):
         book.rows_read += 1
-        if book.rows_read % PROGRESS_ROWS == 0:
-            book.progress(book.rows_read, sheet.key)
         if book.rows_read > limit:
             _too_many_rows(book, limit, sheet=sheet.title, row=number)
             return
@@ -152,19 +231,44 @@ def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: RawWorkbook, limit: in
                     value=value,
                 )
             values[column.key] = value
-        out.append(RawRow(number, values))
+        yield RawRow(number, values)
 
 
-def _open_zip(data: bytes, limits: Limits, book: RawWorkbook) -> zipfile.ZipFile | None:
+def _guarded(book: ArchiveFile, sheet: Sheet, rows: Iterator[tuple]) -> Iterator[RawRow]:
+    """A sheet's rows; a damaged cell or CSV line is a problem naming where it is, and ends
+    the sheet."""
+    try:
+        yield from _read_rows(sheet, rows, book)
+    except csv.Error:  # a field over csv's size limit, a line break outside quotes
+        book.refuse(
+            _l("The CSV file cannot be read from about this line on: a field is too long or "
+               "breaks a line outside quotes. Save it again from Excel as CSV (UTF-8)."),
+            sheet=sheet.title, row=book.rows_read + 2,
+        )  # fmt: skip
+    except UnicodeDecodeError:  # its first megabyte was text, a later line is not
+        book.refuse(
+            _l("The CSV file is not text of one encoding from about this line on. Save it "
+               "again from Excel as CSV (UTF-8)."),
+            sheet=sheet.title, row=book.rows_read + 2,
+        )  # fmt: skip
+    except Exception:  # openpyxl raises many kinds on cells it cannot decode
+        book.refuse(
+            _l("The sheet cannot be read from about this row on; the file may be damaged."),
+            sheet=sheet.title, row=book.rows_read + 2,
+        )  # fmt: skip
+
+
+def _zip_of(source: bytes | Path, size: int, limits: Limits, book: ArchiveFile):
     """The zip of a workbook or of CSV sheets, refused when it unpacks to far more than
     its size (a zip bomb)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError):
         book.refuse(NOT_AN_ARCHIVE)
         return None
-    if unpacked > limits.max_uncompressed or unpacked > 100 * max(len(data), 1):
+    if unpacked > limits.max_uncompressed or unpacked > 100 * max(size, 1):
+        archive.close()
         book.refuse(_l("The workbook unpacks to far more than its size; it is refused."))
         return None
     return archive
@@ -175,7 +279,7 @@ def _is_csv_zip(archive: zipfile.ZipFile) -> bool:
     return bool(files) and all(name.lower().endswith(".csv") for name in files)
 
 
-def _check_xlsx(archive: zipfile.ZipFile, limits: Limits, book: RawWorkbook) -> bool:
+def _check_xlsx(archive: zipfile.ZipFile, limits: Limits, book: ArchiveFile) -> bool:
     names = archive.namelist()
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         book.refuse(NOT_AN_ARCHIVE)
@@ -193,14 +297,6 @@ def _check_xlsx(archive: zipfile.ZipFile, limits: Limits, book: RawWorkbook) -> 
         )
         return False
     return True
-
-
-NOT_AN_ARCHIVE = _l("The file is not an Excel workbook (.xlsx), a CSV file, or a zip of CSV files.")
-SHARED_STRINGS = "xl/sharedstrings.xml"
-SCALARS = (str, int, float, Decimal, bool, date, datetime, time, timedelta)
-FORMULA_TRIGGERS = ("=", "＝")  # full width: Excel reads it as "=" when typed in a cell
-ESCAPED = (*FORMULA_TRIGGERS, "+", "-", "@")  # what a leading apostrophe keeps as text
-CSV_SUSPECT = frozenset(" \t\r\n'" + "".join(FORMULA_TRIGGERS))  # a field's first characters
 
 
 def _xlsx_cell(cell) -> tuple[object, bool]:
@@ -228,9 +324,30 @@ def _csv_value(value: str) -> tuple[object, bool]:
     return value, stripped.startswith(FORMULA_TRIGGERS)
 
 
-def _csv_rows(text: str) -> Iterator[tuple]:
-    for row in csv.reader(io.StringIO(text)):
+def _csv_rows(text: io.TextIOBase) -> Iterator[tuple]:
+    for row in csv.reader(text):
         yield [_csv_value(value) for value in row]
+
+
+def _encoding(head: bytes) -> str | None:
+    """The encoding a CSV file's first bytes decode in (the last character may be cut)."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < SNIFF_BYTES)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+def _csv_stream(part: Part, book: ArchiveFile, sheet: Sheet) -> io.TextIOWrapper | None:
+    """A CSV part as text, in the encoding its first megabyte is in."""
+    with part.open() as raw:
+        encoding = _encoding(raw.read(SNIFF_BYTES))
+    if encoding is None:
+        book.refuse(_l("The CSV file is neither UTF-8 nor GB18030 text."), sheet=sheet.title)
+        return None
+    return io.TextIOWrapper(part.open(), encoding=encoding, newline="\n")  # as Excel splits
 
 
 def _declared_rows(worksheet) -> int:
@@ -242,97 +359,97 @@ def _declared_rows(worksheet) -> int:
         return 0
 
 
-def _read_guarded(book: RawWorkbook, sheet: Sheet, rows: Iterator[tuple], limits: Limits) -> None:
-    """Read a sheet's rows; a damaged cell or CSV line is a problem naming where it is."""
-    try:
-        _read_rows(sheet, rows, book, limits.max_rows)
-    except csv.Error:  # a field over csv's size limit, a line break outside quotes
-        book.refuse(
-            _l("The CSV file cannot be read from about this line on: a field is too long or "
-               "breaks a line outside quotes. Save it again from Excel as CSV (UTF-8)."),
-            sheet=sheet.title, row=book.rows_read + 2,
-        )  # fmt: skip
-    except Exception:  # openpyxl raises many kinds on cells it cannot decode
-        book.refuse(
-            _l("The sheet cannot be read from about this row on; the file may be damaged."),
-            sheet=sheet.title, row=book.rows_read + 2,
-        )  # fmt: skip
-
-
-def _read_csv(
-    book: RawWorkbook, filename: str, data: bytes, limits: Limits, sheets: Sequence[Sheet]
-) -> None:
-    """One CSV file, named after its sheet (customers.csv, 客户.csv)."""
-    stem = filename.rsplit("/", 1)[-1][:-4]
+def _add_csv(book: ArchiveFile, part: Part, sheets: Sequence[Sheet]) -> None:
+    """A CSV file, named after its sheet (customers.csv, 客户.csv)."""
+    stem = part.name.rsplit("/", 1)[-1][:-4]
     sheet = _match_sheet(stem, sheets)
     if sheet is None:
         book.refuse(_l("Name a CSV file after its sheet, e.g. customers.csv."), value=stem)
-        return
-    if sheet.key in book.rows:
-        book.refuse(_l("Two files hold this sheet; keep one."), sheet=sheet.title, value=filename)
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            book.refuse(_l("The CSV file is neither UTF-8 nor GB18030 text."), sheet=sheet.title)
-            return
-    book.rows[sheet.key] = []
-    _read_guarded(book, sheet, _csv_rows(text), limits)
+    elif sheet.key in book.parts:
+        book.refuse(_l("Two files hold this sheet; keep one."), sheet=sheet.title, value=part.name)
+    else:
+        book.parts[sheet.key] = part
 
 
-def _read_xlsx(book: RawWorkbook, data: bytes, limits: Limits, sheets: Sequence[Sheet]) -> None:
+def _add_worksheets(book: ArchiveFile, source: bytes | Path, sheets: Sequence[Sheet]) -> None:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book.workbook = load_workbook(
+            io.BytesIO(source) if isinstance(source, bytes) else source,
+            read_only=True, data_only=False,
+        )  # fmt: skip
     except Exception:  # openpyxl raises many kinds on damaged files
         book.refuse(_l("The workbook cannot be read; it may be damaged."))
         return
-    try:
-        for worksheet in workbook.worksheets:
-            sheet = _match_sheet(worksheet.title, sheets)
-            if sheet is None:
-                if not worksheet.title.startswith("说明"):
-                    book.refuse(_l("Unknown sheet; it was not read."), sheet=worksheet.title)
-            elif _declared_rows(worksheet) - 1 > limits.max_rows - book.rows_read:
-                _too_many_rows(book, limits.max_rows, sheet=sheet.title, row=None)
-            else:
-                # Read what the sheet holds: openpyxl would stop at (or pad up to) the
-                # declared last row, and a file that understates it would lose rows.
-                worksheet.reset_dimensions()
-                _read_guarded(book, sheet, _xlsx_rows(worksheet), limits)
-    finally:
-        workbook.close()
+    for worksheet in book.workbook.worksheets:
+        sheet = _match_sheet(worksheet.title, sheets)
+        if sheet is None:
+            if not worksheet.title.startswith("说明"):
+                book.refuse(_l("Unknown sheet; it was not read."), sheet=worksheet.title)
+        elif sheet.key not in book.parts:
+            rows = max(_declared_rows(worksheet) - 1, 0)  # below its header
+            book.parts[sheet.key] = Part(worksheet.title, rows, worksheet=worksheet.title)
 
 
-def read_workbook(
-    data: bytes,
+def _folder_parts(folder: Path) -> list[Part]:
+    return [Part(file.name, file.stat().st_size, open=lambda file=file: file.open("rb"))
+            for file in sorted(folder.glob("*.csv"))]  # fmt: skip
+
+
+def _size(source: bytes | Path) -> int:
+    if isinstance(source, bytes):
+        return len(source)
+    if source.is_dir():
+        return sum(file.stat().st_size for file in source.glob("*.csv"))
+    return source.stat().st_size
+
+
+def open_archive(
+    source: bytes | Path,
     filename: str,
     limits: Limits,
     sheets: Sequence[Sheet] = SHEETS,
-    progress: Callable[[int, str], None] = _silent,
-) -> RawWorkbook:
-    """The rows of the sheets an archive holds, or the problems that stop it being read:
-    a workbook, one CSV named after its sheet, or a zip of such CSV files (a folder of
-    them, zipped by the shell command). `sheets` is the layout (the archive's by default);
-    `progress` is told the rows read as the reading goes, and the sheet it is in."""
-    book = RawWorkbook(progress=progress)
-    if len(data) > limits.max_bytes:
+) -> ArchiveFile:
+    """An archive to read: the bytes of an upload, or (from the shell) the path of a file
+    or of a folder of CSV files. `sheets` is the layout (the archive's by default). Nothing
+    but the parts' names is read here; the problems that stop it already are in
+    `problems`."""
+    book = ArchiveFile(limits)
+    size = _size(source)
+    if size > limits.max_bytes:
         book.refuse(_l("The file is larger than %(mb)d MB.", mb=limits.max_bytes // 2**20))
         return book
-    if filename.lower().endswith(".csv"):
-        _read_csv(book, filename, data, limits, sheets)
-        return book
-    archive = _open_zip(data, limits, book)
-    if archive is None:
-        return book
-    if _is_csv_zip(archive):
-        for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            if not info.is_dir():
-                _read_csv(book, info.filename, archive.read(info), limits, sheets)
-    elif _check_xlsx(archive, limits, book):
-        _read_xlsx(book, data, limits, sheets)
-    if not book.rows and not book.problems:
+    if isinstance(source, Path) and source.is_dir():
+        for part in _folder_parts(source):
+            _add_csv(book, part, sheets)
+    elif filename.lower().endswith(".csv"):
+        opener = ((lambda: io.BytesIO(source)) if isinstance(source, bytes)
+                  else lambda: source.open("rb"))  # fmt: skip
+        _add_csv(book, Part(filename, size, open=opener), sheets)
+    else:
+        archive = book._zip = _zip_of(source, size, limits, book)
+        if archive is None:
+            return book
+        if _is_csv_zip(archive):
+            for info in sorted(archive.infolist(), key=lambda i: i.filename):
+                if not info.is_dir():
+                    opener = lambda info=info: archive.open(info)  # noqa: E731
+                    _add_csv(book, Part(info.filename, info.file_size, open=opener), sheets)
+        elif _check_xlsx(archive, limits, book):
+            _add_worksheets(book, source, sheets)
+    if not book.parts and not book.problems:
         book.refuse(_l("The workbook has none of the sheets of its template."))
     return book
+
+
+def digest_of(source: bytes | Path) -> str:
+    """The SHA-256 of what is imported (a folder: of its CSV files, in name order), read a
+    megabyte at a time."""
+    digest = hashlib.sha256()
+    if isinstance(source, bytes):
+        digest.update(source)
+        return digest.hexdigest()
+    for file in sorted(source.glob("*.csv")) if source.is_dir() else [source]:
+        with file.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
