@@ -99,12 +99,11 @@ def read_plainly(data: bytes, kind: str) -> int:
 def _import(path: str, database: str, users: list[dict], answer) -> None:
     """The child process: the import into an empty database, its seconds and peak RSS."""
     target = empty_target("import-target", database)
-    data = Path(path).read_bytes()
     with target.test_request_context():
         db.session.execute(insert(User), users)  # account managers are named by user name
         db.session.commit()
         started = time.perf_counter()
-        result = import_workbook(data, Path(path).name, actor=None, dry_run=False,
+        result = import_workbook(Path(path), Path(path).name, actor=None, dry_run=False,
                                  limits=import_limits(shell=True))  # fmt: skip
         db.session.commit()
         seconds = time.perf_counter() - started

@@ -14,7 +14,13 @@ from sqlalchemy import func, select
 
 from tests.clock import TODAY
 from tests.conftest import empty_all_tables
-from tests.factories import create_customer, create_line, create_meter, create_metering_point
+from tests.factories import (
+    create_customer,
+    create_line,
+    create_meter,
+    create_metering_point,
+    create_transformer,
+)
 from utilitycrm.archive.models import (
     ArchiveChange,
     ChangeSet,
@@ -23,6 +29,7 @@ from utilitycrm.archive.models import (
     MeteringPoint,
     PowerSource,
 )
+from utilitycrm.archive.workbook import importing
 from utilitycrm.archive.workbook.export import export_workbook
 from utilitycrm.archive.workbook.importing import import_workbook
 from utilitycrm.archive.workbook.layout import SHEETS_BY_KEY
@@ -277,11 +284,27 @@ def test_bad_cells_are_refused_precisely_and_nothing_is_written(app, sheets, exp
     assert count(Customer) == 0 and count(PowerSource) == 0
 
 
-def test_one_bad_row_stops_the_whole_file(app):
+def test_one_bad_row_stops_the_whole_file(app, monkeypatch):
+    monkeypatch.setattr(importing, "PROGRESS_ROWS", 2)  # rows before it were written already
     rows = [customer_row(account_no=f"31000006{n:02d}") for n in range(20)]
     rows[17]["voltage_kv"] = "66"
     result = run(workbook({"customers": rows}))
     assert not result.committed and len(result.problems) == 1
+    assert count(Customer) == 0
+
+
+def test_a_customer_naming_a_transformer_no_one_has_or_the_file_deletes_is_refused(app):
+    create_transformer(None, code="GB-1", ownership="public")
+    result = run(workbook({
+        "customers": [customer_row(supply_transformer_code="GB-404"),
+                      customer_row(account_no="3100000502", supply_transformer_code="GB-1")],
+        "transformers": [{"code": "GB-1", "action": "delete"}],
+    }))  # fmt: skip
+    assert not result.committed
+    assert sorted(messages(result)) == [
+        "客户 customers|2|供电公变 / Supplying public transformer|GB-404|文件和档案中均无此记录。",
+        "客户 customers|3|供电公变 / Supplying public transformer|GB-1|该行引用了文件中要删除的记录。",
+    ]
     assert count(Customer) == 0
 
 

@@ -76,9 +76,11 @@ class _Bound:
 
 
 @cache
-def _bounds(sheet: Sheet) -> dict[str, _Bound]:
-    """The bounds of a sheet's columns that its table stores as they are."""
-    table = MODELS[sheet.key].__table__
+def _bounds(key: str) -> dict[str, _Bound]:
+    """The bounds of a sheet's columns that its table stores as they are (by the sheet's
+    key: a Sheet hashes all its columns, at every row)."""
+    sheet = SHEETS_BY_KEY[key]
+    table = MODELS[key].__table__
     found = {}
     for column in sheet.columns:
         if column.key not in table.c:
@@ -344,7 +346,7 @@ class Planner:
         """What the database would refuse at the commit, refused now by cell: numbers its
         checks or integer type do not take, decimals with too many digits, texts longer
         than their column (PostgreSQL refuses them; SQLite would keep them)."""
-        bounds = _bounds(sheet)
+        bounds = _bounds(sheet.key)
         for name, value in values.items():
             bound = bounds.get(name)
             if bound is None or value is None or isinstance(value, bool):
