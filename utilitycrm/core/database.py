@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
+from operator import itemgetter
 
 from sqlalchemy import (
     JSON,
@@ -266,10 +268,13 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
         return
     key = table.autoincrement_column
     columns = [c for c in table.c if not (c is key and c.key not in rows[0])]
-    for target in columns:
-        default = target.default
-        for row in rows:
+    names = {c.key for c in columns}
+    for row in rows:
+        if row.keys() >= names:
+            continue  # most rows name every column: one set comparison
+        for target in columns:
             if target.key not in row:
+                default = target.default
                 if default is None:
                     row[target.key] = None
                 elif default.is_scalar:
@@ -280,10 +285,10 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
         connection.execute(insert(table), rows)
         return
     dialect = connection.dialect
-    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     values = []
-    for target, process in zip(columns, processors, strict=True):
-        cells = [row[target.key] for row in rows]
+    for target in columns:
+        cells = map(itemgetter(target.key), rows)
+        process = target.type.dialect_impl(dialect).bind_processor(dialect)
         values.append([None if v is None else process(v) for v in cells] if process else cells)
     tuples = list(zip(*values, strict=True))
     quote = dialect.identifier_preparer
@@ -317,3 +322,19 @@ def deferred_foreign_keys(connection: Connection, *constraints: str) -> Iterator
     connection.exec_driver_sql(f"SET CONSTRAINTS {names} DEFERRED")
     yield
     connection.exec_driver_sql(f"SET CONSTRAINTS {names} IMMEDIATE")  # checks them now
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a bounded piece of bulk work (a chunk of an
+    import): the collector would otherwise walk every row object the chunk still holds
+    hundreds of times; once the chunk is done reference counting frees them, and the
+    collector, running again, finds what cycles are left."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

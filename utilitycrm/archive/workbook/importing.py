@@ -34,7 +34,7 @@ from utilitycrm.archive.workbook.reading import (
     open_archive,
 )
 from utilitycrm.auth.models import User
-from utilitycrm.core.database import IdSource, deferred_foreign_keys
+from utilitycrm.core.database import IdSource, collector_paused, deferred_foreign_keys
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import stage_name
 
@@ -133,10 +133,15 @@ def _stream(book: ArchiveFile, planner: Planner, report: Progress, stage: str) -
     chunk while the whole file so far is clean; then the deletes."""
     for sheet in SHEETS:
         rows = book.rows(sheet)
-        while chunk := list(islice(rows, PROGRESS_ROWS)):
-            checked = planner.check(sheet, chunk)
-            if planner.plan.ok:
-                write_rows(sheet.key, checked)
+        while True:
+            with collector_paused():
+                chunk = list(islice(rows, PROGRESS_ROWS))
+                if not chunk:
+                    break
+                checked = planner.check(sheet, chunk)
+                if planner.plan.ok:
+                    write_rows(sheet.key, checked)
+                del chunk, checked
             report(book.rows_read, book.estimated_rows(), stage=stage, part=sheet.key)
         planner.sheet_done(sheet)
     planner.finish()

@@ -151,20 +151,34 @@ _CONVERTERS = {
 }  # fmt: skip
 
 
+# Codes, dates and numbers repeat down a column: each parser remembers this many texts.
+MEMO_SIZE = 4096
+
+
 @cache
 def cell_parser(column: Column) -> Callable[[object], object]:
     """The parser of a column's cells, made once: a sheet's million cells each pay for
-    their own conversion only."""
+    their own conversion only, and a text seen before (a code, a date) not even that."""
     convert = (
         partial(_enum, enum=column.enum) if column.kind == "enum" else _CONVERTERS[column.kind]
     )
+    is_text = column.kind == "text"
+    memo: dict[str, object] = {}  # typed values are immutable: one may serve many cells
 
     def parse(value: object) -> object:
         if isinstance(value, str):
-            value = tidy_line(value)
+            value = tidy_line(value) if value else value
             if not value:
                 return None
-        elif value is None:
+            if is_text:
+                return value
+            known = memo.get(value)
+            if known is None:
+                known = convert(value)
+                if len(memo) < MEMO_SIZE:
+                    memo[value] = known
+            return known
+        if value is None:
             return None
         return convert(value)
 

@@ -76,23 +76,26 @@ class _Bound:
 
 
 @cache
-def _bounds(key: str) -> dict[str, _Bound]:
-    """The bounds of a sheet's columns that its table stores as they are (by the sheet's
+def _bounds(key: str) -> tuple[tuple[str, _Bound], ...]:
+    """The bounds a sheet's values can break, of the columns its table stores as they are:
+    whole numbers, decimals of a fixed precision, texts of a most length (by the sheet's
     key: a Sheet hashes all its columns, at every row)."""
     sheet = SHEETS_BY_KEY[key]
     table = MODELS[key].__table__
-    found = {}
+    found = []
     for column in sheet.columns:
         if column.key not in table.c:
             continue
         kind = table.c[column.key].type
-        limit = None
+        limit = length = None
         if isinstance(kind, Numeric) and kind.precision:
             limit = Decimal(10) ** (kind.precision - (kind.scale or 0))
-        found[column.key] = _Bound(
-            column.header, 1 if column.key in POSITIVE else 0, limit, getattr(kind, "length", None)
-        )
-    return found
+        if column.kind in ("text", "enum"):
+            length = getattr(kind, "length", None)
+        if column.kind == "int" or limit is not None or length is not None:
+            low = 1 if column.key in POSITIVE else 0
+            found.append((column.key, _Bound(column.header, low, limit, length)))
+    return tuple(found)
 
 
 def _db_values(sheet: Sheet, row: tuple) -> dict[str, object]:
@@ -272,6 +275,9 @@ class Planner:
                         )
                     deleting = bool(word) and word.lower() in DELETE_WORDS
                     continue
+                if cell is None or cell == "":
+                    values[key] = None  # an empty cell, the most common: no parser called
+                    continue
                 try:
                     values[key] = parsers[key](cell)
                 except CellError as error:
@@ -346,10 +352,9 @@ class Planner:
         """What the database would refuse at the commit, refused now by cell: numbers its
         checks or integer type do not take, decimals with too many digits, texts longer
         than their column (PostgreSQL refuses them; SQLite would keep them)."""
-        bounds = _bounds(sheet.key)
-        for name, value in values.items():
-            bound = bounds.get(name)
-            if bound is None or value is None or isinstance(value, bool):
+        for name, bound in _bounds(sheet.key):
+            value = values.get(name)
+            if value is None:
                 continue
             message = None
             if isinstance(value, int):

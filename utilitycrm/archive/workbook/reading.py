@@ -16,6 +16,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,10 @@ class Limits:
     max_rows: int  # rows read, empty ones included: a file of blank rows is work too
     max_uncompressed: int
     max_shared_strings: int  # bytes of xl/sharedStrings.xml, which openpyxl holds whole
+
+
+# A row as read: its cells, and the indexes of those that hold a formula.
+Cells = tuple[list, Sequence[int]]
 
 
 @dataclass(slots=True)
@@ -111,6 +116,9 @@ SCALARS = (str, int, float, Decimal, bool, date, datetime, time, timedelta)
 FORMULA_TRIGGERS = ("=", "＝")  # full width: Excel reads it as "=" when typed in a cell
 ESCAPED = (*FORMULA_TRIGGERS, "+", "-", "@")  # what a leading apostrophe keeps as text
 CSV_SUSPECT = frozenset(" \t\r\n'" + "".join(FORMULA_TRIGGERS))  # a field's first characters
+# A field after the first that starts with one of them, in the row's fields joined by NUL
+# (a literal first, which the regex engine finds fastest).
+_SUSPECT_LATER = re.compile("\0[" + re.escape("".join(sorted(CSV_SUSPECT))) + "]")
 SNIFF_BYTES = 1 << 20  # a CSV file's encoding is told from its first megabyte
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel's "CSV UTF-8", then the legacy Chinese one
 
@@ -203,35 +211,34 @@ def _too_many_rows(book: ArchiveFile, limit: int, *, sheet: str, row: int | None
     )
 
 
-def _read_rows(sheet: Sheet, rows: Iterator[tuple], book: ArchiveFile) -> Iterator[RawRow]:
+def _read_rows(sheet: Sheet, rows: Iterator[Cells | None], book: ArchiveFile) -> Iterator[RawRow]:
     try:
         headers = next(rows)
     except StopIteration:
         return
-    mapping = _map_headers(sheet, [cell for cell, _formula in headers], book)
-    columns = list(mapping.items())
+    header_cells = headers[0] if headers is not None else []
+    mapping = _map_headers(sheet, list(header_cells), book)
+    columns = [(index, column.key) for index, column in mapping.items()]
+    width = max(mapping, default=-1) + 1
     limit = book.limits.max_rows
     for number, row in enumerate(rows, start=2):
         book.rows_read += 1
         if book.rows_read > limit:
             _too_many_rows(book, limit, sheet=sheet.title, row=number)
             return
-        if all(value in (None, "") for value, _formula in row):
+        if row is None:
             continue  # empty rows are skipped
-        values = {}
-        width = len(row)
-        for index, column in columns:
-            value, is_formula = row[index] if index < width else (None, False)
-            if is_formula:
+        cells, formulas = row
+        if len(cells) < width:
+            cells = [*cells, *[None] * (width - len(cells))]
+        for index in formulas:
+            if index in mapping:
                 book.refuse(
                     _l("Formulas are not accepted; paste the values instead."),
-                    sheet=sheet.title,
-                    row=number,
-                    column=column.header,
-                    value=value,
-                )
-            values[column.key] = value
-        yield RawRow(number, values)
+                    sheet=sheet.title, row=number, column=mapping[index].header,
+                    value=cells[index],
+                )  # fmt: skip
+        yield RawRow(number, {key: cells[index] for index, key in columns})
 
 
 def _guarded(book: ArchiveFile, sheet: Sheet, rows: Iterator[tuple]) -> Iterator[RawRow]:
@@ -299,21 +306,25 @@ def _check_xlsx(archive: zipfile.ZipFile, limits: Limits, book: ArchiveFile) -> 
     return True
 
 
-def _xlsx_cell(cell) -> tuple[object, bool]:
-    """(value, is_formula): a formula of any kind (plain, array, data table) by the cell's
-    type, so that a text cell that reads "=1+1" (as the export writes one) stays text."""
-    value = cell.value
-    if cell.data_type == "f" or not (value is None or isinstance(value, SCALARS)):
-        return value if isinstance(value, str) else getattr(value, "text", ""), True
-    return value, False
-
-
-def _xlsx_rows(worksheet) -> Iterator[tuple]:
+def _xlsx_rows(worksheet) -> Iterator[Cells | None]:
+    """A worksheet's rows as cells and the indexes of those holding a formula of any kind
+    (plain, array, data table), told by the cell's type: a text cell that reads "=1+1"
+    (as the export writes one) stays text."""
     for row in worksheet.iter_rows():
-        yield tuple(_xlsx_cell(cell) for cell in row)
+        cells, formulas = [], []
+        for index, cell in enumerate(row):
+            value = cell.value
+            if cell.data_type == "f" or not (value is None or isinstance(value, SCALARS)):
+                value = value if isinstance(value, str) else getattr(value, "text", "")
+                formulas.append(index)
+            cells.append(value)
+        if formulas or any(value is not None and value != "" for value in cells):
+            yield cells, formulas
+        else:
+            yield None
 
 
-def _csv_value(value: str) -> tuple[object, bool]:
+def _csv_value(value: str) -> tuple[str, bool]:
     """A CSV field has no type: text that Excel would evaluate is refused as a formula,
     unless escaped with a leading apostrophe (OWASP), which is then dropped."""
     if not value or value[0] not in CSV_SUSPECT:
@@ -324,9 +335,18 @@ def _csv_value(value: str) -> tuple[object, bool]:
     return value, stripped.startswith(FORMULA_TRIGGERS)
 
 
-def _csv_rows(text: io.TextIOBase) -> Iterator[tuple]:
+def _csv_rows(text: io.TextIOBase) -> Iterator[Cells | None]:
+    """A CSV file's rows; a row is screened field by field only when one of its fields may
+    start with a formula or an escape (a single search of the row says so)."""
     for row in csv.reader(text):
-        yield [_csv_value(value) for value in row]
+        if not any(row):
+            yield None
+        elif row[0][:1] not in CSV_SUSPECT and not _SUSPECT_LATER.search("\0".join(row)):
+            yield row, ()
+        else:
+            screened = [_csv_value(value) for value in row]
+            yield ([value for value, _f in screened],
+                   [index for index, (_v, formula) in enumerate(screened) if formula])  # fmt: skip
 
 
 def _encoding(head: bytes) -> str | None:
