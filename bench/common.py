@@ -7,6 +7,7 @@ import argparse
 import json
 import logging
 import os
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -130,6 +131,17 @@ def percentile(samples: list[float], share: float) -> float:
     """The nearest-rank percentile: a sample that was measured, not an interpolation."""
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM belongs to the process's own
+    memory image; ru_maxrss would also count the parent's at the fork of a spawned child
+    (all it held then, before the exec), which is not the child's."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def figure(value: float, floor: float | None, unit: str = "ms") -> dict:

@@ -22,7 +22,6 @@ import csv
 import io
 import multiprocessing
 import os
-import resource
 import sys
 import time
 import zipfile
@@ -34,7 +33,7 @@ from flask_migrate import upgrade
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, insert, select, text
 
-from bench.common import DATA, bench_app, ensure_archive, figure, write_figures
+from bench.common import DATA, bench_app, ensure_archive, figure, peak_memory_mb, write_figures
 from utilitycrm.archive.workbook.export import export_csv, export_workbook
 from utilitycrm.archive.workbook.importing import import_limits, import_workbook
 from utilitycrm.archive.workbook.layout import MODELS, SHEETS
@@ -108,7 +107,7 @@ def _import(path: str, database: str, users: list[dict], answer) -> None:
         db.session.commit()
         seconds = time.perf_counter() - started
     problems = [p.message for p in result.problems[:5]]
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_memory_mb()
     answer.send((result.committed, problems, seconds, peak_mb))
 
 

@@ -23,7 +23,6 @@ import argparse
 import dataclasses
 import multiprocessing
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -33,14 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import bench_app, ensure_archive, figure, write_figures
+from bench.common import bench_app, ensure_archive, figure, peak_memory_mb, write_figures
 from utilitycrm.core.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _run(name: str, settings: dict, out) -> None:
@@ -49,7 +44,7 @@ def _run(name: str, settings: dict, out) -> None:
     with app.app_context():
         from utilitycrm.validation import jobs, services
 
-        baseline = _peak_mb()
+        baseline = peak_memory_mb()
         started = time.perf_counter()
         run = services.begin_run({}, trigger="cli", actor=None)
         db.session.commit()
@@ -61,7 +56,7 @@ def _run(name: str, settings: dict, out) -> None:
         out.put(
             {
                 "seconds": seconds,
-                "peak_mb": _peak_mb(),
+                "peak_mb": peak_memory_mb(),
                 "baseline_mb": baseline,
                 "customers": run.customers_checked,
                 "counts": run.counts,
@@ -118,7 +113,7 @@ def _floor(name: str, out) -> None:
         finally:
             raw.close()
     out.put({"seconds": seconds, "rows": rows, "statements": len(statements),
-             "peak_mb": _peak_mb()})  # fmt: skip
+             "peak_mb": peak_memory_mb()})  # fmt: skip
 
 
 def _start_workers(count: int, jobs_url: str, folder: str) -> list[subprocess.Popen]:

@@ -25,6 +25,7 @@ from utilitycrm.archive.models import (
     ArchiveChange,
     ChangeSet,
     Customer,
+    ImportBatch,
     Meter,
     MeteringPoint,
     PowerSource,
@@ -306,6 +307,17 @@ def test_a_customer_naming_a_transformer_no_one_has_or_the_file_deletes_is_refus
         "客户 customers|3|供电公变 / Supplying public transformer|GB-1|该行引用了文件中要删除的记录。",
     ]
     assert count(Customer) == 0
+
+
+@pytest.mark.commits  # the app's own transactions, not a test's enclosing one
+def test_an_import_is_kept_only_when_its_caller_commits(app):
+    # On SQLite a savepoint opened first would be the whole transaction, committed by its
+    # release: the rows would stay without their batch if anything after it failed.
+    result = import_workbook(workbook({"customers": [customer_row()]}), "archive.xlsx",
+                             actor=None, dry_run=False)  # fmt: skip
+    assert result.committed
+    db.session.rollback()
+    assert count(Customer) == 0 and count(ImportBatch) == 0 and count(ChangeSet) == 0
 
 
 TWINNED = "3310000000000000777"

@@ -29,7 +29,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    SessionTransaction,
+    declared_attr,
+    mapped_column,
+    registry,
+)
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -303,6 +311,21 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
     connection.exec_driver_sql(
         f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", tuples
     )
+
+
+def savepoint(session: Session) -> SessionTransaction:
+    """A savepoint inside the session's transaction, for writes its caller keeps or drops.
+
+    pysqlite begins SQLite's transaction only at the first INSERT or UPDATE: a SAVEPOINT
+    before it would itself be the outermost transaction, whose release commits (and the
+    caller's later writes would go in a transaction of their own). SQLite's transaction is
+    opened first, taking the write lock before anything is read for what is written.
+    """
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite" and not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    return session.begin_nested()
 
 
 @contextmanager

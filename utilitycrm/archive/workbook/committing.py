@@ -9,7 +9,7 @@ from functools import cache
 from sqlalchemy import String, inspect, select
 
 from utilitycrm.archive.history import inserted_rows, write_changes
-from utilitycrm.archive.workbook.layout import MODELS, SHEETS
+from utilitycrm.archive.workbook.layout import MODELS, SHEETS, SHEETS_BY_KEY
 from utilitycrm.archive.workbook.planning import references
 from utilitycrm.archive.workbook.plans import CHUNK, RowPlan
 from utilitycrm.core.database import bulk_insert
@@ -28,17 +28,19 @@ def _not_null(sheet: str) -> dict[str, bool]:
 
 
 @cache
-def _plain_columns(sheet: str) -> frozenset[str]:
-    """The sheet's columns that its table stores as they are (not a reference, a user
-    name or a ratio)."""
+def _unstored_columns(sheet: str) -> tuple[str, ...]:
+    """The sheet's columns that its table does not store as they are (a reference, a user
+    name, a ratio)."""
     special = {name for name, (_t, field) in references(sheet).items() if field is not None}
-    return frozenset(set(MODELS[sheet].__table__.c.keys()) - special - {"id"})
+    stored = set(MODELS[sheet].__table__.c.keys()) - special - {"id"}
+    return tuple(c.key for c in SHEETS_BY_KEY[sheet].columns if c.key not in stored)
 
 
 def _model_values(sheet: str, row: RowPlan) -> dict:
     """A row's values as the model's attributes, its references as the ids they name."""
-    plain = _plain_columns(sheet)
-    values = {name: value for name, value in row.values.items() if name in plain}
+    values = row.values.copy()
+    for name in _unstored_columns(sheet):
+        values.pop(name, None)
     values.update(row.refs)
     for name, prefix, units in (("ct_ratio", "ct", "a"), ("pt_ratio", "pt", "v")):
         if name in row.values:

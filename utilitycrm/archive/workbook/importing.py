@@ -34,7 +34,12 @@ from utilitycrm.archive.workbook.reading import (
     open_archive,
 )
 from utilitycrm.auth.models import User
-from utilitycrm.core.database import IdSource, collector_paused, deferred_foreign_keys
+from utilitycrm.core.database import (
+    IdSource,
+    collector_paused,
+    deferred_foreign_keys,
+    savepoint,
+)
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import stage_name
 
@@ -185,7 +190,7 @@ def import_workbook(
             return ImportResult(plan, digest, committed=False)
         network = NetworkSync(plan) if network_sync else None
         lines_before = transformer_lines() if network_sync else {}
-        savepoint = db.session.begin_nested()
+        writes = savepoint(db.session)
         connection = db.session.connection()
         planner = Planner(plan, IdSource(connection), network=network,
                           checked_at_mark=checked_at_mark)  # fmt: skip
@@ -198,12 +203,12 @@ def import_workbook(
                 _stream(book, planner, report, TRYING if dry_run else WRITING)
                 change_set_id = current_change_set_id()
         except (IntegrityError, DataError) as error:
-            savepoint.rollback()
+            writes.rollback()
             _refused(plan, error)
             return ImportResult(plan, digest, committed=False)
     if plan.ok and planner.stale:
         _refuse_stale(plan, planner.stale)
-        savepoint.rollback()
+        writes.rollback()
         return ImportResult(plan, digest, committed=False, stale=True)
     network_report = None
     if network is not None and plan.ok:
@@ -214,10 +219,10 @@ def import_workbook(
         customers = planner.customer_ids()
         consistency = [found for check in TRIAL_CHECKS for found in check(customers)]
     if dry_run or not plan.ok:
-        savepoint.rollback()
+        writes.rollback()
         return ImportResult(plan, digest, committed=False, network=network_report,
                             consistency=consistency)  # fmt: skip
-    savepoint.commit()
+    writes.commit()
     counts = {sheet: dict(c) for sheet, c in plan.counts.items() if c}
     batch = ImportBatch(
         actor_id=actor.id if actor else None,
