@@ -49,7 +49,8 @@ class Limits:
     max_shared_strings: int  # bytes of xl/sharedStrings.xml, which openpyxl holds whole
 
 
-# A row as read: its cells, and the indexes of those that hold a formula.
+# A row as read: its cells, and the indexes of those that hold a formula (None: an empty
+# row, which is skipped but counted).
 Cells = tuple[list, Sequence[int]]
 
 
@@ -241,7 +242,7 @@ def _read_rows(sheet: Sheet, rows: Iterator[Cells | None], book: ArchiveFile) ->
         yield RawRow(number, {key: cells[index] for index, key in columns})
 
 
-def _guarded(book: ArchiveFile, sheet: Sheet, rows: Iterator[tuple]) -> Iterator[RawRow]:
+def _guarded(book: ArchiveFile, sheet: Sheet, rows: Iterator[Cells | None]) -> Iterator[RawRow]:
     """A sheet's rows; a damaged cell or CSV line is a problem naming where it is, and ends
     the sheet."""
     try:
