@@ -331,12 +331,10 @@ def savepoint(session: Session) -> SessionTransaction:
 @contextmanager
 def deferred_foreign_keys(connection: Connection, *constraints: str) -> Iterator[None]:
     """Check these foreign keys (declared deferrable) once the block's statements are all
-    done, not at each of them; SQLite defers all of them, and checks at the commit."""
+    done, not at each of them; SQLite defers all of them, and checks at the commit. Inside
+    a `savepoint()`: SQLite's pragma lasts until its transaction ends, which the savepoint
+    has opened."""
     if connection.dialect.name == "sqlite":
-        # The pragma lasts until the transaction ends, and pysqlite opens one only at the
-        # first write: a pragma set before would end with the next read.
-        if not connection.connection.driver_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN")
         connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         yield
         connection.exec_driver_sql("PRAGMA defer_foreign_keys = OFF")
