@@ -34,6 +34,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
         deadlines,
         demo,
         home,
+        network,
         ops,
         projects,
         validation,
@@ -62,6 +63,7 @@ def create_app(config: object | Mapping[str, object] | None = None) -> Flask:
     contracts.init_app(app)
     accounts.init_app(app)
     validation.init_app(app)
+    network.init_app(app)
     demo.init_app(app)
     ops.init_app(app)
     check_declarations(app)

@@ -98,6 +98,10 @@ class Standards:
     complaint_resolve_workdays: int = 4
     complaint_report_workdays: int = 9
     document_warn_days: int = 30
+    # Line loss (线损, domain.md §3): a month's loss rate as a share of the energy supplied.
+    loss_negative_share: float = 0.01  # negative at or below −1%
+    loss_high_share_area: float = 0.06  # a 台区's loss is high from 6%
+    loss_high_share_line: float = 0.10  # a 10 kV line's from 10%
 
     @property
     def pause_max_days(self) -> int:

@@ -58,6 +58,9 @@ STANDARD_LABELS = {
     "complaint_resolve_workdays": _l("Complaints: resolve within (working days)"),
     "complaint_report_workdays": _l("Reports (举报): resolve within (working days)"),
     "document_warn_days": _l("Qualification documents: reminder before expiry (days)"),
+    "loss_negative_share": _l("Line loss: negative at or below minus this share"),
+    "loss_high_share_area": _l("Line loss: a 台区's loss is high from this share"),
+    "loss_high_share_line": _l("Line loss: a 10 kV line's loss is high from this share"),
 }
 
 
@@ -129,4 +132,6 @@ STANDARD_GROUPS = (
                           "visit_warn_days", "complaint_contact_hours",
                           "complaint_resolve_workdays", "complaint_report_workdays",
                           "document_warn_days")),
+    (_l("Line loss (线损)"), ("loss_negative_share", "loss_high_share_area",
+                             "loss_high_share_line")),
 )  # fmt: skip

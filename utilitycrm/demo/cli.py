@@ -14,6 +14,7 @@ from utilitycrm.demo.accounts import seed_key_account_work
 from utilitycrm.demo.contracts import seed_contracts
 from utilitycrm.demo.findings import seed_findings
 from utilitycrm.demo.projects import seed_projects
+from utilitycrm.demo.readings import seed_readings
 
 
 @click.group()
@@ -51,6 +52,7 @@ def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None
     db.session.commit()
     contracts = seed_contracts(local_today(), misrecorded=faults > 0)
     key_accounts = seed_key_account_work(local_today(), seed_value)
+    loss_months = seed_readings(local_today(), seed_value)
     projects = seed_projects(local_today())
     db.session.commit()
     assigned = seed_findings(local_today())
@@ -62,6 +64,7 @@ def seed(customers: int, seed_value: int, faults: float, if_empty: bool) -> None
     click.echo(f"  {'injected faults':<24} {report.faults:>9,}")
     click.echo(f"  {'supply contracts':<24} {contracts:>9,}")
     click.echo(f"  {'key accounts':<24} {key_accounts:>9,}")
+    click.echo(f"  {'line-loss months':<24} {loss_months:>9,}")
     click.echo(f"  {'expansion projects':<24} {projects:>9,}")
     click.echo(f"  {'findings assigned':<24} {assigned:>9,}")
     click.echo(f"Demo users (password: {seeding.DEMO_PASSWORD}):")

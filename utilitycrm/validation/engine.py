@@ -220,9 +220,10 @@ def evaluate_part(
     """The customer and network rules on the scope, or on one part of the whole archive;
     the caller holds the state it reads (`snapshot.one_state`)."""
     ids = snapshot.customer_ids(scope, part)
-    network = snapshot.load_network(today, part)
     network_rules = [r for r in rules if r.scope == "network"]
-    if network_rules and scope.customer_ids is None:
+    judge_network = bool(network_rules) and scope.customer_ids is None
+    network = snapshot.load_network(today, part, extras=judge_network)
+    if judge_network:
         _evaluate_network(network, standards, today, network_rules, scope, evaluation)
     customer_rules = [r for r in rules if r.scope == "customer"]
     done = 0

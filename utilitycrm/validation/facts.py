@@ -186,6 +186,8 @@ class Network:
     tariffs: dict[str, Tariff] = field(default_factory=dict)
     # Transformer state changes since the start of the current year, oldest first.
     state_changes: dict[int, list[StateChange]] = field(default_factory=dict)
+    # What the wings' readers add for their network rules (`snapshot.register_network_reader`).
+    extras: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.transformers_of: dict[int, list[Transformer]] = defaultdict(list)

@@ -39,6 +39,7 @@ class Family(Labelled):
     TARIFF = "tariff"
     METERING = "metering"
     CONTRACT = "contract"
+    LINE_LOSS = "line_loss"
 
 
 LABELS[Severity] = {
@@ -54,6 +55,7 @@ LABELS[Family] = {
     Family.TARIFF: _l("Tariff"),
     Family.METERING: _l("Metering"),
     Family.CONTRACT: _l("Contract"),
+    Family.LINE_LOSS: _l("Line loss (线损)"),
 }
 
 # Message parameters holding a coded value, shown by its label in the reader's language.

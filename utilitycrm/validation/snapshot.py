@@ -12,7 +12,7 @@ import dataclasses
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -132,8 +132,22 @@ def _columns(row_type, model) -> list:
     return [getattr(model, f.name) for f in dataclasses.fields(row_type)]
 
 
-def load_network(today: date, part: Partition | None = None) -> facts.Network:
-    """The network; with `part`, its nodes, edges and transformers only."""
+# name → reader(network, today): what a wing's network rules judge besides the archive
+# (the month's line losses), read for the part's lines and transformers only.
+NETWORK_READERS: dict[str, Callable[[facts.Network, date], object]] = {}
+
+
+def register_network_reader(name: str, reader: Callable[[facts.Network, date], object]) -> None:
+    """A wing's network rules read `snap.network.extras[name]`, which `reader` loads once
+    a part from the part's network (its nodes' lines, its transformers)."""
+    NETWORK_READERS[name] = reader
+
+
+def load_network(
+    today: date, part: Partition | None = None, *, extras: bool = False
+) -> facts.Network:
+    """The network; with `part`, its nodes, edges and transformers only; with `extras`,
+    what the wings' readers add for their network rules."""
     nodes = select(*_columns(facts.Node, NetworkNode))
     edges = select(
         NetworkEdge.id,
@@ -174,7 +188,7 @@ def load_network(today: date, part: Partition | None = None) -> facts.Network:
         if action == Action.INSERT.value:
             old, new = None, json.loads(new).get("state")
         state_changes[transformer_id].append(facts.StateChange(at, old, new))
-    return facts.Network(
+    network = facts.Network(
         substations={
             row.id: row
             for row in _rows(facts.Substation, select(*_columns(facts.Substation, Substation)))
@@ -188,6 +202,9 @@ def load_network(today: date, part: Partition | None = None) -> facts.Network:
         },
         state_changes=dict(state_changes),
     )
+    for name, reader in NETWORK_READERS.items() if extras else ():
+        network.extras[name] = reader(network, today)
+    return network
 
 
 _CUSTOMER_COLUMNS = _columns(facts.Customer, Customer)

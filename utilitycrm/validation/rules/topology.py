@@ -65,6 +65,15 @@ def _supply_hit(supply: Supply, key: str, **params) -> Hit:
     )
 
 
+def _traced_line(snap: Snapshot, transformer: facts.Transformer, feeders) -> dict:
+    """The line the line-loss what-if moves the customer to: the one feeder, or of several
+    (a closed tie) the one the transformer's node is recorded on."""
+    if len(feeders) == 1:
+        return {"traced_line_id": feeders[0]}
+    node = snap.network.nodes.get(transformer.node_id)
+    return {"traced_line_id": node.line_id} if node and node.line_id in feeders else {}
+
+
 @rule(
     "topology.line_mismatch",
     family=FAMILY,
@@ -96,15 +105,18 @@ def line_mismatch(snap: Snapshot) -> Iterator[Hit]:
                 continue  # cut off: the reachability rule reports it
             # Fed by several (a closed tie): the recorded line must be one of them.
             traced = " / ".join(lines[line_id].name for line_id in feeders)
+            where = _traced_line(snap, supply.transformer, feeders)
             recorded = recorded_line(snap, supply.source)
             if recorded is not None:
                 if recorded.id not in feeders:
-                    yield _supply_hit(supply, "default", recorded=recorded.name, traced=traced)
+                    yield _supply_hit(
+                        supply, "default", recorded=recorded.name, traced=traced, **where
+                    )
             elif not supply.source.line_name:
-                yield _supply_hit(supply, "missing", traced=traced)
+                yield _supply_hit(supply, "missing", traced=traced, **where)
             elif not set(feeders) & set(snap.network.trace.lines_named(supply.source.line_name)):
                 yield _supply_hit(
-                    supply, "unknown", recorded=supply.source.line_name, traced=traced
+                    supply, "unknown", recorded=supply.source.line_name, traced=traced, **where
                 )
 
 
@@ -141,7 +153,11 @@ def line_name_format(snap: Snapshot) -> Iterator[Hit]:
             ]
             if meant:
                 yield _supply_hit(
-                    supply, "default", recorded=source.line_name, traced=lines[meant[0]].name
+                    supply,
+                    "default",
+                    recorded=source.line_name,
+                    traced=lines[meant[0]].name,
+                    traced_line_id=meant[0],
                 )
 
 

@@ -1,0 +1,25 @@
+"""The network as the marketing department manages it: line losses (同期线损) of every
+10 kV line and 台区 per month, tied to the archive's errors that cause them."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from utilitycrm.auth.roles import Permission
+    from utilitycrm.core.navigation import NavItem, register_nav_item
+    from utilitycrm.network import jobs, models, rules  # noqa: F401 - registration
+    from utilitycrm.network.cli import network_cli
+    from utilitycrm.network.types import Band, LossKind
+    from utilitycrm.network.views import bp
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(loss_band_enum=Band, loss_kind_enum=LossKind)
+    register_nav_item(
+        app,
+        NavItem(_l("Line losses (线损)"), "network.losses_index", Permission.VIEW_ARCHIVE, 18,
+                "network"),
+    )  # fmt: skip
+    app.cli.add_command(network_cli)

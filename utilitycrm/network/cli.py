@@ -1,0 +1,97 @@
+"""`flask network`: line losses and readings from the shell."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from utilitycrm.core.dates import local_today
+from utilitycrm.core.errors import UtilityCRMError
+from utilitycrm.core.extensions import db
+from utilitycrm.core.jobs import JobStatus
+from utilitycrm.network import jobs, losses, readings
+from utilitycrm.network.types import LossKind
+
+
+@click.group("network")
+def network_cli() -> None:
+    """The network: readings and line losses."""
+
+
+def _month(_context, _parameter, value: str) -> date:
+    try:
+        return date.fromisoformat(f"{value}-01")
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is no month; write it as 2026-10.") from error
+
+
+def result_document(result) -> dict:
+    return {
+        "kind": result.kind.value,
+        "line": result.line.code if result.line else None,
+        "line_name": result.line.name if result.line else None,
+        "transformer": result.transformer.code if result.transformer else None,
+        "supplied_kwh": result.supplied_kwh,
+        "sold_kwh": result.sold_kwh,
+        "rate": None if result.rate is None else round(result.rate, 6),
+        "band": result.band.value,
+        "counted": result.counted,
+    }
+
+
+@network_cli.command("losses")
+@click.option("--month", required=True, callback=_month, help="The month, as 2026-10.")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write every line's and 台区's result to this JSON file.",
+)
+def losses_command(month: date, json_path: Path | None) -> None:
+    """Compute a month's losses of every line and 台区 (as a job, here) and print the
+    counts by band and the worst lines."""
+    try:
+        job = jobs.start(month, actor_id=None, here=True)
+    except UtilityCRMError as error:
+        raise click.ClickException(str(error.message)) from error
+    if job.status is not JobStatus.DONE:
+        raise click.ClickException(f"The computation failed: {job.error}")
+    counts = job.result
+    for kind in LossKind:
+        bands = ", ".join(f"{band} {n}" for band, n in sorted(counts.get(kind.value, {}).items()))
+        click.echo(f"{kind.value}: {bands or 'none'}")
+    worst = losses.ranked(month, losses.LossFilter(abnormal=True), page=1, per_page=10, limit=10)
+    for result in worst.items:
+        click.echo(f"  {result.line.code} {result.line.name}: {100 * result.rate:.1f}% "
+                   f"({result.band.value})")  # fmt: skip
+    if json_path:
+        everything = losses.ranked(month, losses.LossFilter(), page=1, per_page=10**7,
+                                   limit=10**7).items  # fmt: skip
+        everything += losses.ranked(month, losses.LossFilter(kind=LossKind.AREA), page=1,
+                                    per_page=10**7, limit=10**7).items  # fmt: skip
+        json_path.write_text(json.dumps(
+            {"month": month.isoformat()[:7], "counts": counts,
+             "results": [result_document(r) for r in everything]},
+            ensure_ascii=False, indent=1), encoding="utf-8")  # fmt: skip
+        click.echo(f"Results written to {json_path}.")
+
+
+@network_cli.command("readings")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check only, write nothing.")
+def readings_command(path: Path, dry_run: bool) -> None:
+    """Import line head and 台区 readings from a workbook, a CSV file, a zip of them or a
+    folder of CSV files."""
+    result = readings.import_file(path, path.name, today=local_today(), dry_run=dry_run)
+    if result.problems:
+        for p in result.problems[:50]:
+            click.echo(f"{p.sheet} {p.row or ''} {p.column}: {p.value} — {p.message}", err=True)
+        raise click.ClickException(f"{len(result.problems)} problems; nothing was written.")
+    if dry_run:
+        click.echo(f"The file is correct: {result.count} rows would be written.")
+        return
+    db.session.commit()
+    click.echo(f"{result.inserted} months added, {result.updated} updated.")
