@@ -53,4 +53,6 @@ def page_shapes() -> list[str]:
         "/projects/report?start=2026-01-01&end=2026-12-31", "/accounts/complaints/new",
         "/accounts/consumption", "/accounts/consumption/import", "/admin/users/new",
         "/calendar?year=2027", "/validation/findings?status=", "/projects?status=completed",
+        "/network/losses", "/network/losses?kind=area&abnormal=y",
+        f"/network/losses/lines/{_first(FeederLine.id)}", "/network/readings/import",
     ]  # fmt: skip

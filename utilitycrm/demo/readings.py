@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import func, insert, select
 
 from utilitycrm.accounts.models import MonthlyConsumption
-from utilitycrm.archive.enums import Ownership, TransformerState
-from utilitycrm.archive.models import Customer, NetworkNode, Transformer
+from utilitycrm.archive.enums import Ownership, SourceKind, TransformerState
+from utilitycrm.archive.models import Customer, NetworkNode, PowerSource, Transformer
 from utilitycrm.core.dates import add_months
 from utilitycrm.core.extensions import db
 from utilitycrm.demo.models import DemoFault
@@ -27,17 +27,29 @@ CHUNK = 5000
 
 
 def _true_lines() -> dict[int, int]:
-    """Customer → the line its first dedicated transformer's node lies on: where its
-    energy really flows, whatever its source records."""
-    rows = db.session.execute(
-        select(Transformer.customer_id, func.min(NetworkNode.line_id))
+    """Customer → the line its energy really flows from: that of the node under the
+    transformer its main source feeds (its first transformer on the network when none
+    names a source), whatever the source records; with no transformer on the network,
+    the line its main source names."""
+    main = {customer_id: (source_id, line_id) for customer_id, source_id, line_id in
+            db.session.execute(
+                select(PowerSource.customer_id, func.min(PowerSource.id), func.min(PowerSource.line_id))
+                .where(PowerSource.kind == SourceKind.MAIN.value)
+                .group_by(PowerSource.customer_id))}  # fmt: skip
+    placed: dict[int, int] = {}
+    for customer_id, source_id, line_id in db.session.execute(
+        select(Transformer.customer_id, Transformer.source_id, NetworkNode.line_id)
         .join(NetworkNode, NetworkNode.id == Transformer.node_id)
         .where(Transformer.customer_id.is_not(None),
                Transformer.state != TransformerState.REMOVED.value,
                NetworkNode.line_id.is_not(None))
-        .group_by(Transformer.customer_id)
-    )  # fmt: skip
-    return dict(rows.all())
+        .order_by(Transformer.id)
+    ):  # fmt: skip
+        fed_by_main = source_id is not None and source_id == main.get(customer_id, (None,))[0]
+        if customer_id not in placed or fed_by_main:
+            placed[customer_id] = line_id
+    recorded = {c: line for c, (_source, line) in main.items() if line is not None}
+    return {**recorded, **placed}
 
 
 def _write(model, rows: list[dict]) -> None:

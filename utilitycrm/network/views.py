@@ -151,4 +151,7 @@ def readings_import():
     elif form.is_submitted():
         flash_form_errors(form)
     status = 422 if result is not None and result.problems else 200
-    return render_template("network/readings_import.html", form=form, result=result), status
+    page = render_template(
+        "network/readings_import.html", form=form, result=result, sheets=readings.SHEETS
+    )
+    return page, status

@@ -94,11 +94,13 @@ def what_if(result: LossResult) -> WhatIf:
     other_results = _line_results(others, month)
     lines = {line.id: line for line in db.session.scalars(
         select(FeederLine).where(FeederLine.id.in_(others)))}  # fmt: skip
-    corrections = []
+    corrections, seen = [], set()
     for finding in related:
         kwh = sales.get(finding.customer_id)
-        if not kwh:
+        # A customer moves (or is rescaled) once, however many transformers found it.
+        if not kwh or (finding.customer_id, finding.rule_id in MOVES) in seen:
             continue
+        seen.add((finding.customer_id, finding.rule_id in MOVES))
         if finding.rule_id in MOVES:
             corrections.append(_move(result, finding, kwh, lines, other_results))
         elif finding.rule_id == MULTIPLIER:

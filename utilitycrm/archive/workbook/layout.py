@@ -44,6 +44,12 @@ class Column:
     def header(self) -> str:
         return f"{self.zh} / {self.en}"
 
+    @property
+    def label(self) -> str:
+        """The column's name in the reader's language."""
+        locale = get_locale()
+        return self.zh if locale is not None and locale.language == "zh" else self.en
+
 
 @dataclass(frozen=True)
 class Sheet:
