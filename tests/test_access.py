@@ -42,6 +42,8 @@ CONTRACT_WORKERS = frozenset({Role.MARKETING, Role.ACCOUNT_MANAGER})  # managers
 COMPLAINT_HANDLERS = frozenset({Role.MARKETING, Role.ACCOUNT_MANAGER, Role.CHIEF})
 VISITORS = EDITORS_AND_OWN_MANAGER | {Role.CHIEF}
 FOLLOW_UP_OWNER = frozenset({Role.ACCOUNT_MANAGER})
+RUNNERS = frozenset({Role.ADMIN, Role.INSPECTOR})  # who runs validation and line losses
+CHIEFS = frozenset({Role.CHIEF})
 PUBLIC = "public"
 C = "/archive/customers/{customer}"
 P = "/projects/{project}"
@@ -114,6 +116,13 @@ ACCESS_TABLE = {
     "validation.runs": ("GET", "/validation/runs", ANY),
     "validation.run": ("GET", "/validation/runs/{run}", ANY),
     "validation.thresholds": ("GET", "/validation/thresholds", ANY),
+    "network.losses_index": ("GET", "/network/losses?kind=area", ANY),
+    "network.line_losses": ("GET", "/network/losses/lines/{line}", ANY),
+    "network.losses_workbook": ("GET", "/network/losses.xlsx", ANY),
+    "network.compute": ("POST", "/network/losses/compute", RUNNERS),
+    "network.readings_import": ("GET", "/network/readings/import", EDITORS),
+    "network.choose_line": ("POST", "/network" + P + "/line/{line}", PROJECT_WORKERS),
+    "network.override": ("POST", "/network" + P + "/override", CHIEFS),
     "deadlines.calendar": ("GET", "/calendar?year=2027", ANY),
     "deadlines.set_day": ("POST", "/calendar/days", ADMIN),
     "deadlines.remove_day": ("POST", "/calendar/days/2027-01-01/delete", ADMIN),

@@ -106,7 +106,8 @@ def test_one_error_of_each_family_goes_in_and_comes_back_as_a_finding(runner, ap
     assert count(Customer) == 0  # the dry run tried the rows and kept none
     with force_locale("en"):  # the preview counts the consistency problems of every family
         counted = {str(label): found for label, found in trial.consistency}
-    for family in Family:  # at least one finding a (rule, customer) the run will report
+    # Line losses need readings, which an archive does not carry: every other family.
+    for family in set(Family) - {Family.LINE_LOSS}:  # a finding a (rule, customer) the run reports
         pairs = {pair for pair in clean | expected if pair[0].startswith(f"{family.value}.")}
         assert counted.get(str(family.label), 0) >= len(pairs) > 0, (family, counted)
     result = run(workbook(sheets))

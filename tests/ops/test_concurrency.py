@@ -97,8 +97,8 @@ def test_an_import_committed_during_a_validation_run_is_not_half_seen(app, monke
     network_read, imported = threading.Event(), threading.Event()
     load_network = snapshot.load_network
 
-    def then_wait(*args):
-        network = load_network(*args)
+    def then_wait(*args, **options):
+        network = load_network(*args, **options)
         network_read.set()
         imported.wait(timeout=30)
         return network

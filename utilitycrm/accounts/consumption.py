@@ -22,7 +22,7 @@ from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.archive.models import Customer
 from utilitycrm.archive.workbook.importing import import_limits
 from utilitycrm.archive.workbook.layout import Column, Sheet
-from utilitycrm.archive.workbook.parsing import CellError, parse_cell
+from utilitycrm.archive.workbook.monthly import MONTH, monthly_rows
 from utilitycrm.archive.workbook.reading import Problem, open_archive
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.dates import add_months
@@ -31,7 +31,7 @@ from utilitycrm.core.extensions import db
 
 SHEET = Sheet("consumption", "月度电量电费", "Monthly consumption", (
     Column("account_no", "户号", "Account no.", required=True),
-    Column("month", "月份", "Month", "month", required=True, note="2026-10"),
+    MONTH,
     Column("kwh", "电量", "Energy, kWh", "int", required=True),
     Column("amount_yuan", "电费", "Amount, yuan", "decimal", required=True),
 ), ("account_no", "month"))  # fmt: skip
@@ -68,54 +68,22 @@ class ConsumptionImport:
     committed: bool = False
 
 
-def _problem(result, number, column: Column | None, value, message) -> None:
-    result.problems.append(
-        Problem(SHEET.title, number, column.header if column else "", str(value or "")[:100],
-                str(message))
-    )  # fmt: skip
-
-
 def check_rows(raw_rows: Iterable[tuple[int, dict]], today: date) -> ConsumptionImport:
     """Parse and check rows given as (row number, {column key: cell})."""
     result = ConsumptionImport()
-    columns = {column.key: column for column in SHEET.columns}
-    seen: dict[tuple, int] = {}
-    this_month = today.replace(day=1)
-    for number, cells in raw_rows:
-        values = {}
-        for key, column in columns.items():
-            try:
-                values[key] = parse_cell(column, cells.get(key))
-            except CellError as error:
-                _problem(result, number, column, cells.get(key), error.args[0])
-                values[key] = None
-                continue
-            if values[key] is None:
-                _problem(result, number, column, "", _l("This column is required."))
-        if any(value is None for value in values.values()):
-            continue
-        if values["kwh"] < 0 or values["amount_yuan"] < 0:
-            _problem(
-                result, number, columns["kwh"], values["kwh"], _l("Figures cannot be negative.")
-            )
-            continue
-        if values["month"] >= this_month:
-            _problem(result, number, columns["month"], values["month"].isoformat()[:7],
-                     _l("Only months that are over are recorded."))  # fmt: skip
-            continue
-        key = (values["account_no"], values["month"])
-        if key in seen:
-            _problem(result, number, columns["month"], values["month"].isoformat()[:7],
-                     _l("The same customer and month appear twice (row %(row)d).",
-                        row=seen[key]))  # fmt: skip
-            continue
-        seen[key] = number
+    numbers = []
+    for number, values in monthly_rows(
+        SHEET, raw_rows, today, result.problems, figures=("kwh", "amount_yuan"),
+        twice=lambda row: _l("The same customer and month appear twice (row %(row)d).", row=row),
+    ):  # fmt: skip
+        numbers.append(number)
         result.rows.append(Row(**values))
     known = _customer_ids({row.account_no for row in result.rows})
-    for number, row in zip(seen.values(), result.rows, strict=True):
+    account_no = SHEET.columns[0]
+    for number, row in zip(numbers, result.rows, strict=True):
         if row.account_no not in known:
-            _problem(result, number, columns["account_no"], row.account_no,
-                     _l("No customer has this account number (户号)."))  # fmt: skip
+            result.problems.append(Problem(SHEET.title, number, account_no.header, row.account_no,
+                                           str(_l("No customer has this account number (户号)."))))  # fmt: skip
     return result
 
 

@@ -102,6 +102,11 @@ class Standards:
     loss_negative_share: float = 0.01  # negative at or below −1%
     loss_high_share_area: float = 0.06  # a 台区's loss is high from 6%
     loss_high_share_line: float = 0.10  # a 10 kV line's from 10%
+    # Open capacity (可开放容量): the share of its rating a line may carry.
+    line_load_share_radial: float = 1.0
+    line_load_share_tied: float = 0.5  # a line in a tie pair carries its partner's load (N-1)
+    coincidence_factor: float = 0.6  # 同时率: the peak of running kVA, without head readings
+    peak_power_factor: float = 0.9  # a head meter's peak kW as kVA
 
     @property
     def pause_max_days(self) -> int:

@@ -61,6 +61,10 @@ STANDARD_LABELS = {
     "loss_negative_share": _l("Line loss: negative at or below minus this share"),
     "loss_high_share_area": _l("Line loss: a 台区's loss is high from this share"),
     "loss_high_share_line": _l("Line loss: a 10 kV line's loss is high from this share"),
+    "line_load_share_radial": _l("Open capacity: a radial line's allowed share of its rating"),
+    "line_load_share_tied": _l("Open capacity: a tied line's allowed share of its rating (N-1)"),
+    "coincidence_factor": _l("Open capacity: coincidence factor (同时率) of running kVA"),
+    "peak_power_factor": _l("Open capacity: power factor of a head meter's peak"),
 }
 
 
@@ -134,4 +138,6 @@ STANDARD_GROUPS = (
                           "document_warn_days")),
     (_l("Line loss (线损)"), ("loss_negative_share", "loss_high_share_area",
                              "loss_high_share_line")),
+    (_l("Open capacity (可开放容量)"), ("line_load_share_radial", "line_load_share_tied",
+                                      "coincidence_factor", "peak_power_factor")),
 )  # fmt: skip

@@ -55,6 +55,8 @@ class Permission(StrEnum):
     # WORK_ANY_COMPLAINT (the service desk, chiefs) any customer's, without it (account
     # managers) those of the user's own customers and those handed to the user.
     HANDLE_COMPLAINTS = "complaints.handle"
+    # Let a project connect a load beyond a line's open capacity, with a reason (主管).
+    OVERRIDE_CAPACITY = "capacity.override"
     WORK_ANY_COMPLAINT = "complaints.work_any"
 
 
@@ -97,6 +99,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.MANAGE_PROJECTS,
             Permission.MANAGE_PORTFOLIOS,
+            Permission.OVERRIDE_CAPACITY,
             Permission.HANDLE_COMPLAINTS,
             Permission.WORK_ANY_COMPLAINT,
             *_READ,

@@ -43,3 +43,30 @@ def page_panels(page: str, record) -> dict[str, list[ShownPanel]]:
     for panel in current_app.extensions.get(_KEY, {}).get(page, []):
         shown.setdefault(panel.slot, []).append(ShownPanel(panel.template, panel.load(record)))
     return shown
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column a wing adds to another wing's list: `load(records)` gives each record's
+    cell (by the record's id) for the whole page at once, never a query per row."""
+
+    header: object  # lazy text
+    load: Callable[[list], dict[int, object]]
+    order: int = 100
+
+
+_COLUMNS = "utilitycrm.list_columns"
+
+
+def register_list_column(app: Flask, page: str, column: ListColumn) -> None:
+    columns = app.extensions.setdefault(_COLUMNS, {}).setdefault(page, [])
+    columns.append(column)
+    columns.sort(key=lambda entry: entry.order)
+
+
+def list_columns(page: str, records: list) -> list[tuple[object, dict[int, object]]]:
+    """The page's added columns: (header, cell by record id) each, in their order."""
+    return [
+        (column.header, column.load(records))
+        for column in current_app.extensions.get(_COLUMNS, {}).get(page, [])
+    ]

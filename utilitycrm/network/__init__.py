@@ -10,10 +10,12 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from utilitycrm.auth.roles import Permission
     from utilitycrm.core.navigation import NavItem, register_nav_item
-    from utilitycrm.network import jobs, models, rules  # noqa: F401 - registration
+    from utilitycrm.core.panels import ListColumn, Panel, register_list_column, register_panel
+    from utilitycrm.network import jobs, models, panels, planning, rules  # noqa: F401
     from utilitycrm.network.cli import network_cli
     from utilitycrm.network.types import Band, LossKind
     from utilitycrm.network.views import bp
+    from utilitycrm.projects.workflow import register_stage_exit_check
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(loss_band_enum=Band, loss_kind_enum=LossKind)
@@ -22,4 +24,16 @@ def init_app(app: Flask) -> None:
         NavItem(_l("Line losses (线损)"), "network.losses_index", Permission.VIEW_ARCHIVE, 18,
                 "network"),
     )  # fmt: skip
+    register_panel(
+        app, "archive.line", Panel("network/_line_capacity.html", panels.line_panel, "top")
+    )
+    register_panel(
+        app,
+        "projects.project",
+        Panel("network/_project_capacity.html", panels.project_panel, "side", 5),
+    )
+    register_stage_exit_check("connection", planning.capacity_refusal)
+    for page, load in (("archive.lines", panels.lines_column),
+                       ("archive.substations", panels.substations_column)):  # fmt: skip
+        register_list_column(app, page, ListColumn(_l("Open capacity, kVA"), load))
     app.cli.add_command(network_cli)

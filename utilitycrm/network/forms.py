@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import Optional, Regexp
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from utilitycrm.core.forms import FilterForm, Form
 from utilitycrm.core.labels import enum_choices
@@ -39,3 +39,9 @@ class ReadingsUploadForm(Form):
         ],
     )
     check_only = BooleanField(_l("Only check, write nothing"))
+
+
+class OverrideForm(Form):
+    reason = TextAreaField(
+        _l("Why the line may take this load"), validators=[DataRequired(), Length(max=500)]
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from utilitycrm.archive.models import FeederLine, Transformer
+from utilitycrm.auth.models import User
 from utilitycrm.core.database import JSONDocument, coded, utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.network.types import Band, LossKind
@@ -18,11 +19,16 @@ class LineReading(db.Model):
     """The energy a 10 kV line's head meter at the substation measured in one month."""
 
     __tablename__ = "line_reading"
-    __table_args__ = (CheckConstraint("supplied_kwh >= 0", name="supplied"),)
+    __table_args__ = (
+        CheckConstraint("supplied_kwh >= 0", name="supplied"),
+        CheckConstraint("peak_kw IS NULL OR peak_kw >= 0", name="peak"),
+    )
 
     line_id: Mapped[int] = mapped_column(ForeignKey("feeder_line.id"), primary_key=True)
     month: Mapped[date] = mapped_column(primary_key=True, index=True)
     supplied_kwh: Mapped[int] = mapped_column(BigInteger)
+    # The month's largest demand the head meter recorded (最大需量), for open capacity.
+    peak_kw: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -97,3 +103,16 @@ class LossComputation(db.Model):
     limits: Mapped[dict] = mapped_column(JSONDocument)
     # {"line": {"normal": 7, "high": 1}, "area": {...}}
     counts: Mapped[dict] = mapped_column(JSONDocument)
+
+
+class CapacityOverride(db.Model):
+    """A chief let a project connect beyond its line's open capacity, and why."""
+
+    __tablename__ = "capacity_override"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User] = relationship()

@@ -22,17 +22,17 @@ from utilitycrm.archive.enums import Ownership
 from utilitycrm.archive.models import FeederLine, Transformer
 from utilitycrm.archive.workbook.importing import import_limits
 from utilitycrm.archive.workbook.layout import Column, Sheet
-from utilitycrm.archive.workbook.parsing import CellError, parse_cell
+from utilitycrm.archive.workbook.monthly import MONTH, monthly_rows
 from utilitycrm.archive.workbook.reading import Problem, open_archive
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.extensions import db
 from utilitycrm.network.models import AreaReading, LineReading
 
-MONTH = Column("month", "月份", "Month", "month", required=True, note="2026-10")
 LINE_SHEET = Sheet("line_readings", "线路关口电量", "Line head readings", (
     Column("line", "线路编号", "Line code", required=True, note="L0001"),
     MONTH,
     Column("supplied_kwh", "关口电量", "Supplied, kWh", "int", required=True),
+    Column("peak_kw", "最大需量", "Peak demand, kW", "int"),
 ), ("line", "month"))  # fmt: skip
 AREA_SHEET = Sheet("area_readings", "台区电量", "台区 readings", (
     Column("transformer", "公变编号", "Public transformer code", required=True),
@@ -56,7 +56,7 @@ class Target:
 
 
 TARGETS = {
-    LINE_SHEET.key: Target(LineReading, "line", "line_id", ("supplied_kwh",),
+    LINE_SHEET.key: Target(LineReading, "line", "line_id", ("supplied_kwh", "peak_kw"),
                            _l("No line has this code.")),
     AREA_SHEET.key: Target(AreaReading, "transformer", "transformer_id",
                            ("supplied_kwh", "sold_kwh"),
@@ -94,51 +94,21 @@ def check_rows(sheet: Sheet, raw_rows: Iterable[tuple[int, dict]], today: date,
                result: ReadingsImport) -> None:  # fmt: skip
     """Parse and check one sheet's rows, given as (row number, {column key: cell})."""
     target = TARGETS[sheet.key]
-    columns = {column.key: column for column in sheet.columns}
-
-    def problem(number, column, value, message) -> None:
-        result.problems.append(
-            Problem(sheet.title, number, column.header, str(value or "")[:100], str(message))
-        )
-
-    seen: dict[tuple, int] = {}
-    this_month = today.replace(day=1)
-    for number, cells in raw_rows:
-        values = {}
-        for key, column in columns.items():
-            try:
-                values[key] = parse_cell(column, cells.get(key))
-            except CellError as error:
-                problem(number, column, cells.get(key), error.args[0])
-                values[key] = None
-                continue
-            if values[key] is None:
-                problem(number, column, "", _l("This column is required."))
-        if any(value is None for value in values.values()):
-            continue
-        negative = next((key for key in target.figures if values[key] < 0), None)
-        if negative is not None:
-            problem(number, columns[negative], values[negative], _l("Figures cannot be negative."))
-            continue
-        if values["month"] >= this_month:
-            problem(number, columns["month"], values["month"].isoformat()[:7],
-                    _l("Only months that are over are recorded."))  # fmt: skip
-            continue
-        key = (values[target.key_column], values["month"])
-        if key in seen:
-            problem(number, columns["month"], values["month"].isoformat()[:7],
-                    _l("The same record and month appear twice (row %(row)d).", row=seen[key]))  # fmt: skip
-            continue
-        seen[key] = number
-        values["_row"] = number
-        result.rows[sheet.key].append(values)
-    known = _ids(sheet.key, {row[target.key_column] for row in result.rows[sheet.key]})
-    for row in result.rows[sheet.key]:
+    rows = result.rows[sheet.key]
+    for number, values in monthly_rows(
+        sheet, raw_rows, today, result.problems, figures=target.figures,
+        twice=lambda row: _l("The same record and month appear twice (row %(row)d).", row=row),
+    ):  # fmt: skip
+        rows.append({**values, "_row": number})
+    known = _ids(sheet.key, {row[target.key_column] for row in rows})
+    reference = next(c for c in sheet.columns if c.key == target.key_column)
+    for row in rows:
         code = row[target.key_column]
-        if code not in known:
-            problem(row["_row"], columns[target.key_column], code, target.unknown)
-        else:
+        if code in known:
             row[target.id_column] = known[code]
+        else:
+            result.problems.append(Problem(sheet.title, row["_row"], reference.header, code,
+                                           str(target.unknown)))  # fmt: skip
 
 
 def _upsert(model, records: list[dict], index: list[str], figures: tuple[str, ...]) -> None:

@@ -9,6 +9,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from utilitycrm.archive.models import FeederLine
 from utilitycrm.auth.access import requires
@@ -16,15 +17,25 @@ from utilitycrm.auth.roles import Permission
 from utilitycrm.core.dates import add_months, local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
+from utilitycrm.core.forms import Form
 from utilitycrm.core.spreadsheets import XLSX_MIMETYPE
 from utilitycrm.core.uploads import upload_limit
-from utilitycrm.core.views import flash_form_errors, list_args, list_settings, refuse
-from utilitycrm.network import exports, jobs, losses, readings
-from utilitycrm.network.forms import ComputeForm, LossFilterForm, ReadingsUploadForm
+from utilitycrm.core.views import (
+    flash_form_errors,
+    forbid_unless,
+    form_action,
+    list_args,
+    list_settings,
+    refuse,
+)
+from utilitycrm.network import exports, jobs, losses, planning, readings
+from utilitycrm.network.forms import ComputeForm, LossFilterForm, OverrideForm, ReadingsUploadForm
 from utilitycrm.network.models import LossComputation
 from utilitycrm.network.pictures import trend
 from utilitycrm.network.types import Band, LossKind
 from utilitycrm.network.what_if import what_if
+from utilitycrm.projects import supply_plan
+from utilitycrm.projects.models import Project
 
 bp = Blueprint("network", __name__, url_prefix="/network")
 
@@ -155,3 +166,37 @@ def readings_import():
         "network/readings_import.html", form=form, result=result, sheets=readings.SHEETS
     )
     return page, status
+
+
+# -- the supply plan's line ------------------------------------------------------------
+
+
+def _project_or_404(number: str) -> Project:
+    project = db.first_or_404(select(Project).where(Project.number == number))
+    forbid_unless(project.can_work(current_user) or current_user.can(Permission.OVERRIDE_CAPACITY))
+    return project
+
+
+@bp.route("/projects/<number>/line/<int:line_id>", methods=["POST"])
+@requires(Permission.VIEW_ARCHIVE)
+def choose_line(number: str, line_id: int):
+    project = _project_or_404(number)
+    line = db.get_or_404(FeederLine, line_id)
+
+    def choose(_form) -> str:
+        supply_plan.choose_line(project, line, actor=current_user)
+        return _("The supply plan connects to %(line)s.", line=line.name)
+
+    return form_action(Form(), choose, url_for("projects.project", number=project.number))
+
+
+@bp.route("/projects/<number>/override", methods=["POST"])
+@requires(Permission.OVERRIDE_CAPACITY)
+def override(number: str):
+    project = _project_or_404(number)
+
+    def record(form) -> str:
+        planning.record_override(project, reason=form.reason.data, actor=current_user)
+        return _("The override is recorded: the project may connect.")
+
+    return form_action(OverrideForm(), record, url_for("projects.project", number=project.number))

@@ -34,7 +34,14 @@ class LineForm(ArchiveForm):
         validators=[DataRequired(), NumberRange(min=1, max=5000)],
         description=_l("Sets the line's rating: S = √3 · U · I."),
     )
-    model_fields = ("code", "name", "substation_id", "voltage_kv", "rated_current_a")
+    allowed_load_pct = IntegerField(
+        _l("Allowed load, % of the rating"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description=_l("Leave empty for the standard share: 100% radial, 50% in a tie pair."),
+    )
+    model_fields = (
+        "code", "name", "substation_id", "voltage_kv", "rated_current_a", "allowed_load_pct",
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,6 +41,10 @@ class FeederLine(Audited, Versioned, db.Model):
         UniqueConstraint("substation_id", "name"),
         CheckConstraint(VoltageLevel.check_sql("voltage_kv"), name="voltage"),
         CheckConstraint("rated_current_a > 0", name="rated_current_positive"),
+        CheckConstraint(
+            "allowed_load_pct IS NULL OR allowed_load_pct BETWEEN 1 AND 100",
+            name="allowed_load_pct",
+        ),
         pattern_index("feeder_line", "name"),
         pattern_index("feeder_line", "code"),
     )
@@ -60,6 +64,9 @@ class FeederLine(Audited, Versioned, db.Model):
         coded(VoltageLevel, 5), default=VoltageLevel.V10
     )
     rated_current_a: Mapped[int]
+    # The share of its rating the line may carry, where it is not the standard one (100%
+    # radial, 50% in a tie pair): a line planned for a special operating mode.
+    allowed_load_pct: Mapped[int | None]
 
     substation: Mapped[Substation] = relationship(back_populates="lines")
 

@@ -19,6 +19,7 @@ from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.extensions import db
+from utilitycrm.core.panels import list_columns, page_panels
 from utilitycrm.core.views import list_args, list_settings
 
 
@@ -31,11 +32,13 @@ def _args() -> dict[str, object]:
 
 
 def _list_page(template: str, form_class, page_of):
-    """One list page: the query string through its form, one page of rows, the template."""
+    """One list page: the query string through its form, one page of rows, the columns
+    the wings add to it, the template."""
     form = form_class(request.args)
     form.validate()
     page = page_of(form, page=form.page_number, **list_settings())
-    return render_template(template, form=form, page=page, **_args())
+    columns = list_columns(request.endpoint, page.items)
+    return render_template(template, form=form, page=page, columns=columns, **_args())
 
 
 @bp.route("/substations")
@@ -66,6 +69,7 @@ def line(line_id: int):
         "archive/line.html",
         line=feeder,
         diagram=line_diagram(feeder),
+        panels=page_panels("archive.line", feeder),
         can_edit=current_user.can(Permission.EDIT_ARCHIVE),
     )
 

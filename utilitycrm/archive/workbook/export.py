@@ -61,7 +61,7 @@ def sheet_queries(customer_ids: Select | None, line_ids: Select | None) -> dict[
         "substations": select(Substation.code, Substation.name, Substation.voltage_kv)
         .order_by(Substation.code),
         "lines": select(FeederLine.code, FeederLine.name, station.code, FeederLine.voltage_kv,
-                        FeederLine.rated_current_a)
+                        FeederLine.rated_current_a, FeederLine.allowed_load_pct)
         .join(station, FeederLine.substation_id == station.id).order_by(FeederLine.code),
         "nodes": select(NetworkNode.code, NetworkNode.name, NetworkNode.kind, line.code)
         .outerjoin(line, NetworkNode.line_id == line.id).order_by(NetworkNode.code),

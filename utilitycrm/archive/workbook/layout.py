@@ -106,6 +106,7 @@ SHEETS: list[Sheet] = [
         _col("substation_code", "变电站编号", "Substation no.", required=True),
         _col("voltage_kv", "电压等级", "Voltage, kV", "enum", enums.VoltageLevel, True),
         _col("rated_current_a", "额定电流", "Rated current, A", "int", required=True),
+        _col("allowed_load_pct", "允许负载率%", "Allowed load, % of rating", "int"),
         ACTION,
     ), ("code",)),
     Sheet("nodes", "电网节点", "Network nodes", (

@@ -33,7 +33,14 @@ from utilitycrm.core.extensions import db
 # Numbers the archive's CHECK constraints want above 0; every other whole number is 0 or
 # more, and at most what an INTEGER column holds.
 POSITIVE = frozenset(
-    {"rated_kva", "rated_current_a", "multiplier", "contract_demand_kw", "generator_kw"}
+    {
+        "rated_kva",
+        "rated_current_a",
+        "multiplier",
+        "contract_demand_kw",
+        "generator_kw",
+        "allowed_load_pct",
+    }
 )
 MAX_INT = 2**31 - 1
 # column → (sheet whose natural key it names, model attribute it sets); the archive's own

@@ -1,5 +1,7 @@
-"""Line losses: each line's head (关口) readings and each 台区's readings per month, and the
-month's losses computed from them against the archive.
+"""Line losses and open capacity: each line's head (关口) readings (energy, peak demand) and
+each 台区's readings per month, the month's losses computed from them against the
+archive, a line's own allowed load share, and a chief's override of a line's open
+capacity for a project.
 
 Revision ID: 0022
 Revises: 0021
@@ -23,12 +25,19 @@ JSON = utilitycrm.core.database.JSONDocument
 
 
 def upgrade():
+    with op.batch_alter_table("feeder_line") as batch_op:
+        batch_op.add_column(sa.Column("allowed_load_pct", sa.Integer(), nullable=True))
+        batch_op.create_check_constraint(
+            "allowed_load_pct", "allowed_load_pct IS NULL OR allowed_load_pct BETWEEN 1 AND 100"
+        )
     op.create_table(
         "line_reading",
         sa.Column("line_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("supplied_kwh", sa.BigInteger(), nullable=False),
+        sa.Column("peak_kw", sa.Integer(), nullable=True),
         sa.Column("updated_at", UTC, nullable=False),
+        sa.CheckConstraint("peak_kw IS NULL OR peak_kw >= 0", name=op.f("ck_line_reading_peak")),
         sa.CheckConstraint("supplied_kwh >= 0", name=op.f("ck_line_reading_supplied")),
         sa.ForeignKeyConstraint(["line_id"], ["feeder_line.id"],
                                 name=op.f("fk_line_reading_line_id_feeder_line")),
@@ -89,8 +98,26 @@ def upgrade():
     )  # fmt: skip
 
 
+    op.create_table(
+        "capacity_override",
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTC, nullable=False),
+        sa.ForeignKeyConstraint(["actor_id"], ["app_user.id"],
+                                name=op.f("fk_capacity_override_actor_id_app_user")),
+        sa.ForeignKeyConstraint(["project_id"], ["project.id"],
+                                name=op.f("fk_capacity_override_project_id_project")),
+        sa.PrimaryKeyConstraint("project_id", name=op.f("pk_capacity_override")),
+    )  # fmt: skip
+
+
 def downgrade():
+    op.drop_table("capacity_override")
     op.drop_table("loss_computation")
     op.drop_table("loss_result")
     op.drop_table("area_reading")
     op.drop_table("line_reading")
+    with op.batch_alter_table("feeder_line") as batch_op:
+        batch_op.drop_constraint("allowed_load_pct", type_="check")
+        batch_op.drop_column("allowed_load_pct")
