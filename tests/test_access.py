@@ -121,6 +121,7 @@ ACCESS_TABLE = {
     "network.losses_workbook": ("GET", "/network/losses.xlsx", ANY),
     "network.compute": ("POST", "/network/losses/compute", RUNNERS),
     "network.readings_import": ("GET", "/network/readings/import", EDITORS),
+    "network.line_cim": ("GET", "/network/lines/{line}/cim.xml", ANY),
     "network.choose_line": ("POST", "/network" + P + "/line/{line}", PROJECT_WORKERS),
     "network.override": ("POST", "/network" + P + "/override", CHIEFS),
     "deadlines.calendar": ("GET", "/calendar?year=2027", ANY),

@@ -35,6 +35,10 @@ API_ACCESS = {
     ("get", "/api/v1/contracts/{number}"): ANY,
     ("get", "/api/v1/customers/{account_no}/consumption"): ANY,
     ("put", "/api/v1/customers/{account_no}/consumption"): EDITORS,
+    ("put", "/api/v1/network/line-readings"): EDITORS,
+    ("put", "/api/v1/network/area-readings"): EDITORS,
+    ("get", "/api/v1/network/losses"): ANY,
+    ("get", "/api/v1/network/lines/{code}/capacity"): ANY,
     ("get", "/api/v1/jobs"): frozenset({Role.ADMIN}),
     ("get", "/api/v1/jobs/{job_id}"): ANY,
 }

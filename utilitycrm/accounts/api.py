@@ -10,6 +10,7 @@ from utilitycrm.accounts.schemas import (
     ConsumptionWriteSchema,
 )
 from utilitycrm.archive.queries import customer_page_query
+from utilitycrm.archive.workbook.monthly import MonthsRefused
 from utilitycrm.auth.access import requires
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.api.blueprints import Blueprint
@@ -52,7 +53,7 @@ def put_consumption(data, account_no: str):
     ]
     result = consumption.check_rows(rows, local_today())
     if result.problems:
-        raise consumption.ConsumptionRefused(result.problems)
+        raise MonthsRefused(result.problems)
     consumption.save(result)
     db.session.commit()
     return _document(customer, 120)

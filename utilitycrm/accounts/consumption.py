@@ -26,7 +26,6 @@ from utilitycrm.archive.workbook.monthly import MONTH, monthly_rows
 from utilitycrm.archive.workbook.reading import Problem, open_archive
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.dates import add_months
-from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 
 SHEET = Sheet("consumption", "月度电量电费", "Monthly consumption", (
@@ -44,19 +43,6 @@ class Row:
     month: date
     kwh: int
     amount_yuan: Decimal
-
-
-class ConsumptionRefused(UtilityCRMError):
-    """Rows the request's schema lets through but the archive's state refuses (a month
-    not over yet, a month twice); nothing was written. 409: the same request can be
-    right another day."""
-
-    status_code = 409
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(
-            "; ".join(f"{p.row}: {p.column} {p.value} — {p.message}".strip() for p in problems)
-        )
 
 
 @dataclass

@@ -9,15 +9,18 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from utilitycrm.auth.roles import Permission
+    from utilitycrm.core.api import register_api
     from utilitycrm.core.navigation import NavItem, register_nav_item
     from utilitycrm.core.panels import ListColumn, Panel, register_list_column, register_panel
     from utilitycrm.network import jobs, models, panels, planning, rules  # noqa: F401
+    from utilitycrm.network.api import blp as api_blueprint
     from utilitycrm.network.cli import network_cli
     from utilitycrm.network.types import Band, LossKind
     from utilitycrm.network.views import bp
     from utilitycrm.projects.workflow import register_stage_exit_check
 
     app.register_blueprint(bp)
+    register_api(api_blueprint)
     app.jinja_env.globals.update(loss_band_enum=Band, loss_kind_enum=LossKind)
     register_nav_item(
         app,

@@ -7,12 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 
+from utilitycrm.archive.models import FeederLine
 from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import JobStatus
-from utilitycrm.network import jobs, losses, readings
+from utilitycrm.network import cim, jobs, losses, readings
 from utilitycrm.network.types import LossKind
 
 
@@ -95,3 +97,24 @@ def readings_command(path: Path, dry_run: bool) -> None:
         return
     db.session.commit()
     click.echo(f"{result.inserted} months added, {result.updated} updated.")
+
+
+@network_cli.command("cim")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option(
+    "--line", "line_codes", multiple=True, help="Only this line (its number); repeatable."
+)
+def cim_command(path: Path, line_codes: tuple[str, ...]) -> None:
+    """Write the network and the customers' connections as CIM/XML (CIM16 RDF)."""
+    selection = cim.Selection()
+    if line_codes:
+        found = dict(db.session.execute(
+            select(FeederLine.code, FeederLine.id).where(FeederLine.code.in_(line_codes))).all())  # fmt: skip
+        unknown = sorted(set(line_codes) - set(found))
+        if unknown:
+            raise click.ClickException(f"No line has the number {', '.join(unknown)}.")
+        selection = cim.Selection(tuple(found.values()))
+    counts = cim.export(path, selection)
+    click.echo(
+        f"Written to {path}: " + ", ".join(f"{n:,} {cls}" for cls, n in sorted(counts.items()))
+    )

@@ -5,6 +5,7 @@ Views stay thin: `losses`, `what_if` and `readings` decide."""
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -28,7 +29,7 @@ from utilitycrm.core.views import (
     list_settings,
     refuse,
 )
-from utilitycrm.network import exports, jobs, losses, planning, readings
+from utilitycrm.network import cim, exports, jobs, losses, planning, readings
 from utilitycrm.network.forms import ComputeForm, LossFilterForm, OverrideForm, ReadingsUploadForm
 from utilitycrm.network.models import LossComputation
 from utilitycrm.network.pictures import trend
@@ -138,6 +139,17 @@ def losses_workbook():
         as_attachment=True,
         download_name=f"线损-{month.isoformat()[:7]}.xlsx",
     )
+
+
+@bp.route("/lines/<int:line_id>/cim.xml")
+@requires(Permission.VIEW_ARCHIVE)
+def line_cim(line_id: int):
+    line = db.get_or_404(FeederLine, line_id)
+    buffer = BytesIO()
+    cim.export(buffer, cim.Selection((line.id,)))
+    buffer.seek(0)
+    return send_file(buffer, mimetype="application/rdf+xml", as_attachment=True,
+                     download_name=f"{line.code}-cim.xml")  # fmt: skip
 
 
 @bp.route("/readings/import", methods=["GET", "POST"])

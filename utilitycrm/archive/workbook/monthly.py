@@ -11,6 +11,21 @@ from flask_babel import lazy_gettext as _l
 from utilitycrm.archive.workbook.layout import Column, Sheet
 from utilitycrm.archive.workbook.parsing import CellError, parse_cell
 from utilitycrm.archive.workbook.reading import Problem
+from utilitycrm.core.errors import UtilityCRMError
+
+
+class MonthsRefused(UtilityCRMError):
+    """Rows an API request's schema lets through but the archive's state refuses (a month
+    not over yet, a month twice, an unknown record); nothing was written. 409: the same
+    request can be right another day."""
+
+    status_code = 409
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            "; ".join(f"{p.row}: {p.column} {p.value} — {p.message}".strip() for p in problems)
+        )
+
 
 MONTH = Column("month", "月份", "Month", "month", required=True, note="2026-10")
 
