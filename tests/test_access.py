@@ -119,6 +119,7 @@ ACCESS_TABLE = {
     "network.losses_index": ("GET", "/network/losses?kind=area", ANY),
     "network.line_losses": ("GET", "/network/losses/lines/{line}", ANY),
     "network.losses_workbook": ("GET", "/network/losses.xlsx", ANY),
+    "network.losses_report": ("GET", "/network/losses.pdf", ANY, 404),  # none computed
     "network.compute": ("POST", "/network/losses/compute", RUNNERS),
     "network.readings_import": ("GET", "/network/readings/import", EDITORS),
     "network.line_cim": ("GET", "/network/lines/{line}/cim.xml", ANY),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.clock import TODAY, month_text
 from tests.network.conftest import MONTH
+from tests.pdftext import pdf_text
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import Job
@@ -99,6 +100,10 @@ def test_an_inspector_follows_the_worst_line_to_its_what_if(client, login_as, tw
     )
     assert workbook.sheetnames == ["线路", "台区"]
     assert [c.value for c in workbook["线路"][2]][:2] == [two_lines.west.code, "城东二线"]
+    report = client.get(f"/network/losses.pdf?month={month_text(1)}")
+    assert report.mimetype == "application/pdf"
+    text = pdf_text(report.data)
+    assert "超出合理区间的线路" in text and "城东二线" in text and "20.0%" in text
 
 
 def test_computing_a_month_from_the_page_is_a_job_and_imports_need_the_archive_right(

@@ -1,5 +1,5 @@
-"""The month's losses as a workbook: a sheet of lines and one of 台区, furthest outside
-their band first, in the reader's language."""
+"""The month's losses as a workbook (a sheet of lines and one of 台区, furthest outside
+their band first) and as a PDF report, in the reader's language."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from sqlalchemy.orm import joinedload
 
 from utilitycrm.archive.models import FeederLine
 from utilitycrm.core.extensions import db
+from utilitycrm.core.pdf import render_pdf
 from utilitycrm.core.spreadsheets import TableSheet, to_bytes
 from utilitycrm.network.models import LossResult
-from utilitycrm.network.types import LossKind
+from utilitycrm.network.types import Band, LossKind
 
 
 def _percent(rate: float | None) -> float | None:
@@ -51,3 +52,25 @@ def losses_workbook(month: date) -> BytesIO:
         sheets[row.kind].append([*head, row.supplied_kwh, row.sold_kwh, row.loss_kwh,
                                  _percent(row.rate), row.band.label, row.counted])  # fmt: skip
     return to_bytes(workbook)
+
+
+REPORT_ROWS = 200  # of each kind outside its band, the worst first
+
+
+def losses_report(month: date, computation) -> bytes:
+    """The month's counts by band and the lines and 台区 furthest outside their band."""
+    abnormal = [Band.NEGATIVE, Band.HIGH]
+    sections = []
+    for kind, title in ((LossKind.LINE, _("Lines outside their band")),
+                        (LossKind.AREA, _("台区 outside their band"))):  # fmt: skip
+        rows = db.session.scalars(
+            select(LossResult)
+            .options(joinedload(LossResult.line), joinedload(LossResult.transformer))
+            .where(LossResult.month == month, LossResult.kind == kind,
+                   LossResult.band.in_(abnormal))
+            .order_by(LossResult.excess.desc(), LossResult.id)
+            .limit(REPORT_ROWS)
+        ).all()  # fmt: skip
+        sections.append((title, rows))
+    return render_pdf("pdf/line_losses.html", month=month, computation=computation,
+                      sections=sections)  # fmt: skip

@@ -152,6 +152,21 @@ def line_cim(line_id: int):
                      download_name=f"{line.code}-cim.xml")  # fmt: skip
 
 
+@bp.route("/losses.pdf")
+@requires(Permission.VIEW_ARCHIVE)
+def losses_report():
+    form = LossFilterForm(request.args)
+    form.validate()
+    month = _chosen_month(form.value("month"), losses.computed_months())
+    computation = db.get_or_404(LossComputation, month)
+    return send_file(
+        BytesIO(exports.losses_report(month, computation)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"线损-{month.isoformat()[:7]}.pdf",
+    )
+
+
 @bp.route("/readings/import", methods=["GET", "POST"])
 @requires(Permission.EDIT_ARCHIVE)
 @upload_limit("IMPORT_MAX_BYTES")

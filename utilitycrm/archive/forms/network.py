@@ -35,9 +35,11 @@ class LineForm(ArchiveForm):
         description=_l("Sets the line's rating: S = √3 · U · I."),
     )
     allowed_load_pct = IntegerField(
-        _l("Allowed load, % of the rating"),
+        _l("Allowed load, in per cent of the rating"),
         validators=[Optional(), NumberRange(min=1, max=100)],
-        description=_l("Leave empty for the standard share: 100% radial, 50% in a tie pair."),
+        description=_l(
+            "Leave empty for the standard share: the whole rating radial, half in a tie pair."
+        ),
     )
     model_fields = (
         "code", "name", "substation_id", "voltage_kv", "rated_current_a", "allowed_load_pct",
