@@ -93,11 +93,14 @@ def seed_readings(today: date, seed: int = 1) -> int:
                               "supplied_kwh": supplied, "sold_kwh": sold})  # fmt: skip
             used[line_id, month] += supplied
     _write(AreaReading, area_rows)
+    # Half the lines' head meters record their peak demand too (load factor 0.78-0.85): the
+    # others' open capacity is estimated from their running kVA.
     _write(LineReading, [
-        {"line_id": line_id, "month": month,
-         "supplied_kwh": int(used[line_id, month] / (1 - rng.uniform(0.025, 0.05)))}
+        {"line_id": line_id, "month": month, "supplied_kwh": supplied,
+         "peak_kw": int(supplied / 720 / rng.uniform(0.78, 0.85)) if line_id % 2 else None}
         for line_id in sorted(line_ids - {None}) for month in months
         if used.get((line_id, month))
+        for supplied in (int(used[line_id, month] / (1 - rng.uniform(0.025, 0.05))),)
     ])  # fmt: skip
     for month in months:
         losses.compute(month, today=today)
