@@ -149,3 +149,10 @@ def test_the_loss_band_rules_find_the_lines_and_areas_outside_their_band(two_lin
                      ("line_loss.area", "negative", two_lines.east.id)}  # fmt: skip
     finding = db.session.scalar(select(Finding).where(Finding.rule_id == "line_loss.line"))
     assert "20.0%" in finding.message and "250,000" in finding.message
+    # A run of the east line's customers judges its 台区 again and keeps the finding open.
+    scope, label = services.resolve_scope(two_lines.east.code, ())
+    run = services.begin_run(label, trigger="cli", actor=None)
+    db.session.commit()
+    services.execute_run(run.id, scope, today=TODAY)
+    area = db.session.scalar(select(Finding).where(Finding.rule_id == "line_loss.area"))
+    assert area.status.value == "open" and area.last_run_id == run.id

@@ -145,8 +145,10 @@ def area_band(snap: facts.Snapshot) -> Iterator[Hit]:
     losses: MonthLosses = snap.network.extras.get(READER, MonthLosses())
     for loss in losses.areas:
         transformer = snap.network.transformers[loss.transformer_id]
+        line = snap.network.lines.get(loss.line_id)
+        # The 台区's line is named too: a run of that line's customers judges it as well.
         yield Hit(
-            (refs.transformer(transformer),),
+            (refs.transformer(transformer), *((refs.line(line),) if line else ())),
             line_id=loss.line_id,
             key=loss.band,
             params={"transformer": transformer.code, **_params(losses, loss, LossKind.AREA)},
