@@ -53,6 +53,10 @@ class ConsumptionImport:
     updated: int = 0
     committed: bool = False
 
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
 
 def check_rows(raw_rows: Iterable[tuple[int, dict]], today: date) -> ConsumptionImport:
     """Parse and check rows given as (row number, {column key: cell})."""

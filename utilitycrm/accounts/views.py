@@ -39,7 +39,14 @@ from utilitycrm.core.extensions import db
 from utilitycrm.core.routing import arg_id
 from utilitycrm.core.sorting import sort_key
 from utilitycrm.core.uploads import upload_limit
-from utilitycrm.core.views import flash_form_errors, forbid_unless, form_action, list_args, refuse
+from utilitycrm.core.views import (
+    flash_form_errors,
+    forbid_unless,
+    form_action,
+    list_args,
+    monthly_upload_page,
+    refuse,
+)
 from utilitycrm.deadlines.calendar import WorkCalendar
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -324,25 +331,8 @@ def consumption_lists():
 @requires(Permission.EDIT_ARCHIVE)
 @upload_limit("IMPORT_MAX_BYTES")
 def consumption_import():
-    form = ConsumptionUploadForm()
-    result = None
-    if form.validate_on_submit():
-        upload = form.workbook.data
-        result = consumption.import_file(
-            upload.read(), upload.filename or "", today=local_today(),
-            dry_run=form.check_only.data,
-        )  # fmt: skip
-        if result.committed:
-            db.session.commit()
-            flash(_("%(new)d months added, %(changed)d updated.", new=result.inserted,
-                    changed=result.updated), "success")  # fmt: skip
-        elif not result.problems:
-            flash(_("The file is correct: %(count)d rows would be written.",
-                    count=len(result.rows)), "info")  # fmt: skip
-    elif form.is_submitted():
-        flash_form_errors(form)
-    return render_template("accounts/consumption_import.html", form=form, result=result), (
-        422 if result is not None and result.problems else 200
+    return monthly_upload_page(
+        ConsumptionUploadForm(), consumption.import_file, "accounts/consumption_import.html"
     )
 
 

@@ -1,12 +1,15 @@
 """What every wing's views share: a posted action run once, a refusal said once, the list
-settings, and the one 403 for a record the user may not touch."""
+settings, the page of a monthly-figures upload, and the one 403 for a record the user may
+not touch."""
 
 from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, current_app, flash, redirect, render_template, request
+from flask_babel import gettext as _
 
+from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import StaleEditError, UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.signals import access_denied
@@ -84,3 +87,26 @@ def deny_access() -> NoReturn:
 def forbid_unless(allowed: bool) -> None:
     if not allowed:
         deny_access()
+
+
+def monthly_upload_page(form, import_file, template: str, **context):
+    """The page of an all-or-nothing import of monthly figures (consumption, readings):
+    the checked upload written (or only checked), the counts flashed, the problems listed
+    (422) when there are any. `import_file(data, filename, today=, dry_run=)` returns a
+    result with `problems`, `committed`, `inserted`, `updated` and `count`."""
+    result = None
+    if form.validate_on_submit():
+        upload = form.workbook.data
+        result = import_file(upload.read(), upload.filename or "", today=local_today(),
+                             dry_run=form.check_only.data)  # fmt: skip
+        if result.committed:
+            db.session.commit()
+            flash(_("%(new)d months added, %(changed)d updated.", new=result.inserted,
+                    changed=result.updated), "success")  # fmt: skip
+        elif not result.problems:
+            flash(_("The file is correct: %(count)d rows would be written.",
+                    count=result.count), "info")  # fmt: skip
+    elif form.is_submitted():
+        flash_form_errors(form)
+    page = render_template(template, form=form, result=result, **context)
+    return page, 422 if result is not None and result.problems else 200

@@ -27,6 +27,7 @@ from utilitycrm.core.views import (
     form_action,
     list_args,
     list_settings,
+    monthly_upload_page,
     refuse,
 )
 from utilitycrm.network import cim, exports, jobs, losses, planning, readings
@@ -171,28 +172,10 @@ def losses_report():
 @requires(Permission.EDIT_ARCHIVE)
 @upload_limit("IMPORT_MAX_BYTES")
 def readings_import():
-    form = ReadingsUploadForm()
-    result = None
-    if form.validate_on_submit():
-        upload = form.workbook.data
-        result = readings.import_file(
-            upload.read(), upload.filename or "", today=local_today(),
-            dry_run=form.check_only.data,
-        )  # fmt: skip
-        if result.committed:
-            db.session.commit()
-            flash(_("%(new)d months added, %(changed)d updated.", new=result.inserted,
-                    changed=result.updated), "success")  # fmt: skip
-        elif not result.problems:
-            flash(_("The file is correct: %(count)d rows would be written.",
-                    count=result.count), "info")  # fmt: skip
-    elif form.is_submitted():
-        flash_form_errors(form)
-    status = 422 if result is not None and result.problems else 200
-    page = render_template(
-        "network/readings_import.html", form=form, result=result, sheets=readings.SHEETS
-    )
-    return page, status
+    return monthly_upload_page(
+        ReadingsUploadForm(), readings.import_file, "network/readings_import.html",
+        sheets=readings.SHEETS,
+    )  # fmt: skip
 
 
 # -- the supply plan's line ------------------------------------------------------------
