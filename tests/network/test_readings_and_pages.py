@@ -139,3 +139,18 @@ def test_the_shell_computes_a_month_and_writes_its_results(runner, two_lines, tm
     assert db.session.scalar(select(func.count()).select_from(LossResult)) == 3
     bad = runner.invoke(args=["network", "losses", "--month", "2026/10"])
     assert bad.exit_code != 0 and "2026-10" in bad.output
+
+
+def test_the_shell_prints_open_capacity_and_exports_cim(runner, two_lines, tmp_path):
+    out = tmp_path / "capacity.json"
+    result = runner.invoke(args=["network", "capacity", "--line", two_lines.east.code,
+                                 "--json", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "城东一线: open" in result.output and "radial" in result.output
+    [east] = json.loads(out.read_text(encoding="utf-8"))["lines"]
+    assert east["peak_source"] == "estimate" and east["open_kva"] == east["allowable_kva"] - 618
+    assert runner.invoke(args=["network", "capacity", "--line", "L9999"]).exit_code != 0
+    xml = tmp_path / "east.xml"
+    exported = runner.invoke(args=["network", "cim", str(xml), "--line", two_lines.east.code])
+    assert exported.exit_code == 0 and "1 Feeder" in exported.output
+    assert "城东一线" in xml.read_text(encoding="utf-8")

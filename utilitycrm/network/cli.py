@@ -1,4 +1,4 @@
-"""`flask network`: line losses and readings from the shell."""
+"""`flask network`: readings, line losses, open capacity and the CIM export from the shell."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from utilitycrm.core.dates import local_today
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
 from utilitycrm.core.jobs import JobStatus
-from utilitycrm.network import cim, jobs, losses, readings
+from utilitycrm.network import capacity, cim, jobs, losses, readings
 from utilitycrm.network.types import LossKind
 
 
@@ -118,3 +118,39 @@ def cim_command(path: Path, line_codes: tuple[str, ...]) -> None:
     click.echo(
         f"Written to {path}: " + ", ".join(f"{n:,} {cls}" for cls, n in sorted(counts.items()))
     )
+
+
+@network_cli.command("capacity")
+@click.option(
+    "--line", "line_codes", multiple=True, help="Only this line (its number); repeatable."
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write every line's figures to this JSON file.",
+)
+def capacity_command(line_codes: tuple[str, ...], json_path: Path | None) -> None:
+    """Print each line's open capacity (可开放容量) and where its figures come from."""
+    query = select(FeederLine).order_by(FeederLine.name_sort)
+    if line_codes:
+        query = query.where(FeederLine.code.in_(line_codes))
+    lines = list(db.session.scalars(query))
+    unknown = sorted(set(line_codes) - {line.code for line in lines})
+    if unknown:
+        raise click.ClickException(f"No line has the number {', '.join(unknown)}.")
+    found = capacity.capacities(lines, local_today())
+    rows = []
+    for line in lines:
+        cap = found[line.id]
+        rows.append({"line": line.code, "name": line.name, "rating_kva": cap.rating_kva,
+                     "share": cap.share, "share_source": cap.share_source,
+                     "allowable_kva": cap.allowable_kva, "peak_kva": cap.peak_kva,
+                     "peak_source": cap.peak_source, "open_kva": cap.open_kva})  # fmt: skip
+        click.echo(f"{line.code} {line.name}: open {cap.open_kva:,} kVA (allowable "
+                   f"{cap.allowable_kva:,} = {cap.share:.0%} {cap.share_source}; peak "
+                   f"{cap.peak_kva:,} from {cap.peak_source})")  # fmt: skip
+    if json_path:
+        json_path.write_text(json.dumps({"lines": rows}, ensure_ascii=False, indent=1),
+                             encoding="utf-8")  # fmt: skip
+        click.echo(f"Written to {json_path}.")
