@@ -122,6 +122,7 @@ ACCESS_TABLE = {
     "network.losses_report": ("GET", "/network/losses.pdf", ANY, 404),  # none computed
     "network.compute": ("POST", "/network/losses/compute", RUNNERS),
     "network.readings_import": ("GET", "/network/readings/import", EDITORS),
+    "network.readings_template": ("GET", "/network/readings/template.xlsx", ANY),
     "network.line_cim": ("GET", "/network/lines/{line}/cim.xml", ANY),
     "network.choose_line": ("POST", "/network" + P + "/line/{line}", PROJECT_WORKERS),
     "network.override": ("POST", "/network" + P + "/override", CHIEFS),

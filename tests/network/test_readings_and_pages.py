@@ -62,6 +62,20 @@ def test_a_file_with_any_problem_writes_nothing_and_names_each(two_lines):
     assert stored() == before
 
 
+def test_the_template_reads_back_empty_and_explains_its_columns(two_lines):
+    template = readings.template_workbook().getvalue()
+    book_ = load_workbook(io.BytesIO(template))
+    assert book_.sheetnames == [
+        "线路关口电量 line_readings",
+        "台区电量 area_readings",
+        "说明 notes",
+    ]
+    notes = [[c.value for c in row] for row in book_["说明 notes"].iter_rows()]
+    assert any(row[1] == "最大需量 / Peak demand, kW" for row in notes)
+    result = readings.import_file(template, "t.xlsx", today=TODAY, dry_run=True)
+    assert not result.problems and result.count == 0
+
+
 def test_a_clean_file_upserts_its_months_and_csv_in_a_zip_reads_the_same(two_lines):
     data = book(lines=[(two_lines.east.code, month_text(2), 1000)],
                 areas=[("G-01", month_text(2), 100, 90)])  # fmt: skip

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from io import BytesIO
 
 from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -23,9 +25,11 @@ from utilitycrm.archive.models import FeederLine, Transformer
 from utilitycrm.archive.workbook.importing import import_limits
 from utilitycrm.archive.workbook.layout import Column, Sheet
 from utilitycrm.archive.workbook.monthly import MONTH, monthly_rows
+from utilitycrm.archive.workbook.notes import write_notes
 from utilitycrm.archive.workbook.reading import Problem, open_archive
 from utilitycrm.core.database import utcnow
 from utilitycrm.core.extensions import db
+from utilitycrm.core.spreadsheets import TableSheet, to_bytes
 from utilitycrm.network.models import AreaReading, LineReading
 
 LINE_SHEET = Sheet("line_readings", "线路关口电量", "Line head readings", (
@@ -168,3 +172,20 @@ def check_api_rows(sheet: Sheet, rows: list[dict], today: date) -> ReadingsImpor
     result = ReadingsImport()
     check_rows(sheet, enumerate(rows, start=1), today, result)
     return result
+
+
+MATCHING = (
+    "行按（线路编号或公变编号，月份）匹配：新的月份新增，已有的月份被覆盖；文件有任何问题则不写入。"
+    "Rows match on (line or transformer, month): new months are added, recorded ones "
+    "replaced; a file with any problem writes nothing."
+)
+
+
+def template_workbook() -> BytesIO:
+    """The two sheets' headers and their notes, no rows: what the metering office fills."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in SHEETS:
+        TableSheet(workbook, sheet.title, [column.header for column in sheet.columns])
+    write_notes(workbook, SHEETS, MATCHING)
+    return to_bytes(workbook)

@@ -168,6 +168,13 @@ def losses_report():
     )
 
 
+@bp.route("/readings/template.xlsx")
+@requires(Permission.VIEW_ARCHIVE)
+def readings_template():
+    return send_file(readings.template_workbook(), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name="关口电量模板.xlsx")  # fmt: skip
+
+
 @bp.route("/readings/import", methods=["GET", "POST"])
 @requires(Permission.EDIT_ARCHIVE)
 @upload_limit("IMPORT_MAX_BYTES")

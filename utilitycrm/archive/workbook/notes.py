@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_babel import force_locale
 from openpyxl import Workbook
 
-from utilitycrm.archive.workbook.layout import SHEETS, Column
+from utilitycrm.archive.workbook.layout import SHEETS, Column, Sheet
 from utilitycrm.core.spreadsheets import append_row
 
 KINDS = {
@@ -33,19 +35,25 @@ def allowed_values(column: Column) -> str:
     return "; ".join(parts)
 
 
-def write_notes(workbook: Workbook) -> None:
+ARCHIVE_MATCHING = (
+    "行按自然键匹配（户号、线路编号、设备编号、资产编号…）：新键新增，已有键更新；"
+    "只有操作列写明 delete/删除 才删除。Rows match on natural keys: new keys are "
+    "created, existing ones updated; nothing is deleted unless the action column says delete."
+)
+
+
+def write_notes(
+    workbook: Workbook, sheets: Sequence[Sheet] = SHEETS, matching: str = ARCHIVE_MATCHING
+) -> None:
+    """The notes sheet of `sheets` (the archive's by default) and how rows match."""
     sheet = workbook.create_sheet("说明 notes")
     append_row(sheet, ["工作表 / Sheet", "列 / Column", "必填 / Required", "类型 / Type",
                   "允许的值 / Allowed values", "说明 / Notes"])  # fmt: skip
-    for layout in SHEETS:
+    for layout in sheets:
         for column in layout.columns:
             append_row(sheet, [
                 layout.title, column.header, "是 yes" if column.required else "",
                 KINDS[column.kind], allowed_values(column), column.note,
             ])  # fmt: skip
     append_row(sheet, [])
-    append_row(sheet, ["", "匹配 / Matching", "", "", "",
-                  "行按自然键匹配（户号、线路编号、设备编号、资产编号…）：新键新增，已有键更新；"
-                  "只有操作列写明 delete/删除 才删除。Rows match on natural keys: new keys are "
-                  "created, existing ones updated; nothing is deleted unless the action column "
-                  "says delete."])  # fmt: skip
+    append_row(sheet, ["", "匹配 / Matching", "", "", "", matching])
