@@ -30,8 +30,7 @@ class Trend:
     labels: list[tuple[float, str]]
     zero_y: float
     limits: list[tuple[float, str]]  # y and label of each band limit
-    top_label: str
-    bottom_label: str
+    zero_label: bool  # "0" drawn only where no limit's label would cover it
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -65,6 +64,6 @@ def trend(
         bars.append(Bar(round(x + 4, 1), upper, round(step - 8, 1), round(max(lower - upper, 1), 1),
                         slot.strftime("%Y-%m"), f"{100 * row.rate:.1f}",
                         row.band.is_abnormal))  # fmt: skip
-    return Trend(bars, labels, y(0.0), [(y(high), f"{100 * high:.0f}%"),
-                                        (y(-negative), f"−{100 * negative:.0f}%")],
-                 f"{100 * top:.0f}%", f"{100 * bottom:.0f}%")  # fmt: skip
+    limit_lines = [(y(high), f"{100 * high:.0f}%"), (y(-negative), f"−{100 * negative:.0f}%")]
+    clear = all(abs(y(0.0) - limit_y) > 10 for limit_y, _label in limit_lines)
+    return Trend(bars, labels, y(0.0), limit_lines, clear)
