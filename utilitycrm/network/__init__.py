@@ -1,5 +1,7 @@
 """The network as the marketing department manages it: line losses (同期线损) of every
-10 kV line and 台区 per month, tied to the archive's errors that cause them."""
+10 kV line and 台区 per month, tied to the archive's errors that cause them; open capacity
+(可开放容量) for new connections, checked at the supply plan and at connection; the CIM
+export for a GIS or a distribution-management system."""
 
 from __future__ import annotations
 
