@@ -4,6 +4,8 @@ candidates and room on a project's page."""
 
 from __future__ import annotations
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,7 +26,10 @@ def share_label(cap: LineCapacity) -> str:
         return _("set for this line")
     if cap.share_source == "tied":
         names = db.session.scalars(select(FeederLine.name).where(FeederLine.id.in_(cap.tied_with)))
-        return _("in a tie pair with %(lines)s (N-1)", lines="、".join(names))
+        return _(
+            "in a tie pair with %(lines)s (N-1)",
+            lines=format_list(list(names), locale=get_locale()),
+        )
     return _("radial")
 
 

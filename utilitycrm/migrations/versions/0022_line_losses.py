@@ -28,7 +28,8 @@ def upgrade():
     with op.batch_alter_table("feeder_line") as batch_op:
         batch_op.add_column(sa.Column("allowed_load_pct", sa.Integer(), nullable=True))
         batch_op.create_check_constraint(
-            "allowed_load_pct", "allowed_load_pct IS NULL OR allowed_load_pct BETWEEN 1 AND 100"
+            op.f("ck_feeder_line_allowed_load_pct"),
+            "allowed_load_pct IS NULL OR allowed_load_pct BETWEEN 1 AND 100",
         )
     op.create_table(
         "line_reading",
@@ -119,5 +120,5 @@ def downgrade():
     op.drop_table("area_reading")
     op.drop_table("line_reading")
     with op.batch_alter_table("feeder_line") as batch_op:
-        batch_op.drop_constraint("allowed_load_pct", type_="check")
+        batch_op.drop_constraint(op.f("ck_feeder_line_allowed_load_pct"), type_="check")
         batch_op.drop_column("allowed_load_pct")
