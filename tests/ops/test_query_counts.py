@@ -15,6 +15,7 @@ from utilitycrm.core.extensions import db
 from utilitycrm.demo import seeding
 from utilitycrm.demo.accounts import seed_key_account_work
 from utilitycrm.demo.contracts import seed_contracts
+from utilitycrm.demo.readings import seed_readings
 from utilitycrm.demo.seeding import DEMO_PASSWORD
 
 
@@ -70,6 +71,7 @@ def _page_costs(client, count_queries, customers: int) -> dict[str, int]:
         db.session.commit()
         seed_contracts(TODAY)
         seed_key_account_work(TODAY, 3)
+        seed_readings(TODAY, 3)
         db.session.commit()
         key = db.session.scalar(  # a key account with visits: their follow-ups are read
             select(Customer.account_no)
@@ -87,7 +89,8 @@ def _page_costs(client, count_queries, customers: int) -> dict[str, int]:
             "/archive/transformers", "/archive/meters", "/accounts",
             f"/accounts/customers/{key}", "/accounts/complaints", "/projects",
             "/contracts", f"/contracts/{contract}", "/validation/findings", "/calendar",
-            "/inbox", "/inbox?customer=31&kind=finding", "/admin/jobs",
+            "/inbox", "/inbox?customer=31&kind=finding", "/admin/jobs", "/network/losses",
+            "/network/losses?kind=area", f"/network/losses/lines/{line_id}",
         ]  # fmt: skip
         client.post("/login", data={"username": "admin", "password": DEMO_PASSWORD})
         costs = {}

@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from utilitycrm.accounts.models import MonthlyConsumption
 from utilitycrm.archive.enums import SourceKind
-from utilitycrm.archive.models import Customer, NetworkNode, PowerSource, Transformer
+from utilitycrm.archive.models import Customer, FeederLine, NetworkNode, PowerSource, Transformer
 from utilitycrm.archive.standards import Standards
 from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.core.database import bulk_insert, utcnow
@@ -229,7 +229,10 @@ def ranked(month: date, filters: LossFilter, *, page: int, per_page: int, limit:
     """The month's lines or 台区, furthest outside their band first."""
     query = (
         select(LossResult)
-        .options(joinedload(LossResult.line), joinedload(LossResult.transformer))
+        .options(
+            joinedload(LossResult.line).joinedload(FeederLine.substation),
+            joinedload(LossResult.transformer),
+        )
         .where(LossResult.month == month, LossResult.kind == filters.kind)
         .order_by(LossResult.excess.desc(), LossResult.rate.desc(), LossResult.id)
     )
