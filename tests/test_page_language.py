@@ -24,7 +24,7 @@ SKIPPED_ELEMENTS = {"script", "style"}
 SAME_IN_BOTH = {
     "excel", "pdf", "csv", "html", "json", "zip", "xlsx", "kv", "kva", "kw", "kwh", "kvar",
     "kvarh", "cim", "api", "id", "ct", "pt", "english", "sg186", "gb", "utilitycrm", "ok",
-    "jpeg", "png", "gis", "authorization", "bearer",  # file types, GIS, an HTTP header
+    "jpeg", "png", "gis", "authorization", "bearer", "mb",  # file types, GIS, a header, MB
 }  # fmt: skip
 LANGUAGE_NAMES = {"简体中文"}  # the language switch names each language in itself
 PATH = re.compile(r"(?<![\w/])/[\w\-./?=&%]+")  # a request path in a log is not words

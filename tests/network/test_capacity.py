@@ -89,14 +89,17 @@ def test_the_plan_proposes_lines_records_one_and_connection_checks_it(
     [main] = project.sources
     assert (main.line_id, main.substation_id) == (small.id, small.substation_id)
 
-    # Connection refuses the overloaded line with its figures, until a chief overrides.
-    day = advance(project, staff, until=lambda p: p.current_stage.code == "connection"
-                  and p.current_stage.status == "running")  # fmt: skip
+    # The plan is not approved on the overloaded line (its figures said), until a chief
+    # overrides; the connection makes the same check on its day.
     with pytest.raises(UtilityCRMError, match="城东三线"):
-        advance(project, staff, until=lambda p: p.current_stage.code != "connection", day=day)
-    db.session.rollback()
+        advance(project, staff, until=lambda p: p.current_stage.code != "plan", day=TODAY)
+    assert not project.plan.is_approved  # refused whole: the draft stays a draft
+    assert "城东三线" in str(planning.capacity_refusal(project, TODAY))
     with pytest.raises(UtilityCRMError):
         planning.record_override(project, reason="临时方案", actor=staff)
     planning.record_override(project, reason="新建线路下月投运，过渡期转供", actor=chief)
     db.session.commit()
     assert planning.capacity_refusal(project) is None
+    advance(project, staff, until=lambda p: p.status != "active", day=TODAY)
+    assert project.status == "completed"
+    assert [s.line_id for s in project.customer.sources] == [small.id]

@@ -11,10 +11,10 @@ from tests.validation.dbarchive import change as record_change
 from utilitycrm.contracts import services as contract_services
 from utilitycrm.core.extensions import db
 from utilitycrm.deadlines.calendar import WorkCalendar
-from utilitycrm.projects import acceptance, workflow
+from utilitycrm.projects import acceptance, attachments, supply_plan, units, workflow
 from utilitycrm.projects.models import TimeLimitProfile
 from utilitycrm.projects.profiles import SEEDED
-from utilitycrm.projects.types import BusinessType
+from utilitycrm.projects.types import BusinessType, UnitRole
 
 MONDAY = date(2026, 9, 28)  # the week before National Day
 
@@ -102,6 +102,30 @@ def record_hv_metering(project, *, ct_primary_a: int, meter_asset_no: str, meter
     })  # fmt: skip
 
 
+DESIGNER = {"name": "示范电力设计院有限公司", "qualification": "电力行业(送电、变电)专业乙级",
+            "valid_until": date(2030, 12, 31)}  # fmt: skip
+BUILDER = {"name": "示范电力安装工程有限公司", "licence_no": "6-1-00123-2021",
+           "licence_class": "4", "valid_until": date(2030, 12, 31)}  # fmt: skip
+
+
+def prepare_stage(project, actor, day: date) -> None:
+    """What a running stage needs before it finishes, as a compliant customer gives it:
+    its documents, an approved supply plan at the plan, the designer and builder at the
+    inspections."""
+    code = project.current_stage.code
+    for kind in attachments.missing_for(project, code):
+        attachments.upload(project, kind, data=b"%PDF-1.4 " + kind.value.encode(),
+                           filename=f"{kind.value}.pdf", note="", actor=actor)  # fmt: skip
+    if code == "plan" and project.plan is None:
+        supply_plan.draft(project, actor=actor, today=day)
+    if code == "plan" and not project.plan.is_approved:
+        supply_plan.approve(project, actor=actor, today=day)
+    if code == "design_review" and units.unit(project, UnitRole.DESIGNER) is None:
+        units.record(project, UnitRole.DESIGNER, DESIGNER, actor=actor)
+    if code in ("mid_inspection", "completion") and units.unit(project, UnitRole.BUILDER) is None:
+        units.record(project, UnitRole.BUILDER, BUILDER, actor=actor)
+
+
 def advance(project, actor, *, until, day: date = MONDAY) -> date:
     """One step a day (start a waiting stage, else finish the running one, signing the
     contract at its stage) until `until(project)` holds; the day of the last step."""
@@ -110,6 +134,7 @@ def advance(project, actor, *, until, day: date = MONDAY) -> date:
         if project.current_stage.status == "waiting":
             workflow.start_stage(project, day=day, actor=actor, calendar=WorkCalendar(), today=day)
         else:
+            prepare_stage(project, actor, day)
             if project.current_stage.code == "contract":
                 sign_contract(project, actor, day)
             workflow.finish_stage(project, day=day, note="", actor=actor,

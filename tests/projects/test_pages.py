@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.projects.conftest import MONDAY, accept, advance, new_connection, record_hv_metering
+from tests.projects.conftest import (
+    MONDAY,
+    accept,
+    advance,
+    new_connection,
+    prepare_stage,
+    record_hv_metering,
+)
 from utilitycrm.archive.models import Customer
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
@@ -116,6 +125,12 @@ def test_the_own_manager_drives_the_stages_others_cannot(client, login_as, users
     assert other.id != manager.id
 
     login_as(Role.ACCOUNT_MANAGER)
+    refused = client.post(
+        f"/projects/{project.number}/finish", data={"day": "2026-09-30"}, follow_redirects=True
+    )
+    assert "主体资格证明" in refused.get_data(as_text=True)  # the application's documents
+    prepare_stage(project, manager, date(2026, 9, 30))
+    db.session.commit()
     client.post(f"/projects/{project.number}/finish", data={"day": "2026-09-30"})
     client.post(
         f"/projects/{project.number}/pause",

@@ -13,6 +13,7 @@ from tests.projects.conftest import (
     accept,
     advance,
     new_connection,
+    prepare_stage,
     record_hv_metering,
     sign_contract,
 )
@@ -30,6 +31,7 @@ def _stages(project):
 
 
 def _finish(project, day, actor, today=None):
+    prepare_stage(project, actor, day)
     workflow.finish_stage(project, day=day, note="", actor=actor, calendar=WorkCalendar(),
                           today=today or day)  # fmt: skip
     db.session.commit()

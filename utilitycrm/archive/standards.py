@@ -82,6 +82,8 @@ class Standards:
     supply_plan_valid_months_hv: int = 12
     supply_plan_valid_months_lv: int = 3
     supply_plan_warn_days: int = 30
+    return_visit_workdays: int = 5  # 回访 after 归档, within (domain.md §4)
+    follow_up_workdays: int = 5  # a dissatisfied customer's follow-up, within
     contract_term_years_hv: int = 5
     contract_term_years_lv: int = 5
     # Key accounts: value classes (A/B/C), visits, complaints, documents.

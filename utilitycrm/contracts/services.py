@@ -24,6 +24,7 @@ from utilitycrm.contracts.types import ContractEventKind, ContractKind, Contract
 from utilitycrm.core.dates import add_months
 from utilitycrm.core.errors import UtilityCRMError
 from utilitycrm.core.extensions import db
+from utilitycrm.core.files import safe_name, sniff
 from utilitycrm.core.numbering import next_number
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.models import Deadline
@@ -31,11 +32,9 @@ from utilitycrm.deadlines.models import Deadline
 KIND = "contract"  # the deadlines' kind of a contract's expiry reminder
 EXPIRY = "expiry"
 NUMBER_SEQUENCE = "contract"
+
+
 # What a scan of the signed paper may be, by the bytes it starts with.
-SCAN_TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
-              b"\x89PNG\r\n\x1a\n": "image/png"}  # fmt: skip
-
-
 class ContractRefused(UtilityCRMError):
     """The archive lacks what a contract needs; `missing` lists all of it."""
 
@@ -410,15 +409,15 @@ def attach_scan(contract: Contract, *, data: bytes, filename: str, actor: User) 
     """Keep a scan of the signed paper beside the frozen PDF (earlier scans are kept too)."""
     if contract.status == ContractStatus.DRAFT.value or contract.signed_on is None:
         raise UtilityCRMError(_l("A scan is attached to a signed contract."))
-    media_type = next((t for magic, t in SCAN_TYPES.items() if data.startswith(magic)), None)
-    if media_type is None:
+    known = sniff(data)
+    if known is None:
         raise UtilityCRMError(_l("A scan must be a PDF, JPEG or PNG file."))
     if len(data) > current_app.config["CONTRACT_SCAN_MAX_BYTES"]:
         raise UtilityCRMError(_l("The scan is larger than the limit."))
     item = ContractFile(
         role="scan",
-        filename=(filename or "scan")[-200:],
-        media_type=media_type,
+        filename=safe_name(filename, known[1], "scan"),
+        media_type=known[0],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         content=data,
@@ -450,8 +449,9 @@ def stale_changes(contracts: list[Contract]) -> dict[int, list[terms.Change]]:
     return result
 
 
-def contract_stage_refusal(project) -> object | None:
-    """A project's contract stage ends only once its supply contract is signed."""
+def contract_stage_refusal(project, _day: date) -> object | None:
+    """A project's contract stage ends only once its supply contract is signed (whatever
+    the day it finishes)."""
     signed = db.session.scalar(
         select(Contract.id)
         .where(Contract.project_id == project.id, Contract.status == ContractStatus.SIGNED.value)

@@ -96,6 +96,9 @@ class Config:
     # Expansion projects: numbers and the 户号 given to a new applicant.
     PROJECT_NUMBER_PATTERN = "YK-{year}-{seq:06d}"
     PROJECT_ACCOUNT_NO_PATTERN = "9{seq:09d}"
+    # Supply plans' numbers (供电方案编号), and the largest document a project keeps.
+    PLAN_NUMBER_PATTERN = "FA-{year}-{seq:06d}"
+    PROJECT_ATTACHMENT_MAX_BYTES = 20 * 2**20
     # Supply contracts: numbers, scans, the supplier's party block.
     CONTRACT_NUMBER_PATTERN = "GYD-{year}-{seq:06d}"
     CONTRACT_SCAN_MAX_BYTES = 20 * 2**20

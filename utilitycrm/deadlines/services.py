@@ -26,6 +26,7 @@ class PauseReason(Labelled):
     CUSTOMER_DESIGNING = "designing"
     CUSTOMER_BUILDING = "building"
     CUSTOMER_DOCUMENTS = "documents"
+    CUSTOMER_RECTIFYING = "rectifying"
     CUSTOMER_REQUEST = "customer_request"
     OTHER = "other"
 
@@ -34,6 +35,7 @@ LABELS[PauseReason] = {
     PauseReason.CUSTOMER_DESIGNING: _l("The customer is designing"),
     PauseReason.CUSTOMER_BUILDING: _l("The customer is building"),
     PauseReason.CUSTOMER_DOCUMENTS: _l("The customer is supplying documents"),
+    PauseReason.CUSTOMER_RECTIFYING: _l("The customer is clearing an inspection's defects"),
     PauseReason.CUSTOMER_REQUEST: _l("Postponed at the customer's request"),
     PauseReason.OTHER: _l("Other customer-side reason"),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import select
 
@@ -17,12 +18,22 @@ from utilitycrm.archive.models import Customer, FeederLine
 from utilitycrm.auth.models import User
 from utilitycrm.auth.roles import Role
 from utilitycrm.core.extensions import db
+from utilitycrm.core.pdf import html_to_pdf
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.services import PauseReason
-from utilitycrm.projects import acceptance, workflow
+from utilitycrm.network import planning
+from utilitycrm.projects import (
+    acceptance,
+    attachments,
+    defects,
+    grid_works,
+    supply_plan,
+    units,
+    workflow,
+)
 from utilitycrm.projects.models import TimeLimitProfile
 from utilitycrm.projects.profiles import SEEDED
-from utilitycrm.projects.types import BusinessType
+from utilitycrm.projects.types import BusinessType, GridWorkKind, UnitRole
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ class Plan:
     idle_days: int  # calendar days since the last move
     gap_days: int = 3  # calendar days between moves
     paused: bool = False
+    defects: bool = False  # the running inspection gave a defect list, not yet cleared
+    grid_work: bool = False  # a grid-side bay runs beside it, late
     applicant: str | None = None  # a new connection's applicant, else an existing account
 
 
@@ -40,8 +53,9 @@ PLANS = (
     Plan(BusinessType.NEW, 0, 2, applicant="华源精密机械有限公司"),  # accepted, survey running
     Plan(BusinessType.NEW, 2, 5, applicant="恒信新能源科技有限公司"),  # waiting for drawings
     Plan(BusinessType.INCREASE, 3, 4),  # design review running
-    Plan(BusinessType.INCREASE, 5, 9),  # intermediate inspection running, due soon
-    Plan(BusinessType.NEW, 7, 20, applicant="宏达医疗器械有限公司"),  # completion overdue
+    Plan(BusinessType.INCREASE, 5, 9, defects=True),  # intermediate inspection, defects open
+    # Completion overdue; its grid-side bay is late too.
+    Plan(BusinessType.NEW, 7, 20, applicant="宏达医疗器械有限公司", grid_work=True),
     Plan(BusinessType.INCREASE, 5, 3, paused=True),  # the customer is building
     Plan(BusinessType.CATEGORY_CHANGE, 1, 6),  # the change on site, due soon
     Plan(BusinessType.CATEGORY_CHANGE, 1, 25),  # the change on site, overdue
@@ -49,13 +63,84 @@ PLANS = (
 )
 
 
-def _step(project, *, day: date, actor: User, calendar: WorkCalendar, today: date) -> None:
+# The units the demo customers chose for their works (三不指定): typed in from their papers.
+DESIGNER = {"name": "示范市电力勘察设计有限公司", "credit_code": "91330100MA2B3C4D5E",
+            "qualification": "工程设计电力行业(送电、变电)专业乙级", "valid_until": date(2029, 6, 30),
+            "contact": "周工 13800001111"}  # fmt: skip
+BUILDER = {"name": "示范市恒通电力安装工程有限公司", "credit_code": "91330100MA2F6G7H8J",
+           "licence_no": "4-1-00218-2020", "licence_class": "4", "valid_until": date(2028, 3, 31),
+           "contact": "吴经理 13900002222"}  # fmt: skip
+
+
+def _make_plan(project, *, day: date, actor: User, approver: User, approve: bool) -> None:
+    """The plan on a line with room (a chief's override where the substation has none),
+    drafted by the manager and approved by the chief."""
+    fitting = [c for c in planning.candidates(project, day) if c.fits]
+    if project.sources and fitting and not any(c.chosen for c in fitting):
+        supply_plan.choose_line(project, fitting[0].line, actor=actor)
+    elif project.sources and not fitting:
+        planning.record_override(
+            project, reason="新建 10 kV 线路下季度投运，过渡期由相邻线路转供", actor=approver
+        )
+    supply_plan.draft(project, actor=actor, today=day)
+    project.plan.power_quality = (
+        "客户变频设备较多，应装设谐波治理装置，注入公用电网的谐波电流满足 GB/T 14549 要求。"
+    )
+    if approve:
+        supply_plan.approve(project, actor=approver, today=day)
+
+
+@cache
+def _sample_document() -> bytes:
+    """The demo's stand-in for a customer's scanned papers: one small PDF."""
+    return html_to_pdf("<p>示例材料：客户提交的证明文件扫描件（演示数据）</p>")
+
+
+def _prepare(project, *, day: date, actor: User, approver: User) -> None:
+    """What the customer and marketing give before a stage finishes: its documents, the
+    plan drafted and approved, the designer and builder the customer chose."""
+    code = project.current_stage.code
+    for kind in attachments.missing_for(project, code):
+        attachments.upload(project, kind, data=_sample_document(), filename=f"{kind.value}.pdf",
+                           note="客户提交（示例文件）", actor=actor)  # fmt: skip
+    if code == "plan" and project.plan is None:
+        _make_plan(project, day=day, actor=actor, approver=approver, approve=True)
+    elif code == "design_review":
+        units.record(project, UnitRole.DESIGNER, DESIGNER, actor=actor)
+    elif code in ("mid_inspection", "completion") and units.unit(project, UnitRole.BUILDER) is None:
+        units.record(project, UnitRole.BUILDER, BUILDER, actor=actor)
+
+
+def _step(project, *, day: date, actor: User, approver: User, calendar: WorkCalendar,
+          today: date) -> None:  # fmt: skip
     if project.current_stage.status == "waiting":
         workflow.start_stage(project, day=day, actor=actor, calendar=calendar, today=today)
     else:
+        _prepare(project, day=day, actor=actor, approver=approver)
         workflow.finish_stage(
             project, day=day, note="", actor=actor, calendar=calendar, today=today
         )
+
+
+def _inside(project, plan: Plan, *, day: date, actor: User, approver: User,
+            calendar: WorkCalendar, today: date) -> None:  # fmt: skip
+    """A plan drafted at the survey and approved at the plan (the answer still to record),
+    a defect list still open at an inspection, a grid-side bay running late."""
+    stage = project.current_stage
+    if stage is not None and stage.code in supply_plan.PLAN_STAGES and project.plan is None:
+        _make_plan(project, day=day, actor=actor, approver=approver,
+                   approve=stage.code == supply_plan.PLAN_STAGE)  # fmt: skip
+    if plan.defects:
+        defects.raise_defects(
+            project, ["高压开关柜接地线截面不足，应不小于 25 mm²", "电缆沟未设防火封堵"],
+            day=day, actor=actor, calendar=calendar, today=today,
+        )  # fmt: skip
+    if plan.grid_work:
+        grid_works.start(
+            project, kind=GridWorkKind.BAY, description="110 kV 示范变 10 kV 出线间隔扩建",
+            department="运维检修部", started_on=project.accepted_on + timedelta(days=20),
+            planned_on=today - timedelta(days=3), actor=actor, today=today,
+        )  # fmt: skip
 
 
 def _request(plan: Plan, customer: Customer | None, line_id: int, manager: User, day: date):
@@ -121,6 +206,10 @@ def seed_projects(today: date) -> int:
     line_id = db.session.scalar(select(FeederLine.id).order_by(FeederLine.id).limit(1))
     if not managers or line_id is None:
         return 0
+    # A chief approves the plans (and overrides a full line for the demo's applicants).
+    approver = db.session.scalar(select(User).where(User.role == Role.CHIEF.value).limit(1))
+    if approver is None:
+        return 0
     accounts, calendar = _accounts(managers), WorkCalendar.load()
     accepted = 0
     for index, plan in enumerate(PLANS):
@@ -135,7 +224,10 @@ def seed_projects(today: date) -> int:
         )  # fmt: skip
         for _ in range(plan.steps):
             day += timedelta(days=plan.gap_days)
-            _step(project, day=day, actor=manager, calendar=calendar, today=today)
+            _step(project, day=day, actor=manager, approver=approver, calendar=calendar,
+                  today=today)  # fmt: skip
+        _inside(project, plan, day=day, actor=manager, approver=approver, calendar=calendar,
+                today=today)  # fmt: skip
         if plan.paused:
             workflow.pause_clock(
                 project, day=day, reason=PauseReason.CUSTOMER_BUILDING.value,

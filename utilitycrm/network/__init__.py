@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from utilitycrm.network.cli import network_cli
     from utilitycrm.network.types import Band, LossKind
     from utilitycrm.network.views import bp
+    from utilitycrm.projects.supply_plan import register_approval_check
     from utilitycrm.projects.workflow import register_stage_exit_check
 
     app.register_blueprint(bp)
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
         Panel("network/_project_capacity.html", panels.project_panel, "side", 5),
     )
     register_stage_exit_check("connection", planning.capacity_refusal)
+    register_approval_check(planning.capacity_refusal)
     for page, load in (("archive.lines", panels.lines_column),
                        ("archive.substations", panels.substations_column)):  # fmt: skip
         register_list_column(app, page, ListColumn(_l("Open capacity, kVA"), load))

@@ -79,11 +79,12 @@ def override_for(project: Project) -> CapacityOverride | None:
     return db.session.get(CapacityOverride, project.id)
 
 
-def capacity_refusal(project: Project) -> object | None:
-    """Why the project may not connect: a line of its plan without room for its load."""
+def capacity_refusal(project: Project, day: date | None = None) -> object | None:
+    """Why the project's plan may not pass, or the project connect on `day` (default
+    today): a line of its plan without room for its load."""
     if override_for(project) is not None or not project.applied_kva:
         return None
-    today = local_today()
+    today = day or local_today()
     lines = [s.line for s in project.sources if s.line is not None]
     if not lines:
         return None

@@ -23,14 +23,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from utilitycrm.archive.enums import (
     Category,
     IdType,
-    MeterAccuracy,
-    MeteringClass,
-    MeteringMethod,
     SourceKind,
     VoltageLevel,
-    Wiring,
 )
-from utilitycrm.archive.forms.fields import RatioField
 from utilitycrm.archive.models import FeederLine
 from utilitycrm.core.extensions import db
 from utilitycrm.core.forms import (
@@ -51,6 +46,7 @@ from utilitycrm.projects.acceptance import (
 )
 from utilitycrm.projects.types import BusinessType as T
 from utilitycrm.projects.types import ProjectStatus
+from utilitycrm.projects.work_forms import SchemeForm
 
 # The form's sections each type shows (and reads).
 SECTIONS = {
@@ -279,33 +275,15 @@ class CancelForm(Form):
     reason = TextAreaField(_l("Why"), validators=[DataRequired(), Length(max=500)])
 
 
-class MeteringForm(Form):
+class MeteringForm(SchemeForm):
     """The metering installed at connection (装表接电), written to the archive at the end."""
 
-    metering_method = SelectField(_l("Metering method"), choices=enum_choices(MeteringMethod))
-    wiring = SelectField(_l("Wiring"), choices=enum_choices(Wiring))
-    metering_class = SelectField(_l("Metering class"), choices=enum_choices(MeteringClass))
-    ct_ratio = RatioField(_l("CT ratio"))
-    pt_ratio = RatioField(_l("PT ratio"))
     meter_asset_no = StringField(
         _l("Meter asset number"), validators=[DataRequired(), Length(max=30)]
     )
-    meter_accuracy = SelectField(_l("Meter accuracy class"), choices=enum_choices(MeterAccuracy))
 
     def values(self) -> dict[str, object]:
-        """The project's metering columns (ratios split into primary and secondary)."""
-        ct, pt = self.ct_ratio.data or (None, None), self.pt_ratio.data or (None, None)
-        return {
-            "metering_method": self.metering_method.data,
-            "wiring": self.wiring.data,
-            "metering_class": self.metering_class.data,
-            "ct_primary_a": ct[0],
-            "ct_secondary_a": ct[1],
-            "pt_primary_v": pt[0],
-            "pt_secondary_v": pt[1],
-            "meter_asset_no": self.meter_asset_no.data,
-            "meter_accuracy": self.meter_accuracy.data,
-        }
+        return {**self.scheme(), "meter_asset_no": self.meter_asset_no.data}
 
 
 class WorklistFilterForm(FilterForm):

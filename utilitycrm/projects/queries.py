@@ -22,8 +22,8 @@ from utilitycrm.deadlines.alerts import load_by_owner
 from utilitycrm.deadlines.models import Deadline
 from utilitycrm.deadlines.services import Described
 from utilitycrm.projects import chains
-from utilitycrm.projects.models import Project, ProjectStage
-from utilitycrm.projects.types import BusinessType, ProjectStatus
+from utilitycrm.projects.models import Project, ProjectStage, ReturnVisit
+from utilitycrm.projects.types import BusinessType, ProjectStatus, Satisfaction
 from utilitycrm.projects.workflow import KIND, PLAN_VALIDITY
 
 
@@ -48,6 +48,11 @@ def numbered(number: str) -> Select:
             selectinload(Project.stages).joinedload(ProjectStage.finished_by),
             selectinload(Project.transformers),
             selectinload(Project.sources),
+            selectinload(Project.units),
+            selectinload(Project.defects),
+            selectinload(Project.grid_works),
+            selectinload(Project.plan),
+            selectinload(Project.attachments),
         )
     )
 
@@ -122,10 +127,12 @@ def worklist(
 
 
 def for_customer(customer_id: int) -> list[Project]:
+    """The customer's projects, newest first, with their return visits' ratings."""
     return list(
         db.session.scalars(
             select(Project)
             .where(Project.customer_id == customer_id)
+            .options(selectinload(Project.return_visit))
             .order_by(Project.accepted_on.desc(), Project.id.desc())
         )
     )
@@ -243,6 +250,12 @@ class MonthFigures:
     on_time: int = 0
     used: int = 0  # utility working days, summed
     target: int = 0  # the profile's limits, summed
+    visited: int = 0  # return visits of the month's completed projects
+    satisfied: int = 0  # of them, satisfied or very satisfied
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.visited if self.visited else None
 
     @property
     def on_time_rate(self) -> float | None:
@@ -272,8 +285,10 @@ def monthly(
             func.coalesce(func.sum(Deadline.used_workdays), 0),
             func.coalesce(func.sum(Deadline.limit_workdays), 0),
             func.coalesce(late, 0),
+            func.max(ReturnVisit.satisfaction),  # one visit a project
         )
         .outerjoin(Deadline, _clock_join())
+        .outerjoin(ReturnVisit, ReturnVisit.project_id == Project.id)
         .where(
             Project.status == ProjectStatus.COMPLETED.value,
             Project.completed_on.between(start, end),
@@ -287,12 +302,15 @@ def monthly(
         months.append(day.strftime("%Y-%m"))
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     figures = {g: {m: MonthFigures(m) for m in months} for g in GROUPS}
-    for business_type, voltage, completed_on, used, target, late_count in rows:
+    for business_type, voltage, completed_on, used, target, late_count, rating in rows:
         month = figures[group_of(business_type, voltage)][completed_on.strftime("%Y-%m")]
         month.completed += 1
         month.on_time += 0 if late_count else 1
         month.used += used
         month.target += target
+        if rating is not None:
+            month.visited += 1
+            month.satisfied += Satisfaction(rating).is_satisfied
     return {group: list(by_month.values()) for group, by_month in figures.items()}
 
 
@@ -343,4 +361,6 @@ def group_totals(figures: dict[str, list[MonthFigures]]) -> dict[str, MonthFigur
             total.on_time += month.on_time
             total.used += month.used
             total.target += month.target
+            total.visited += month.visited
+            total.satisfied += month.satisfied
     return dict(totals)

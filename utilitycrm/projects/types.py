@@ -75,3 +75,118 @@ LABELS[StageStatus] = {
     StageStatus.RUNNING: _l("Running"),
     StageStatus.DONE: _l("Done"),
 }
+
+
+class PlanStatus(Labelled):
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+class UnitRole(Labelled):
+    """The units the customer chooses (三不指定: the utility names none of them)."""
+
+    DESIGNER = "designer"
+    BUILDER = "builder"
+    SUPPLIER = "supplier"
+    TESTER = "tester"
+
+
+class LicenceClass(Labelled):
+    """承装(修、试)电力设施许可证 classes, with the highest voltage each may work on."""
+
+    FIRST = "1"
+    SECOND = "2"
+    THIRD = "3"
+    FOURTH = "4"
+    FIFTH = "5"
+
+    @property
+    def max_kv(self) -> float | None:
+        """None: any voltage."""
+        return {"1": None, "2": 220.0, "3": 110.0, "4": 35.0, "5": 10.0}[self.value]
+
+
+class GridWorkKind(Labelled):
+    """配套电网工程: the utility's own works a connection needs."""
+
+    BAY = "bay"
+    LINE_EXTENSION = "line_extension"
+    REROUTING = "rerouting"
+    OPERATING_MODE = "operating_mode"
+    OTHER = "other"
+
+
+LABELS[PlanStatus] = {
+    PlanStatus.DRAFT: _l("Draft"),
+    PlanStatus.APPROVED: _l("Approved"),
+}
+LABELS[UnitRole] = {
+    UnitRole.DESIGNER: _l("Designer (设计单位)"),
+    UnitRole.BUILDER: _l("Builder (施工单位)"),
+    UnitRole.SUPPLIER: _l("Equipment supplier (设备供应单位)"),
+    UnitRole.TESTER: _l("Testing unit (试验单位)"),
+}
+LABELS[LicenceClass] = {
+    LicenceClass.FIRST: _l("Class 1 (一级), any voltage"),
+    LicenceClass.SECOND: _l("Class 2 (二级), up to 220 kV"),
+    LicenceClass.THIRD: _l("Class 3 (三级), up to 110 kV"),
+    LicenceClass.FOURTH: _l("Class 4 (四级), up to 35 kV"),
+    LicenceClass.FIFTH: _l("Class 5 (五级), up to 10 kV"),
+}
+LABELS[GridWorkKind] = {
+    GridWorkKind.BAY: _l("Substation bay (间隔)"),
+    GridWorkKind.LINE_EXTENSION: _l("Line extension (线路延伸)"),
+    GridWorkKind.REROUTING: _l("Line re-routing (线路改造)"),
+    GridWorkKind.OPERATING_MODE: _l("Change of operating mode (运行方式调整)"),
+    GridWorkKind.OTHER: _l("Other grid-side work"),
+}
+
+
+class AttachmentKind(Labelled):
+    """What a project keeps: the application's materials, drawings, inspection records."""
+
+    ID_DOCUMENT = "id_document"  # 主体资格证明: business licence or ID card
+    PROPERTY = "property"  # 用电地址产权证明
+    LOAD_LIST = "load_list"  # 用电设备清单
+    DRAWINGS = "drawings"
+    INSPECTION_PHOTO = "inspection_photo"
+    TEST_REPORT = "test_report"  # 交接试验报告
+    OTHER = "other"
+
+
+LABELS[AttachmentKind] = {
+    AttachmentKind.ID_DOCUMENT: _l("Licence or ID of the applicant (主体资格证明)"),
+    AttachmentKind.PROPERTY: _l("Proof of the property (产权证明)"),
+    AttachmentKind.LOAD_LIST: _l("List of the loads (用电设备清单)"),
+    AttachmentKind.DRAWINGS: _l("Design drawings (设计图纸)"),
+    AttachmentKind.INSPECTION_PHOTO: _l("Inspection photo (现场照片)"),
+    AttachmentKind.TEST_REPORT: _l("Commissioning test report (交接试验报告)"),
+    AttachmentKind.OTHER: _l("Other document"),
+}
+
+
+class Satisfaction(Labelled):
+    """The customer's rating at the return visit (回访), best first."""
+
+    VERY_SATISFIED = "5"
+    SATISFIED = "4"
+    NEUTRAL = "3"
+    DISSATISFIED = "2"
+    VERY_DISSATISFIED = "1"
+
+    @property
+    def is_satisfied(self) -> bool:
+        return int(self.value) >= 4
+
+    @property
+    def is_dissatisfied(self) -> bool:
+        return int(self.value) <= 2
+
+
+LABELS[Satisfaction] = {
+    Satisfaction.VERY_SATISFIED: _l("Very satisfied (非常满意)"),
+    Satisfaction.SATISFIED: _l("Satisfied (满意)"),
+    Satisfaction.NEUTRAL: _l("Neither (一般)"),
+    Satisfaction.DISSATISFIED: _l("Dissatisfied (不满意)"),
+    Satisfaction.VERY_DISSATISFIED: _l("Very dissatisfied (非常不满意)"),
+}

@@ -33,6 +33,7 @@ from utilitycrm.projects.forms import (
     sections_for,
     to_request,
 )
+from utilitycrm.projects.inside import page_context
 from utilitycrm.projects.models import Project, TimeLimitProfile
 from utilitycrm.projects.profiles import LIMIT_LABELS
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
@@ -172,8 +173,10 @@ def project(number: str):
     project = db.first_or_404(queries.numbered(number))
     today = local_today()
     now = workflow.standing(project, WorkCalendar.load(), today)
+    inside = page_context(project, today)
     return render_template(
         "projects/project.html",
+        **inside,
         project=project,
         today=today,
         chain={s.code: s for s in chains.chain(project.type_enum, project.voltage_kv)},
@@ -182,21 +185,28 @@ def project(number: str):
         validity=now.clocks.get(chains.PLAN_VALIDITY),
         current=project.current_stage,
         running=now.running,
-        on_time=now.on_time,
+        on_time=now.on_time and not inside["late_works"],
         picture=pictures.timeline(project, now.clocks, today),
         can_work=project.can_work(current_user),
         day_form=DayForm(formdata=None, day=today),
         pause_form=PauseForm(formdata=None, starts_on=today),
         resume_form=ResumeForm(formdata=None, ends_on=today),
         cancel_form=CancelForm(formdata=None, day=today),
-        metering_form=MeteringForm(formdata=None, obj=project),
+        metering_form=_metering_form(project),
         stage_status=StageStatus,
         clock_labels=chains.CLOCK_LABELS,
         panels=page_panels("projects.project", project),
     )
 
 
-def _act(number: str, form_class, action):
+def _metering_form(project: Project) -> MeteringForm:
+    """The connection's form, filled with the approved plan's scheme."""
+    form = MeteringForm(formdata=None, obj=project)
+    form.fill_ratios(project)
+    return form
+
+
+def stage_action(number: str, form_class, action):
     """Run one stage action from its form; refusals are flashed, nothing is saved."""
     project = db.first_or_404(queries.numbered(number))
     forbid_unless(project.can_work(current_user))
@@ -215,7 +225,7 @@ def start(number: str):
         )
         return _("The stage has started; its clock runs.")
 
-    return _act(number, DayForm, action)
+    return stage_action(number, DayForm, action)
 
 
 @bp.route("/<number>/finish", methods=["POST"])
@@ -230,7 +240,7 @@ def finish(number: str):
             return _("The project is complete; the archive is updated.")
         return _("The stage is finished.")
 
-    return _act(number, DayForm, action)
+    return stage_action(number, DayForm, action)
 
 
 @bp.route("/<number>/pause", methods=["POST"])
@@ -243,7 +253,7 @@ def pause(number: str):
         )  # fmt: skip
         return _("The clock is paused while the customer acts.")
 
-    return _act(number, PauseForm, action)
+    return stage_action(number, PauseForm, action)
 
 
 @bp.route("/<number>/resume", methods=["POST"])
@@ -255,7 +265,7 @@ def resume(number: str):
         )
         return _("The clock runs again.")
 
-    return _act(number, ResumeForm, action)
+    return stage_action(number, ResumeForm, action)
 
 
 @bp.route("/<number>/cancel", methods=["POST"])
@@ -268,7 +278,7 @@ def cancel(number: str):
         )  # fmt: skip
         return _("The project is cancelled.")
 
-    return _act(number, CancelForm, action)
+    return stage_action(number, CancelForm, action)
 
 
 @bp.route("/<number>/metering", methods=["POST"])
@@ -278,7 +288,7 @@ def metering(number: str):
         workflow.record_metering(project, form.values())
         return _("The metering is recorded; the archive gets it when the project completes.")
 
-    return _act(number, MeteringForm, action)
+    return stage_action(number, MeteringForm, action)
 
 
 @bp.route("/report")
@@ -304,6 +314,7 @@ def report():
         groups=queries.GROUPS,
         charts={group: pictures.monthly_chart(months) for group, months in figures.items()},
         totals=queries.group_totals(figures),
+        months=figures,
         clock_labels=chains.CLOCK_LABELS,
     )
 

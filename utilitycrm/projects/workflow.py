@@ -25,7 +25,7 @@ from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.clock import Reading
 from utilitycrm.deadlines.models import AlertLevel, Deadline
-from utilitycrm.projects import chains
+from utilitycrm.projects import chains, grid_works, return_visits
 from utilitycrm.projects.completion import apply_to_archive
 from utilitycrm.projects.models import (
     Project,
@@ -36,12 +36,14 @@ from utilitycrm.projects.types import ProjectStatus, StageStatus
 KIND = "project"
 PLAN_VALIDITY = chains.PLAN_VALIDITY
 CONTRACT_STAGE = chains.CONTRACT_STAGE
-# Stage code -> checks a stage must pass to finish: each returns None or why it may not.
-# Wings above projects add theirs (contracts: the contract stage ends with a signed one).
-STAGE_EXIT_CHECKS: dict[str, list[Callable[[Project], object | None]]] = {}
+# Stage code -> checks a stage must pass to finish on a day: each returns None or why it
+# may not. The project's own (plan, licences, defects, grid works) and the wings' above
+# (contracts: the contract stage ends with a signed one) register alike.
+ExitCheck = Callable[[Project, date], object | None]
+STAGE_EXIT_CHECKS: dict[str, list[ExitCheck]] = {}
 
 
-def register_stage_exit_check(stage_code: str, check: Callable[[Project], object | None]) -> None:
+def register_stage_exit_check(stage_code: str, check: ExitCheck) -> None:
     checks = STAGE_EXIT_CHECKS.setdefault(stage_code, [])
     if check not in checks:  # each app registers again
         checks.append(check)
@@ -102,7 +104,11 @@ def _open_plan_validity(project: Project, day: date) -> None:
     standards = standards_on(day)
     high = VoltageLevel(project.voltage_kv).is_high_voltage
     months = (
-        standards.supply_plan_valid_months_hv if high else standards.supply_plan_valid_months_lv
+        project.plan.valid_months
+        if project.plan is not None
+        else standards.supply_plan_valid_months_hv
+        if high
+        else standards.supply_plan_valid_months_lv
     )
     due = add_months(day, months)
     deadlines.open_date_deadline(
@@ -130,6 +136,7 @@ def _finish(project: Project, stage: ProjectStage, day: date, actor: User, calen
     if following is None:
         apply_to_archive(project, actor=actor, day=day)
         project.status, project.completed_on = ProjectStatus.COMPLETED.value, day
+        return_visits.open_due(project, day=day, calendar=calendar, today=today)
     elif next_def.customer_event is None:
         _start(project, following, day, actor, calendar, today)
 
@@ -187,7 +194,7 @@ def finish_stage(
     if running is not None and running.is_paused:
         raise UtilityCRMError(_l("The clock is paused: the customer hands back first."))
     for check in STAGE_EXIT_CHECKS.get(stage.code, ()):
-        if (refusal := check(project)) is not None:
+        if (refusal := check(project, day)) is not None:
             raise UtilityCRMError(refusal)
     stage.note = note.strip()
     _finish(project, stage, day, actor, calendar, today)
@@ -232,6 +239,7 @@ def cancel(project: Project, *, day: date, reason: str, actor: User, calendar, t
     for clock in clocks(project).values():
         if clock.is_open:
             deadlines.finish(clock, finished_on=day, calendar=calendar, today=today)
+    grid_works.stop_all(project, day=day, calendar=calendar, today=today)
     project.status, project.cancelled_on = ProjectStatus.CANCELLED.value, day
     project.cancel_reason = reason.strip()
     if project.customer.status == CustomerStatus.APPLYING.value:
