@@ -65,6 +65,26 @@ def test_seed_signs_a_few_contracts_one_due_for_renewal_and_registers_paper_ones
     assert [a.deadline.subject_id for a in due] == [made_here[0].id]
 
 
+def test_seed_gives_projects_plans_units_defects_grid_works_documents_and_a_visit(runner):
+    from utilitycrm.projects import models as m
+
+    seed(runner, "--customers", "200")
+    plans = db.session.scalars(select(m.SupplyPlan)).all()
+    assert {p.status for p in plans} == {"draft", "approved"}
+    assert all(p.pdf for p in plans if p.status == "approved")
+    roles = {u.role for u in db.session.scalars(select(m.CustomerUnit))}
+    assert roles == {"designer", "builder"}
+    [open_list] = {d.project_id for d in db.session.scalars(select(m.InspectionDefect))}
+    paused = db.session.get(Project, open_list)
+    assert paused.current_stage.code == "mid_inspection"
+    [bay] = db.session.scalars(select(m.GridWork)).all()
+    assert bay.done_on is None and bay.kind == "bay"
+    kinds = {a.kind for a in db.session.scalars(select(m.ProjectAttachment))}
+    assert {"id_document", "property", "load_list", "drawings"} <= kinds
+    [visit] = db.session.scalars(select(m.ReturnVisit)).all()
+    assert visit.satisfaction == "4" and visit.project.status == "completed"
+
+
 def test_seed_refuses_a_database_with_data(runner, users):
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 1

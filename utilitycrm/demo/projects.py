@@ -27,13 +27,20 @@ from utilitycrm.projects import (
     attachments,
     defects,
     grid_works,
+    return_visits,
     supply_plan,
     units,
     workflow,
 )
 from utilitycrm.projects.models import TimeLimitProfile
 from utilitycrm.projects.profiles import SEEDED
-from utilitycrm.projects.types import BusinessType, GridWorkKind, UnitRole
+from utilitycrm.projects.types import (
+    BusinessType,
+    GridWorkKind,
+    ProjectStatus,
+    Satisfaction,
+    UnitRole,
+)
 
 
 @dataclass(frozen=True)
@@ -125,11 +132,17 @@ def _step(project, *, day: date, actor: User, approver: User, calendar: WorkCale
 def _inside(project, plan: Plan, *, day: date, actor: User, approver: User,
             calendar: WorkCalendar, today: date) -> None:  # fmt: skip
     """A plan drafted at the survey and approved at the plan (the answer still to record),
-    a defect list still open at an inspection, a grid-side bay running late."""
+    a defect list still open at an inspection, a grid-side bay running late, the return
+    visit of a completed project."""
     stage = project.current_stage
     if stage is not None and stage.code in supply_plan.PLAN_STAGES and project.plan is None:
         _make_plan(project, day=day, actor=actor, approver=approver,
                    approve=stage.code == supply_plan.PLAN_STAGE)  # fmt: skip
+    if project.status == ProjectStatus.COMPLETED.value:
+        return_visits.record(
+            project, day=min(today, day + timedelta(days=2)), satisfaction=Satisfaction.SATISFIED,
+            remarks="办理及时，工作人员态度好", actor=actor, calendar=calendar, today=today,
+        )  # fmt: skip
     if plan.defects:
         defects.raise_defects(
             project, ["高压开关柜接地线截面不足，应不小于 25 mm²", "电缆沟未设防火封堵"],
