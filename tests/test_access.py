@@ -156,6 +156,7 @@ ACCESS_TABLE = {
     "projects.finish_grid_work": ("POST", P + "/grid-works/1/done", PROJECT_WORKERS),
     "projects.upload_attachment": ("POST", P + "/attachments", PROJECT_WORKERS),
     "projects.attachment": ("GET", P + "/attachments/1", ANY, 404),  # none kept
+    "projects.printout": ("GET", P + "/forms/accept.pdf", ANY),
     "projects.record_return_visit": ("POST", P + "/return-visit", PROJECT_WORKERS),
     "projects.record_follow_up": ("POST", P + "/return-visit/follow-up", PROJECT_WORKERS),
     "projects.report": ("GET", "/projects/report?start=2026-01-01&end=2026-12-31", ANY),

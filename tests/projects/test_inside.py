@@ -381,3 +381,26 @@ def test_the_return_visit_is_recorded_on_the_page_and_shown_on_the_customer(
     assert "project-rating" in customer.get_data(as_text=True)
     report = client.get("/projects/report?start=2026-09-01&end=2026-12-31").get_data(as_text=True)
     assert 'id="months-high_voltage"' in report and "100%" in report
+
+
+def test_the_printable_forms_carry_the_stage_they_record(client, login_as, users):
+    manager, staff = users[Role.ACCOUNT_MANAGER], users[Role.MARKETING]
+    project = accept(new_connection(factories.create_line(name="城西五线"), manager), staff)
+    record_hv_metering(project, ct_primary_a=50, meter_asset_no="3310001237777")
+    day = _at(project, staff, "design_review")
+    prepare_stage(project, staff, day)
+    defects.raise_defects(project, ["接地装置图缺失"], day=day, actor=staff,
+                          calendar=WorkCalendar(), today=day)  # fmt: skip
+    db.session.commit()
+    login_as(Role.INSPECTOR)
+    url = f"/projects/{project.number}/forms"
+    page = client.get(f"/projects/{project.number}").get_data(as_text=True)
+    assert f'href="{url}/connection.pdf"' in page
+    accepted = pdf_text(client.get(f"{url}/accept.pdf").data)
+    assert "业务受理单" in accepted and "城西五线" in accepted and "主体资格证明" in accepted
+    review = pdf_text(client.get(f"{url}/design_review.pdf").data)
+    assert "设计文件审查意见单" in review and "接地装置图缺失" in review
+    assert "示范电力设计院有限公司" in review and "尚未通过" in review
+    work = pdf_text(client.get(f"{url}/connection.pdf").data)
+    assert "3310001237777" in work and "50/5" in work
+    assert client.get(f"{url}/execute.pdf").status_code == 404  # not of this chain

@@ -7,7 +7,15 @@ from flask_login import current_user
 
 from utilitycrm.auth.roles import Permission
 from utilitycrm.core.forms import Form
-from utilitycrm.projects import attachments, defects, grid_works, return_visits, supply_plan, units
+from utilitycrm.projects import (
+    attachments,
+    defects,
+    grid_works,
+    printouts,
+    return_visits,
+    supply_plan,
+    units,
+)
 from utilitycrm.projects.types import StageStatus
 from utilitycrm.projects.work_forms import (
     AttachmentForm,
@@ -46,6 +54,7 @@ def page_context(project, today) -> dict[str, object]:
         "done_form": GridWorkDoneForm(formdata=None, day=today),
         "late_works": grid_works.late_works(project, today),
         "bare_form": Form(formdata=None),
+        "printouts": [(code, printouts.TITLES[code]) for code in printouts.available(project)],
         "may_visit": return_visits.may_visit(project, current_user),
         "visit_form": ReturnVisitForm(formdata=None, day=today),
         "follow_up_form": FollowUpForm(formdata=None, day=today),

@@ -23,6 +23,7 @@ from utilitycrm.projects import (
     attachments,
     defects,
     grid_works,
+    printouts,
     queries,
     return_visits,
     supply_plan,
@@ -218,3 +219,14 @@ def record_follow_up(number: str):
         return _("The follow-up is recorded.")
 
     return _completed_action(number, FollowUpForm, action)
+
+
+@bp.route("/<number>/forms/<code>.pdf")
+@requires(Permission.VIEW_ARCHIVE)
+def printout(number: str, code: str):
+    project = db.first_or_404(queries.numbered(number))
+    if code not in printouts.available(project):
+        abort(404)
+    pdf = printouts.render(project, code)
+    return send_file(BytesIO(pdf), mimetype=PDF_MIMETYPE,
+                     download_name=f"{project.number}-{code}.pdf")  # fmt: skip
