@@ -161,6 +161,8 @@ ACCESS_TABLE = {
     "projects.record_follow_up": ("POST", P + "/return-visit/follow-up", PROJECT_WORKERS),
     "projects.report": ("GET", "/projects/report?start=2026-01-01&end=2026-12-31", ANY),
     "projects.profiles": ("GET", "/projects/profiles", ANY),
+    "projects.new_profile": ("GET", "/projects/profiles/new", ADMIN),
+    "projects.edit_profile": ("GET", "/projects/profiles/sgcc/edit", ADMIN),
     "contracts.index": ("GET", "/contracts?q=GYD&ending=90", ANY),
     "contracts.new": ("GET", "/contracts/new?customer={customer}", CONTRACT_WORKERS),
     "contracts.contract": ("GET", K, ANY),

@@ -36,6 +36,8 @@ from utilitycrm.projects import (
     units,
     workflow,
 )
+from utilitycrm.projects.models import TimeLimitProfile
+from utilitycrm.projects.profiles import PROVINCIAL
 from utilitycrm.projects.types import AttachmentKind, GridWorkKind, Satisfaction, UnitRole
 
 
@@ -404,3 +406,46 @@ def test_the_printable_forms_carry_the_stage_they_record(client, login_as, users
     work = pdf_text(client.get(f"{url}/connection.pdf").data)
     assert "3310001237777" in work and "50/5" in work
     assert client.get(f"{url}/execute.pdf").status_code == 404  # not of this chain
+
+
+def _profile_form(**changes) -> dict[str, str]:
+    form = {"code": "prov-2027", "name": "省公司考核标准 2027", "effective_on": "2027-01-01",
+            "is_default": "y", **{f"limit_{k}": str(v) for k, v in PROVINCIAL["limits"].items()}}  # fmt: skip
+    form.update(changes)
+    return form
+
+
+def test_administrators_keep_the_time_limit_profiles_projects_keep_theirs(client, login_as, users):
+    manager, staff = users[Role.ACCOUNT_MANAGER], users[Role.MARKETING]
+    before = accept(new_connection(factories.create_line(), manager), staff)
+    sgcc = before.profile
+    login_as(Role.ADMIN)
+    page = client.get("/projects/profiles/new?copy=provincial").get_data(as_text=True)
+    assert 'value="15"' in page  # the copy's limits, to change
+    refused = client.post("/projects/profiles/new", data=_profile_form(limit_plan_single="0"),
+                          follow_redirects=True)  # fmt: skip
+    assert refused.status_code == 200 and "prov-2027" not in str(
+        db.session.scalars(db.select(TimeLimitProfile.code)).all())  # fmt: skip
+    client.post("/projects/profiles/new", data=_profile_form(limit_plan_single="12"))
+    new = db.session.scalar(db.select(TimeLimitProfile).where(TimeLimitProfile.code == "prov-2027"))
+    assert new.limits["plan_single"] == 12 and new.is_default
+
+    # The profile in use keeps its limits; a name may change. Every change is recorded.
+    edit = _profile_form(code=sgcc.code, name="国网承诺", effective_on=sgcc.effective_on.isoformat(),
+                         **{f"limit_{k}": str(v) for k, v in sgcc.limits.items()})  # fmt: skip
+    edit["limit_plan_single"] = "8"
+    page = client.post(f"/projects/profiles/{sgcc.code}/edit", data=edit, follow_redirects=True)
+    assert "保留其时限" in page.get_data(as_text=True)
+    db.session.refresh(sgcc)
+    assert sgcc.limits["plan_single"] == 10
+    edit["limit_plan_single"] = "10"
+    client.post(f"/projects/profiles/{sgcc.code}/edit", data=edit)
+    db.session.refresh(sgcc)
+    assert sgcc.name == "国网承诺"
+    history = client.get("/projects/profiles").get_data(as_text=True)
+    assert 'id="profile-history"' in history and "省公司考核标准 2027" in history
+
+    # Defaults by day: 2026 applications keep SGCC's, 2027 ones take the new profile.
+    assert acceptance.default_profile(MONDAY).id == sgcc.id
+    assert acceptance.default_profile(date(2027, 3, 1)).id == new.id
+    assert workflow.clocks(before)["plan"].limit_workdays == 10

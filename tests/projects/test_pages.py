@@ -38,7 +38,7 @@ def _form(line_code: str, **extra) -> dict[str, str]:
     return {
         "accepted_on": "2026-10-09",
         "account_manager_id": "",
-        "profile_id": str(acceptance.default_profile().id),
+        "profile_id": str(acceptance.default_profile(MONDAY).id),
         "applicant_name": "示范新能源有限公司",
         "category": "large_industry",
         "voltage_kv": "10",

@@ -101,10 +101,11 @@ class ProjectRequest:
         return self.applicant.voltage_kv if self.applicant else self.customer.voltage_kv
 
 
-def default_profile() -> TimeLimitProfile:
+def default_profile(day: date) -> TimeLimitProfile:
+    """The newest default profile in effect on `day`."""
     profile = db.session.scalar(
         select(TimeLimitProfile)
-        .where(TimeLimitProfile.is_default.is_(True))
+        .where(TimeLimitProfile.is_default.is_(True), TimeLimitProfile.effective_on <= day)
         .order_by(TimeLimitProfile.effective_on.desc())
         .limit(1)
     )
@@ -227,7 +228,7 @@ def accept(request: ProjectRequest, *, actor: User, calendar: WorkCalendar, toda
     profile = (
         db.session.get(TimeLimitProfile, request.profile_id)
         if request.profile_id
-        else default_profile()
+        else default_profile(request.accepted_on)
     )
     if profile is None:
         raise ProjectRefused([str(_l("The chosen time-limit profile does not exist."))])

@@ -56,6 +56,22 @@ class TimeLimitProfile(db.Model):
     limits: Mapped[dict[str, int]] = mapped_column("limits_json", JSONDocument)
 
 
+class TimeLimitProfileChange(db.Model):
+    """Who created or changed a profile, and what it said before and after."""
+
+    __tablename__ = "time_limit_profile_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("time_limit_profile.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    before: Mapped[dict | None] = mapped_column(JSONDocument)
+    after: Mapped[dict] = mapped_column(JSONDocument)
+
+    profile: Mapped[TimeLimitProfile] = relationship()
+    actor: Mapped[User | None] = relationship()
+
+
 class Project(Versioned, db.Model):
     __tablename__ = "project"
     __table_args__ = (

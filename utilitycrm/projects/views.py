@@ -21,7 +21,7 @@ from utilitycrm.core.sorting import sort_key
 from utilitycrm.core.views import forbid_unless, form_action, list_args, refuse
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.forms import PauseForm, ResumeForm
-from utilitycrm.projects import acceptance, chains, pictures, queries, workflow
+from utilitycrm.projects import acceptance, chains, pictures, profile_admin, queries, workflow
 from utilitycrm.projects.forms import (
     CancelForm,
     ChooseForm,
@@ -37,6 +37,7 @@ from utilitycrm.projects.inside import page_context
 from utilitycrm.projects.models import Project, TimeLimitProfile
 from utilitycrm.projects.profiles import LIMIT_LABELS
 from utilitycrm.projects.types import BusinessType, ProjectStatus, StageStatus
+from utilitycrm.projects.work_forms import ProfileForm
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -326,6 +327,8 @@ def profiles():
         "projects/profiles.html",
         profiles=list(db.session.scalars(select(TimeLimitProfile).order_by(TimeLimitProfile.id))),
         labels=LIMIT_LABELS,
+        can_edit=current_user.can(Permission.EDIT_THRESHOLDS),
+        history=profile_admin.history(),
     )
 
 
@@ -335,3 +338,47 @@ def customer_panel(customer) -> dict[str, object]:
         "projects": queries.for_customer(customer.id),
         "can_accept_project": acceptance.may_accept(current_user, customer),
     }
+
+
+def _profile_page(profile: TimeLimitProfile | None, source: TimeLimitProfile | None):
+    """Create (from a copy of `source`) or edit a profile; refusals keep what was typed."""
+    form = ProfileForm(obj=profile or source)
+    if not form.is_submitted() and (profile or source):
+        form.fill(profile or source)
+        if source is not None:
+            form.code.data, form.is_default.data = "", False
+    if form.validate_on_submit():
+        values = profile_admin.ProfileValues(
+            form.code.data.strip(), form.name.data, form.effective_on.data,
+            form.is_default.data, form.limits(),
+        )  # fmt: skip
+        try:
+            saved = profile_admin.save(profile, values, actor=current_user)
+        except UtilityCRMError as error:
+            refuse(error)
+        else:
+            db.session.commit()
+            flash(_("Profile %(name)s is saved.", name=saved.name), "success")
+            return redirect(url_for("projects.profiles"))
+    elif form.is_submitted():
+        for message in _field_errors(form):
+            flash(message, "danger")
+    in_use = profile_admin.projects_under(profile) if profile is not None else 0
+    return render_template("projects/profile_form.html", form=form, profile=profile,
+                           in_use=in_use)  # fmt: skip
+
+
+@bp.route("/profiles/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_THRESHOLDS)
+def new_profile():
+    source = db.session.scalar(
+        select(TimeLimitProfile).where(TimeLimitProfile.code == request.args.get("copy", ""))
+    )
+    return _profile_page(None, source)
+
+
+@bp.route("/profiles/<code>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_THRESHOLDS)
+def edit_profile(code: str):
+    profile = db.first_or_404(select(TimeLimitProfile).where(TimeLimitProfile.code == code))
+    return _profile_page(profile, None)

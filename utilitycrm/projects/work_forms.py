@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from utilitycrm.archive.enums import (
@@ -18,6 +26,7 @@ from utilitycrm.archive.enums import (
 from utilitycrm.archive.forms.fields import RatioField
 from utilitycrm.core.forms import Form, optional_choice
 from utilitycrm.core.labels import enum_choices
+from utilitycrm.projects.profiles import LIMIT_LABELS
 from utilitycrm.projects.types import (
     AttachmentKind,
     GridWorkKind,
@@ -151,3 +160,30 @@ class ReturnVisitForm(Form):
 class FollowUpForm(Form):
     day = DateField(_l("Followed up on"), validators=[InputRequired()])
     note = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=500)])
+
+
+class ProfileForm(Form):
+    """A time-limit profile: its code, name and day, and a limit for every clock."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=30)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    effective_on = DateField(_l("In effect from"), validators=[InputRequired()])
+    is_default = BooleanField(_l("The default for applications from that day"))
+
+    def limit_fields(self):
+        return [self[f"limit_{key}"] for key in LIMIT_LABELS]
+
+    def limits(self) -> dict[str, int]:
+        return {key: self[f"limit_{key}"].data for key in LIMIT_LABELS}
+
+    def fill(self, profile) -> None:
+        for key in LIMIT_LABELS:
+            self[f"limit_{key}"].data = profile.limits.get(key)
+
+
+for _key, _label in LIMIT_LABELS.items():
+    setattr(
+        ProfileForm,
+        f"limit_{_key}",
+        IntegerField(_label, validators=[InputRequired(), NumberRange(1, 250)]),
+    )

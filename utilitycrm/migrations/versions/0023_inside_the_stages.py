@@ -1,6 +1,7 @@
 """Inside an expansion project's stages: the supply plan as a document, the units the
 customer chose for its works, the inspections' defect lists, the grid-side works and the
-documents kept with a project, and the return visit (回访) after it.
+documents kept with a project, the return visit (回访) after it, and the record of changes
+to the time-limit profiles, now kept by administrators.
 
 Revision ID: 0023
 Revises: 0022
@@ -179,9 +180,25 @@ def upgrade():
         sa.PrimaryKeyConstraint("project_id", name=op.f("pk_return_visit")),
     )  # fmt: skip
     op.create_index("ix_return_visit_visited_on", "return_visit", ["visited_on"])
+    op.create_table(
+        "time_limit_profile_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("profile_id", sa.Integer(), nullable=False),
+        sa.Column("at", UTC, nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("before", utilitycrm.core.database.JSONDocument, nullable=True),
+        sa.Column("after", utilitycrm.core.database.JSONDocument, nullable=False),
+        _user("actor_id", "time_limit_profile_change"),
+        sa.ForeignKeyConstraint(["profile_id"], ["time_limit_profile.id"],
+                                name=op.f("fk_time_limit_profile_change_profile_id_time_limit_profile")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_time_limit_profile_change")),
+    )  # fmt: skip
+    op.create_index(op.f("ix_time_limit_profile_change_profile_id"), "time_limit_profile_change",
+                    ["profile_id"])  # fmt: skip
 
 
 def downgrade():
+    op.drop_table("time_limit_profile_change")
     op.drop_table("return_visit")
     op.drop_table("project_attachment")
     op.drop_table("grid_work")
