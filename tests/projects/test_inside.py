@@ -381,6 +381,9 @@ def test_the_return_visit_is_recorded_on_the_page_and_shown_on_the_customer(
     assert "非常满意" in page and "服务周到" in page and 'id="return-visit-form"' not in page
     customer = client.get(f"/archive/customers/{project.customer.account_no}")
     assert "project-rating" in customer.get_data(as_text=True)
+    account = client.get(f"/accounts/customers/{project.customer.account_no}")
+    ratings = account.get_data(as_text=True).split('id="account-ratings"')[1]
+    assert project.number in ratings and "非常满意" in ratings
     report = client.get("/projects/report?start=2026-09-01&end=2026-12-31").get_data(as_text=True)
     assert 'id="months-high_voltage"' in report and "100%" in report
 

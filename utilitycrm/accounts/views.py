@@ -48,6 +48,7 @@ from utilitycrm.core.views import (
     refuse,
 )
 from utilitycrm.deadlines.calendar import WorkCalendar
+from utilitycrm.projects import queries as project_queries
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -132,6 +133,7 @@ def account(account_no: str):
         chart=consumption_chart(consumption.months_of(customer.id, today), today),
         visits=visits.recent_visits(customer.id),
         complaints=complaints.listing(customer_id=customer.id, limit=20),
+        ratings=project_queries.return_visits_of(customer.id),
         next_visit=visits.open_visit(customer.id),
         timeline=customer_timeline(customer.id, customer.account_no),
         may_visit=_may_visit(customer),

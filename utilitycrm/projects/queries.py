@@ -126,6 +126,20 @@ def worklist(
     return [WorkItem(projects[i], clocks.get(i)) for i in ids]
 
 
+def return_visits_of(customer_id: int, limit: int = 20) -> list[ReturnVisit]:
+    """The ratings the customer gave its projects, newest first."""
+    return list(
+        db.session.scalars(
+            select(ReturnVisit)
+            .join(Project, Project.id == ReturnVisit.project_id)
+            .where(Project.customer_id == customer_id)
+            .options(joinedload(ReturnVisit.project))
+            .order_by(ReturnVisit.visited_on.desc())
+            .limit(limit)
+        )
+    )
+
+
 def for_customer(customer_id: int) -> list[Project]:
     """The customer's projects, newest first, with their return visits' ratings."""
     return list(
