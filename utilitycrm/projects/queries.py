@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -20,8 +19,8 @@ from utilitycrm.core.search import Page, paginate
 from utilitycrm.core.sorting import Sorts, sort_order
 from utilitycrm.deadlines.alerts import load_by_owner
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.deadlines.services import Described
 from utilitycrm.projects import chains
+from utilitycrm.projects.described import project_deadlines
 from utilitycrm.projects.models import Project, ProjectStage, ReturnVisit
 from utilitycrm.projects.types import BusinessType, ProjectStatus, Satisfaction
 from utilitycrm.projects.workflow import KIND, PLAN_VALIDITY
@@ -180,25 +179,8 @@ def project_page(filters: ProjectFilters, *, page: int, per_page: int, limit: in
     return paginate(query, page=page, per_page=per_page, limit=limit)
 
 
-def describe_deadlines(deadlines: list[Deadline]) -> dict[int, Described]:
-    """How alerts name a project's clocks: one query for all of them."""
-    ids = {d.subject_id for d in deadlines}
-    projects = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Project).where(Project.id.in_(ids)).options(joinedload(Project.customer))
-        )
-    }
-    described = {}
-    for deadline in deadlines:
-        project = projects[deadline.subject_id]
-        label = chains.CLOCK_LABELS[deadline.key]
-        described[deadline.id] = Described(
-            f"{project.number} {label}",
-            str(project.customer),
-            url_for("projects.project", number=project.number),
-        )
-    return described
+# How alerts name a project's stage clocks.
+describe_deadlines = project_deadlines(lambda deadline: chains.CLOCK_LABELS[deadline.key])
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from utilitycrm.archive.thresholds import standards_on
 from utilitycrm.auth.models import User
@@ -19,7 +17,7 @@ from utilitycrm.core.extensions import db
 from utilitycrm.deadlines import services as deadlines
 from utilitycrm.deadlines.calendar import WorkCalendar
 from utilitycrm.deadlines.models import Deadline
-from utilitycrm.deadlines.services import Described
+from utilitycrm.projects.described import project_deadlines
 from utilitycrm.projects.models import Project, ReturnVisit
 from utilitycrm.projects.types import ProjectStatus, Satisfaction
 
@@ -102,27 +100,7 @@ def follow_up(
     return visit
 
 
-def _describer(label):
-    def describe(found: list[Deadline]) -> dict[int, Described]:
-        projects = {
-            p.id: p
-            for p in db.session.scalars(
-                select(Project)
-                .where(Project.id.in_({d.subject_id for d in found}))
-                .options(joinedload(Project.customer))
-            )
-        }
-        return {
-            d.id: Described(
-                f"{projects[d.subject_id].number} {label}",
-                str(projects[d.subject_id].customer),
-                url_for("projects.project", number=projects[d.subject_id].number),
-            )
-            for d in found
-        }
-
-    return describe
-
-
-describe_visits = _describer(_l("Return visit (回访)"))
-describe_follow_ups = _describer(_l("Follow-up of a dissatisfied customer"))
+describe_visits = project_deadlines(lambda _deadline: _l("Return visit (回访)"))
+describe_follow_ups = project_deadlines(
+    lambda _deadline: _l("Follow-up of a dissatisfied customer")
+)
