@@ -131,10 +131,12 @@ def test_a_new_connection_from_plan_to_return_visit(page, users):
     _upload(page, "test_report", "交接试验报告.pdf")
     _finish(page)
 
-    # The contract is signed on the contracts' pages (their own journey); here, as done.
+    # The contract is signed on the contracts' pages (their own journey); its frozen PDF
+    # states what the plan approved.
     db.session.expire_all()
     contract = sign_contract(db.session.get(Project, project.id), users[Role.MARKETING], TODAY)
-    assert "40/5" in str(contract.frozen_data["metering"])  # the plan's scheme
+    signed = pdf_text(page.request.get(f"/contracts/{contract.number}/document.pdf").body())
+    assert "40/5" in signed and "630" in signed and "#12杆T接点" in signed
     page.reload()
     _finish(page)  # the contract stage
 
